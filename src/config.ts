@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+	/** Absent means: run the offline sandbox (refused when production is set). */
+	discordToken: string | undefined;
+	production: boolean;
+	/** Discord REST base, without version; the sandbox points it at the local emulator. */
+	discordApiUrl: string;
+	devGuildId: string | undefined;
+	databaseUrl: string;
+	seedsDir: string;
+	/** The year given to the seed dump's year-less "Mar 14"; undefined means the most recent one not in the future. */
+	papersYear: number | undefined;
+	logLevel: LogLevel;
+	hfBaseUrl: string;
+	hfEnabled: boolean;
+	arxivBaseUrl: string;
+	arxivCategories: string[];
+	ingestCron: string;
+	sourceTimeoutMs: number;
+}
+
+export const CONFIG_DEFAULTS = Object.freeze({
+	DISCORD_API_URL: 'https://discord.com/api',
+	DATABASE_URL: 'sqlite://data/paperboy.sqlite',
+	SEEDS_DIR: 'seeds',
+	LOG_LEVEL: 'info',
+	HF_BASE_URL: 'https://huggingface.co',
+	HF_ENABLED: 'true',
+	ARXIV_BASE_URL: 'https://export.arxiv.org',
+	ARXIV_CATEGORIES: '',
+	INGEST_CRON: '5 * * * *',
+	SOURCE_TIMEOUT_MS: '15000',
+});
+
+export class ConfigError extends Error {
+	override readonly name = 'ConfigError';
+	constructor(readonly problems: string[]) {
+		super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+	}
+}
+
+type Env = Record<string, string | undefined>;
+
+const SNOWFLAKE = /^\d{17,20}$/;
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const ARXIV_CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+
+/** Parses the environment once. Every bad value is reported, one line each, not just the first. */
+export function parseConfig(env: Env): Config {
+	const problems: string[] = [];
+	const read = (name: keyof typeof CONFIG_DEFAULTS) => nonEmpty(env[name]) ?? CONFIG_DEFAULTS[name];
+
+	const discordToken = nonEmpty(env.DISCORD_TOKEN);
+	if (discordToken !== undefined && /\s/.test(discordToken)) problems.push('DISCORD_TOKEN must not contain whitespace');
+
+	const devGuildId = nonEmpty(env.DEV_GUILD_ID);
+	if (devGuildId !== undefined && !SNOWFLAKE.test(devGuildId)) {
+		problems.push('DEV_GUILD_ID must be a Discord server id (17 to 20 digits)');
+	}
+
+	const discordApiUrl = read('DISCORD_API_URL');
+	if (!isHttpUrl(discordApiUrl)) problems.push('DISCORD_API_URL must be an http(s) URL');
+
+	const databaseUrl = read('DATABASE_URL');
+	if (!databaseUrl.startsWith('sqlite://')) problems.push('DATABASE_URL must start with sqlite:// (for example sqlite://data/paperboy.sqlite)');
+
+	let papersYear: number | undefined;
+	const rawYear = nonEmpty(env.PAPERS_YEAR);
+	if (rawYear !== undefined) {
+		if (/^\d{4}$/.test(rawYear)) papersYear = Number(rawYear);
+		else problems.push('PAPERS_YEAR must be a 4-digit year');
+	}
+
+	const logLevel = read('LOG_LEVEL').toLowerCase();
+	if (!LOG_LEVELS.includes(logLevel as LogLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+	const hfBaseUrl = read('HF_BASE_URL');
+	if (!isHttpUrl(hfBaseUrl)) problems.push('HF_BASE_URL must be an http(s) URL');
+	const hfEnabled = parseBoolean('HF_ENABLED', read('HF_ENABLED'), problems);
+
+	const arxivBaseUrl = read('ARXIV_BASE_URL');
+	if (!isHttpUrl(arxivBaseUrl)) problems.push('ARXIV_BASE_URL must be an http(s) URL');
+	const arxivCategories = read('ARXIV_CATEGORIES')
+		.split(',')
+		.map((category) => category.trim())
+		.filter(Boolean);
+	const badCategories = arxivCategories.filter((category) => !ARXIV_CATEGORY.test(category));
+	if (badCategories.length > 0) {
+		problems.push(`ARXIV_CATEGORIES must be comma-separated arXiv categories like cs.LG,cs.CL (bad: ${badCategories.join(', ')})`);
+	}
+
+	const ingestCron = read('INGEST_CRON');
+	if (ingestCron.trim().split(/\s+/).length < 5) problems.push('INGEST_CRON must be a cron expression with 5 or 6 fields (for example "5 * * * *")');
+
+	const sourceTimeoutMs = Number(read('SOURCE_TIMEOUT_MS'));
+	if (!Number.isInteger(sourceTimeoutMs) || sourceTimeoutMs < 1000 || sourceTimeoutMs > 120_000) {
+		problems.push('SOURCE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000');
+	}
+
+	const nodeEnv = nonEmpty(env.NODE_ENV);
+	if (problems.length > 0) throw new ConfigError(problems);
+	return Object.freeze({
+		discordToken,
+		production: nodeEnv === 'production',
+		discordApiUrl: discordApiUrl.replace(/\/+$/, ''),
+		devGuildId,
+		databaseUrl,
+		seedsDir: resolve(read('SEEDS_DIR')),
+		papersYear,
+		logLevel: logLevel as LogLevel,
+		hfBaseUrl: hfBaseUrl.replace(/\/+$/, ''),
+		hfEnabled,
+		arxivBaseUrl: arxivBaseUrl.replace(/\/+$/, ''),
+		arxivCategories,
+		ingestCron,
+		sourceTimeoutMs,
+	});
+}
+
+/** Reads `.env` from the working directory if there is one (real environment variables win), then parses. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+	if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+	return parseConfig(env);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+	const trimmed = value?.trim();
+	return trimmed ? trimmed : undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+function parseBoolean(name: string, value: string, problems: string[]): boolean {
+	const lowered = value.toLowerCase();
+	if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
+	if (['false', '0', 'no', 'off'].includes(lowered)) return false;
+	problems.push(`${name} must be true or false`);
+	return false;
+}

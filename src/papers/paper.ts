@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+
+/** Where a paper record came from; the loader and the live sources each tag their records. */
+export type PaperSource = 'seed-dump' | 'hf-daily' | 'paper-json' | 'arxiv';
+
+/**
+ * One research paper as Paperboy stores, searches and shows it.
+ * Kept JSON-plain (dates as ISO strings) because Keyv serializes JSON and Dates would come back as strings.
+ */
+export interface Paper {
+	/** arXiv id without version when known, else `t-` + a short stable hash of the normalized title. */
+	id: string;
+	title: string;
+	abstract: string;
+	authors: string[];
+	/** The listing day, `YYYY-MM-DD`. */
+	listedOn: string;
+	upvotes?: number;
+	arxivId?: string;
+	codeUrl?: string;
+	projectUrl?: string;
+	keywords?: string[];
+	source: PaperSource;
+}
+
+const ARXIV_ID = /^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?$/i;
+
+/** `2401.01234v2` → `2401.01234`; also old-style `hep-th/9901001v1`. Returns undefined for anything else. */
+export function normalizeArxivId(raw: string): string | undefined {
+	const match = ARXIV_ID.exec(raw.trim());
+	return match?.[1];
+}
+
+/** Lower-case, accents folded, punctuation and whitespace collapsed: two spellings of one title compare equal. */
+export function normalizeTitle(title: string): string {
+	return title
+		.normalize('NFKD')
+		.replace(/\p{M}+/gu, '')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
+}
+
+/** Stable id for a paper with no arXiv id: the same title always maps to the same id, across restarts. */
+export function titleId(title: string): string {
+	return `t-${createHash('sha256').update(normalizeTitle(title)).digest('hex').slice(0, 12)}`;
+}
+
+export function paperIdFor(title: string, arxivId?: string): string {
+	return arxivId ?? titleId(title);
+}
+
+/** Collapses hard line breaks and runs of whitespace (the HF API puts `\n  ` inside titles). */
+export function cleanText(text: string): string {
+	return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The paper's canonical page: Hugging Face when we know the arXiv id, else an arXiv title search. */
+export function paperUrl(paper: Pick<Paper, 'arxivId' | 'title'>): string {
+	if (paper.arxivId) return `https://huggingface.co/papers/${paper.arxivId}`;
+	return `https://arxiv.org/search/?query=${encodeURIComponent(paper.title)}&searchtype=title`;
+}
+
+export function arxivAbsUrl(arxivId: string): string {
+	return `https://arxiv.org/abs/${arxivId}`;
+}
