@@ -18,6 +18,10 @@ export const DiscordLimits = Object.freeze({
 	buttonsPerRow: 5,
 	customId: 100,
 	buttonLabel: 80,
+	/** A link button's url (the embed url allows 2,048, a button only 512). */
+	linkButtonUrl: 512,
+	/** Components (rows included) in a message that sets the components-v2 flag. */
+	componentsV2Total: 40,
 	autocompleteChoices: 25,
 	choiceName: 100,
 	choiceValue: 100,
@@ -33,3 +37,32 @@ export const DiscordLimits = Object.freeze({
 
 /** Message flag: only the invoking user sees the reply. */
 export const EPHEMERAL_FLAG = 1 << 6;
+
+/** Message flag: the message uses components v2 (no content/embeds; up to 40 components, any layout). */
+export const COMPONENTS_V2_FLAG = 1 << 15;
+
+/**
+ * Our own layout budgets, chosen so that every card fits Discord's limits whatever the paper holds
+ * (the worst case of each builder stays under 6,000 characters across embeds; see test/*-card tests).
+ */
+export const CardBudget = Object.freeze({
+	/** A card's abstract: long enough for a typical abstract (~1,500 chars), short enough to read. */
+	cardDescription: 2500,
+	authorName: 60,
+	authorsShown: 10,
+	authorsField: 400,
+	keywordsShown: 12,
+	keywordsField: 300,
+	linkField: 600,
+	footer: 200,
+	/** Most items a list message shows: two rows of five open buttons. */
+	listItems: 10,
+	listItemTitle: 140,
+	listItemAuthors: 50,
+	/** Links inside list lines count toward the description, so long search URLs are shortened or dropped. */
+	listItemUrl: 100,
+	listHeader: 200,
+	resultsPerPage: 5,
+	similarCount: 5,
+	notice: 2000,
+});

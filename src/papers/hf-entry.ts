@@ -1,3 +1,4 @@
+import { findAbstractLinks } from './links.js';
 import { cleanText, normalizeArxivId, paperIdFor, type Paper } from './paper.js';
 
 /**
@@ -7,9 +8,6 @@ import { cleanText, normalizeArxivId, paperIdFor, type Paper } from './paper.js'
  */
 
 export type HfEntryResult = { ok: true; paper: Paper } | { ok: false; reason: string };
-
-const GITHUB_URL = /https?:\/\/(?:www\.)?github\.com\/[\w.-]+\/[\w.-]+/i;
-const ANY_URL = /https?:\/\/[^\s<>()"']+[^\s<>()"'.,;:!?]/i;
 
 export function paperFromHfEntry(entry: unknown, listedOn?: string): HfEntryResult {
 	if (!isRecord(entry)) return { ok: false, reason: `expected an object, got ${describe(entry)}` };
@@ -32,9 +30,11 @@ export function paperFromHfEntry(entry: unknown, listedOn?: string): HfEntryResu
 	};
 	if (arxivId) paper.arxivId = arxivId;
 	if (typeof raw.upvotes === 'number' && Number.isFinite(raw.upvotes)) paper.upvotes = raw.upvotes;
-	const codeUrl = httpUrl(raw.githubRepo) ?? GITHUB_URL.exec(abstract)?.[0];
+	// Abstract links end in sentence punctuation (`github.com/x/y.`), which findAbstractLinks trims.
+	const links = findAbstractLinks(abstract);
+	const codeUrl = httpUrl(raw.githubRepo) ?? links.codeUrl;
 	if (codeUrl) paper.codeUrl = codeUrl;
-	const projectUrl = httpUrl(raw.projectPage) ?? nonGithubUrl(abstract);
+	const projectUrl = httpUrl(raw.projectPage) ?? links.projectUrl;
 	if (projectUrl) paper.projectUrl = projectUrl;
 	const keywords = Array.isArray(raw.ai_keywords) ? raw.ai_keywords.filter((k): k is string => typeof k === 'string' && k.trim() !== '').map(cleanText) : [];
 	if (keywords.length > 0) paper.keywords = keywords;
@@ -64,11 +64,6 @@ function readAuthors(value: unknown): string[] {
 		if (name && name.trim()) names.push(cleanText(name));
 	}
 	return names;
-}
-
-function nonGithubUrl(text: string): string | undefined {
-	const match = ANY_URL.exec(text.replace(GITHUB_URL, ''));
-	return match?.[0];
 }
 
 function httpUrl(value: unknown): string | undefined {

@@ -1,0 +1,38 @@
+import { UserError } from '../errors.js';
+import { normalizeTitle, type Paper } from '../papers/paper.js';
+import type { PaperIndex } from '../search/index.js';
+import { BrowseMessages } from './messages.js';
+
+/** A search hit this close (Fuse score) to a typed title is taken as that paper. */
+const TITLE_MATCH_SCORE = 0.15;
+
+/**
+ * Finds the paper a user meant by `paper:<id or title>`: the id an autocomplete choice carries,
+ * an arXiv id typed by hand (with or without version), an exact title, or an unambiguous near-title.
+ */
+export function resolvePaper(index: PaperIndex, input: string): Paper {
+	const text = input.trim();
+	if (!text) throw new UserError(BrowseMessages.emptyPaperRef);
+	const byId = index.get(text);
+	if (byId) return byId;
+	const wanted = normalizeTitle(text);
+	if (!wanted) throw new UserError(BrowseMessages.paperNotFound(text));
+	let hits: ReturnType<PaperIndex['search']> = [];
+	try {
+		hits = index.search(text, 5);
+	} catch {
+		// The ref is not a usable query either (e.g. only symbols); report it as not found below.
+	}
+	const exact = hits.find((hit) => normalizeTitle(hit.paper.title) === wanted);
+	if (exact) return exact.paper;
+	const best = hits[0];
+	if (best && best.score <= TITLE_MATCH_SCORE) return best.paper;
+	throw new UserError(BrowseMessages.paperNotFound(text));
+}
+
+/** Loads a paper named by a button's custom_id; a stale id (paper gone from the corpus) is a user-facing error. */
+export function requirePaper(index: PaperIndex, id: string): Paper {
+	const paper = index.get(id);
+	if (!paper) throw new UserError(BrowseMessages.paperGone(id));
+	return paper;
+}

@@ -1,0 +1,26 @@
+import type { Paper } from '../papers/paper.js';
+import { DiscordLimits } from './limits.js';
+import { plainTitle } from './paper-text.js';
+import type { AutocompleteChoice } from './types.js';
+
+/**
+ * Autocomplete choices: the title (cut to 100) as name; the value is the paper id (for a `paper`
+ * option) or the title itself cut to 100 (for a free-text `query` option).
+ */
+export function formatAutocompleteChoices(papers: readonly Paper[], valueKind: 'id' | 'title' = 'id'): AutocompleteChoice[] {
+	const choices: AutocompleteChoice[] = [];
+	const seen = new Set<string>();
+	for (const paper of Array.isArray(papers) ? papers : []) {
+		if (choices.length >= DiscordLimits.autocompleteChoices) break;
+		const value = valueKind === 'title' ? titleValue(paper) : typeof paper?.id === 'string' ? paper.id : '';
+		if (value === '' || value.length > DiscordLimits.choiceValue || seen.has(value)) continue;
+		seen.add(value);
+		choices.push({ name: plainTitle(paper, DiscordLimits.choiceName), value });
+	}
+	return choices;
+}
+
+/** A title used as a search query: cut without the ellipsis, which would only be noise to the search. */
+function titleValue(paper: Paper): string {
+	return plainTitle(paper, DiscordLimits.choiceValue).replace(/…$/, '').trimEnd();
+}

@@ -1,0 +1,194 @@
+import { measureLength } from './escape.js';
+import { COMPONENTS_V2_FLAG, DiscordLimits } from './limits.js';
+
+/**
+ * Discord rules that no request schema expresses: the 6,000 characters across all embeds, row and
+ * button counts, unique custom_ids, button shape. Works on any message body (ours or anyone's), so the
+ * local Discord emulator enforces it on every request too. Input is `unknown` and never trusted.
+ */
+
+export interface MessageLimitOptions {
+	/** Creating a message needs some body (content, embeds, components, stickers, files or a poll); edits do not. */
+	requireBody?: boolean;
+}
+
+type JsonObject = Record<string, unknown>;
+
+const SELECT_TYPES = new Set([3, 5, 6, 7, 8]);
+const LINK_STYLE = 5;
+const PREMIUM_STYLE = 6;
+
+/** Characters Discord counts toward the 6,000 limit: titles, descriptions, field names and values, footers, author names. */
+export function embedsCharacterCount(embeds: unknown): number {
+	if (!Array.isArray(embeds)) return 0;
+	let total = 0;
+	for (const embed of embeds) {
+		if (!isObject(embed)) continue;
+		total += lengthOf(embed.title) + lengthOf(embed.description);
+		if (isObject(embed.footer)) total += lengthOf(embed.footer.text);
+		if (isObject(embed.author)) total += lengthOf(embed.author.name);
+		if (Array.isArray(embed.fields)) {
+			for (const field of embed.fields) if (isObject(field)) total += lengthOf(field.name) + lengthOf(field.value);
+		}
+	}
+	return total;
+}
+
+/** Every violated limit as one readable line (`embeds[0].title: 300 > 256`); empty when the message is fine. */
+export function checkMessageLimits(payload: unknown, options: MessageLimitOptions = {}): string[] {
+	if (!isObject(payload)) return ['message: not an object'];
+	const problems: string[] = [];
+	checkLength(problems, 'content', payload.content, DiscordLimits.messageContent);
+	checkEmbeds(problems, payload.embeds);
+	const v2 = typeof payload.flags === 'number' && (payload.flags & COMPONENTS_V2_FLAG) !== 0;
+	if (v2) checkComponentsV2(problems, payload);
+	else checkActionRows(problems, payload.components);
+	checkUniqueCustomIds(problems, payload.components);
+	checkAllowedMentions(problems, payload.allowed_mentions);
+	if (options.requireBody && !hasBody(payload)) problems.push('message: cannot send an empty message (no content, embeds, components, stickers, files or poll)');
+	return problems;
+}
+
+/** Autocomplete answers: at most 25 choices, each name 1–100 and a string value at most 100 characters. */
+export function checkAutocompleteChoices(choices: unknown): string[] {
+	if (choices === undefined || choices === null) return [];
+	if (!Array.isArray(choices)) return ['choices: not an array'];
+	const problems: string[] = [];
+	if (choices.length > DiscordLimits.autocompleteChoices) problems.push(`choices: ${choices.length} > ${DiscordLimits.autocompleteChoices}`);
+	choices.forEach((choice, index) => {
+		if (!isObject(choice)) return void problems.push(`choices[${index}]: not an object`);
+		if (typeof choice.name !== 'string' || choice.name.length === 0) problems.push(`choices[${index}].name: must be a non-empty string`);
+		else checkLength(problems, `choices[${index}].name`, choice.name, DiscordLimits.choiceName);
+		if (typeof choice.value === 'string') checkLength(problems, `choices[${index}].value`, choice.value, DiscordLimits.choiceValue);
+		else if (typeof choice.value !== 'number') problems.push(`choices[${index}].value: must be a string or number`);
+	});
+	return problems;
+}
+
+function checkEmbeds(problems: string[], embeds: unknown): void {
+	if (embeds === undefined || embeds === null) return;
+	if (!Array.isArray(embeds)) return void problems.push('embeds: not an array');
+	if (embeds.length > DiscordLimits.embedsPerMessage) problems.push(`embeds: ${embeds.length} > ${DiscordLimits.embedsPerMessage}`);
+	embeds.forEach((embed, index) => {
+		const path = `embeds[${index}]`;
+		if (!isObject(embed)) return void problems.push(`${path}: not an object`);
+		checkLength(problems, `${path}.title`, embed.title, DiscordLimits.embedTitle);
+		checkLength(problems, `${path}.description`, embed.description, DiscordLimits.embedDescription);
+		if (isObject(embed.footer)) checkLength(problems, `${path}.footer.text`, embed.footer.text, DiscordLimits.embedFooterText);
+		if (isObject(embed.author)) checkLength(problems, `${path}.author.name`, embed.author.name, DiscordLimits.embedAuthorName);
+		if (Array.isArray(embed.fields)) {
+			if (embed.fields.length > DiscordLimits.embedFields) problems.push(`${path}.fields: ${embed.fields.length} > ${DiscordLimits.embedFields}`);
+			embed.fields.forEach((field, fieldIndex) => {
+				if (!isObject(field)) return;
+				checkLength(problems, `${path}.fields[${fieldIndex}].name`, field.name, DiscordLimits.embedFieldName);
+				checkLength(problems, `${path}.fields[${fieldIndex}].value`, field.value, DiscordLimits.embedFieldValue);
+			});
+		}
+	});
+	const total = embedsCharacterCount(embeds);
+	if (total > DiscordLimits.embedTotalCharacters) problems.push(`embeds: ${total} characters across embeds > ${DiscordLimits.embedTotalCharacters}`);
+}
+
+function checkActionRows(problems: string[], components: unknown): void {
+	if (components === undefined || components === null) return;
+	if (!Array.isArray(components)) return void problems.push('components: not an array');
+	if (components.length > DiscordLimits.actionRows) problems.push(`components: ${components.length} action rows > ${DiscordLimits.actionRows}`);
+	components.forEach((row, index) => {
+		const path = `components[${index}]`;
+		if (!isObject(row) || row.type !== 1) return void problems.push(`${path}: top-level components must be action rows (type 1) without the components-v2 flag`);
+		checkRow(problems, path, row);
+	});
+}
+
+function checkRow(problems: string[], path: string, row: JsonObject): void {
+	if (!Array.isArray(row.components) || row.components.length === 0) return void problems.push(`${path}.components: an action row needs 1–${DiscordLimits.buttonsPerRow} components`);
+	if (row.components.length > DiscordLimits.buttonsPerRow) problems.push(`${path}.components: ${row.components.length} > ${DiscordLimits.buttonsPerRow}`);
+	const hasSelect = row.components.some((child) => isObject(child) && SELECT_TYPES.has(child.type as number));
+	if (hasSelect && row.components.length > 1) problems.push(`${path}: a select menu must be alone in its action row`);
+	row.components.forEach((child, index) => {
+		if (isObject(child) && child.type === 2) checkButton(problems, `${path}.components[${index}]`, child);
+	});
+}
+
+function checkButton(problems: string[], path: string, button: JsonObject): void {
+	checkLength(problems, `${path}.label`, button.label, DiscordLimits.buttonLabel);
+	if (button.label === undefined && button.emoji === undefined && button.style !== PREMIUM_STYLE) problems.push(`${path}: a button needs a label or an emoji`);
+	if (button.style === LINK_STYLE) {
+		if (typeof button.url !== 'string') problems.push(`${path}: a link button needs a url`);
+		else checkLength(problems, `${path}.url`, button.url, DiscordLimits.linkButtonUrl);
+		if (button.custom_id !== undefined && button.custom_id !== null) problems.push(`${path}: a link button cannot have a custom_id`);
+	} else if (button.style === PREMIUM_STYLE) {
+		if (button.sku_id === undefined || button.sku_id === null) problems.push(`${path}: a premium button needs a sku_id`);
+	} else {
+		if (typeof button.custom_id !== 'string' || button.custom_id.length === 0) problems.push(`${path}: a button needs a custom_id`);
+		if (button.url !== undefined && button.url !== null) problems.push(`${path}: only link buttons have a url`);
+	}
+}
+
+function checkComponentsV2(problems: string[], payload: JsonObject): void {
+	if (typeof payload.content === 'string' && payload.content !== '') problems.push('content: not allowed with the components-v2 flag');
+	if (Array.isArray(payload.embeds) && payload.embeds.length > 0) problems.push('embeds: not allowed with the components-v2 flag');
+	const count = countComponents(payload.components);
+	if (count > DiscordLimits.componentsV2Total) problems.push(`components: ${count} components > ${DiscordLimits.componentsV2Total}`);
+	forEachComponent(payload.components, (component, path) => {
+		if (component.type === 1) checkRow(problems, path, component);
+	});
+}
+
+function checkUniqueCustomIds(problems: string[], components: unknown): void {
+	const seen = new Map<string, string>();
+	forEachComponent(components, (component, path) => {
+		if (typeof component.custom_id !== 'string') return;
+		checkLength(problems, `${path}.custom_id`, component.custom_id, DiscordLimits.customId);
+		const first = seen.get(component.custom_id);
+		if (first) problems.push(`${path}.custom_id: duplicates ${first} (custom_ids must be unique in a message)`);
+		else seen.set(component.custom_id, path);
+	});
+}
+
+function checkAllowedMentions(problems: string[], mentions: unknown): void {
+	if (!isObject(mentions) || !Array.isArray(mentions.parse)) return;
+	for (const kind of ['users', 'roles'] as const) {
+		const list = mentions[kind];
+		if (mentions.parse.includes(kind) && Array.isArray(list) && list.length > 0) {
+			problems.push(`allowed_mentions: parse "${kind}" conflicts with a ${kind} list (mutually exclusive)`);
+		}
+	}
+}
+
+function hasBody(payload: JsonObject): boolean {
+	if (typeof payload.content === 'string' && payload.content.trim() !== '') return true;
+	return ['embeds', 'components', 'sticker_ids', 'attachments', 'files'].some((key) => Array.isArray(payload[key]) && (payload[key] as unknown[]).length > 0) || isObject(payload.poll);
+}
+
+function countComponents(components: unknown): number {
+	let count = 0;
+	forEachComponent(components, () => void count++);
+	return count;
+}
+
+/** Visits every component at any depth (rows, sections' accessories, containers), with its path. */
+function forEachComponent(components: unknown, visit: (component: JsonObject, path: string) => void, base = 'components'): void {
+	if (!Array.isArray(components)) return;
+	components.forEach((component, index) => {
+		if (!isObject(component)) return;
+		const path = `${base}[${index}]`;
+		visit(component, path);
+		if (isObject(component.accessory)) visit(component.accessory, `${path}.accessory`);
+		forEachComponent(component.components, visit, `${path}.components`);
+	});
+}
+
+function checkLength(problems: string[], path: string, value: unknown, max: number): void {
+	if (typeof value !== 'string') return;
+	const length = measureLength(value);
+	if (length > max) problems.push(`${path}: ${length} characters > ${max}`);
+}
+
+function lengthOf(value: unknown): number {
+	return typeof value === 'string' ? measureLength(value) : 0;
+}
+
+function isObject(value: unknown): value is JsonObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

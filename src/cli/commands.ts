@@ -1,0 +1,11 @@
+import type { CliCommand } from './command.js';
+import { searchCommand } from './search.js';
+import { showCommand } from './show.js';
+import { statsCommand } from './stats.js';
+
+/** Every `paperboy <command>`, in the order the help lists them. Add new subcommands here. */
+export const CLI_COMMANDS: readonly CliCommand[] = [searchCommand, showCommand, statsCommand];
+
+export function findCommand(name: string): CliCommand | undefined {
+	return CLI_COMMANDS.find((command) => command.name === name);
+}

@@ -1,0 +1,90 @@
+/**
+ * Wall-clock time in a named zone, computed with Intl only, so daylight-saving rules come from the
+ * runtime's time-zone database and never from offset arithmetic of our own.
+ */
+
+export interface LocalClock {
+	/** Local calendar day `YYYY-MM-DD`. */
+	day: string;
+	/** Minutes since local midnight, 0–1439. */
+	minutes: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+	let formatter = formatters.get(timeZone);
+	if (!formatter) {
+		formatter = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			hourCycle: 'h23',
+		});
+		formatters.set(timeZone, formatter);
+	}
+	return formatter;
+}
+
+/** The canonical spelling of an IANA zone (`europe/london` → `Europe/London`), or undefined when Intl does not know it. */
+export function canonicalTimeZone(name: string): string | undefined {
+	const trimmed = name.trim();
+	if (!trimmed || trimmed.length > 64) return undefined;
+	try {
+		return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
+	} catch {
+		return undefined;
+	}
+}
+
+export function localClock(instant: Date, timeZone: string): LocalClock {
+	const parts: Record<string, string> = {};
+	for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+	return { day: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** `HH:MM` (already validated) → minutes since midnight. */
+export function slotMinutes(time: string): number {
+	const [hours, minutes] = time.split(':').map(Number);
+	return (hours ?? 0) * 60 + (minutes ?? 0);
+}
+
+export function addDays(day: string, days: number): string {
+	const date = new Date(`${day}T00:00:00Z`);
+	date.setUTCDate(date.getUTCDate() + days);
+	return date.toISOString().slice(0, 10);
+}
+
+/** True when local (day, minutes) is at or after (slotDay, slot): the slot has come on that day. */
+export function hasReached(local: LocalClock, slotDay: string, slot: number): boolean {
+	return local.day > slotDay || (local.day === slotDay && local.minutes >= slot);
+}
+
+const MINUTE = 60_000;
+
+/**
+ * The first instant at which local time in `timeZone` reaches `time` on `day`. On a spring-forward day
+ * a slot inside the gap (02:30 in New York) is reached at the jump (03:00 local); on a fall-back day
+ * the first of the two repeated instants wins.
+ */
+export function slotInstant(day: string, time: string, timeZone: string): Date {
+	const slot = slotMinutes(time);
+	const naive = Date.parse(`${day}T00:00:00Z`) + slot * MINUTE;
+	// The offset at the naive instant is right except near a transition; start 3 hours early and walk.
+	const offset = offsetMinutes(new Date(naive), timeZone);
+	let instant = Math.floor((naive - offset * MINUTE) / MINUTE) * MINUTE - 3 * 60 * MINUTE;
+	for (let step = 0; step < 2 * 24 * 60; step += 1, instant += MINUTE) {
+		if (hasReached(localClock(new Date(instant), timeZone), day, slot)) return new Date(instant);
+	}
+	return new Date(naive - offset * MINUTE);
+}
+
+/** Local wall time minus UTC, in minutes, at `instant`. */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+	const local = localClock(instant, timeZone);
+	const wall = Date.parse(`${local.day}T00:00:00Z`) + local.minutes * MINUTE;
+	return Math.round((wall - Math.floor(instant.getTime() / MINUTE) * MINUTE) / MINUTE);
+}

@@ -1,0 +1,40 @@
+import { normalizeTitle, type Paper } from '../papers/paper.js';
+
+/** Which of `papers` match any of `topics` (ids). Called only with a non-empty topic list. */
+export type TopicMatcher = (topics: readonly string[], papers: readonly Paper[]) => ReadonlySet<string> | Promise<ReadonlySet<string>>;
+
+/** The part of the search index a matcher needs (src/search/index.ts `PaperIndex`); score 0 is best. */
+export interface TopicSearchIndex {
+	search(query: string, limit: number): ReadonlyArray<{ paper: { id: string }; score: number }>;
+}
+
+/**
+ * Exact-word matching on title, abstract and keywords: every word of a topic must start a word of the paper
+ * (`transformer` matches `transformers`). Used on its own when no index is given, and alongside the index
+ * so a recent paper is never missed because older ones filled the index's result limit.
+ */
+export function matchTopicsByText(topics: readonly string[], papers: readonly Paper[]): ReadonlySet<string> {
+	const wanted = topics.map((topic) => normalizeTitle(topic).split(' ').filter(Boolean)).filter((words) => words.length > 0);
+	const ids = new Set<string>();
+	for (const paper of papers) {
+		const text = ` ${normalizeTitle([paper.title, paper.abstract, ...(paper.keywords ?? [])].join(' '))} `;
+		if (wanted.some((words) => words.every((word) => text.includes(` ${word}`)))) ids.add(paper.id);
+	}
+	return ids;
+}
+
+/** Fuzzy, typo-tolerant matching through the search index, united with exact-word matching. */
+export function createIndexTopicMatcher(index: TopicSearchIndex, options: { limit?: number; maxScore?: number } = {}): TopicMatcher {
+	const limit = options.limit ?? 200;
+	const maxScore = options.maxScore ?? 0.5;
+	return (topics, papers) => {
+		const ids = new Set(matchTopicsByText(topics, papers));
+		const allowed = new Set(papers.map((paper) => paper.id));
+		for (const topic of topics) {
+			for (const hit of index.search(topic, limit)) {
+				if (hit.score <= maxScore && allowed.has(hit.paper.id)) ids.add(hit.paper.id);
+			}
+		}
+		return ids;
+	};
+}

@@ -1,0 +1,86 @@
+import { Events, type Client } from 'discord.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { loadCorpus, type Corpus } from '../papers/corpus.js';
+import { openStore, type Store } from '../store/store.js';
+import { createDiscordClient } from './client.js';
+import type { SlashCommand } from './command.js';
+import { commands as defaultCommands } from './commands.js';
+import type { BotContext } from './context.js';
+import { createDispatcher } from './dispatcher.js';
+
+export interface BotOptions {
+	config: Config;
+	/** Discord REST base (production) or the local emulator's; the only thing the sandbox changes besides the token. */
+	apiUrl: string;
+	token: string;
+	logger: Logger;
+	clock?: () => Date;
+	commands?: readonly SlashCommand[];
+}
+
+export interface RunningBot {
+	client: Client<true>;
+	context: BotContext;
+	corpus: Corpus;
+	store: Store;
+	stop(): Promise<void>;
+}
+
+/** In-flight replies get this long to finish on shutdown before the connection is closed anyway. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
+/** config → store → paper index → discord.js client → login. Anything that fails closes what was opened. */
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+	const { config, logger } = options;
+	const clock = options.clock ?? (() => new Date());
+	const store = await openStore(config.databaseUrl, logger);
+	let client: Client | undefined;
+	try {
+		const corpus = await loadCorpus({
+			seedsDir: config.seedsDir,
+			papersYear: config.papersYear,
+			now: clock(),
+			storedPapers: await store.listPapers(),
+			logger,
+		});
+		const context: BotContext = { config, index: corpus.index, queries: store.queries, logger, clock };
+		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
+		client = createDiscordClient(options.apiUrl);
+		watchClient(client, logger);
+		const onInteraction = (interaction: Parameters<typeof dispatcher.dispatch>[0]) => void dispatcher.dispatch(interaction);
+		client.on(Events.InteractionCreate, onInteraction);
+		const ready = new Promise<Client<true>>((resolve) => client?.once(Events.ClientReady, resolve));
+		await client.login(options.token);
+		const readyClient = await ready;
+		logger.info('bot ready', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: corpus.index.size });
+
+		let stopping: Promise<void> | undefined;
+		const stop = () =>
+			(stopping ??= (async () => {
+				readyClient.off(Events.InteractionCreate, onInteraction);
+				await Promise.race([dispatcher.drain(), delay(DRAIN_TIMEOUT_MS)]);
+				await readyClient.destroy();
+				await store.close();
+				logger.info('bot stopped');
+			})());
+		return { client: readyClient, context, corpus, store, stop };
+	} catch (error) {
+		await client?.destroy();
+		await store.close();
+		throw error;
+	}
+}
+
+function watchClient(client: Client, logger: Logger): void {
+	client.on(Events.Error, (error) => logger.error('discord client error', { error }));
+	client.on(Events.Warn, (message) => logger.warn('discord client warning', { message }));
+	client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, code: event.code }));
+	client.on(Events.ShardReconnecting, (shardId) => logger.info('gateway reconnecting', { shardId }));
+	client.on(Events.ShardResume, (shardId, replayed) => logger.info('gateway resumed', { shardId, replayed }));
+	client.rest.on('rateLimited', (info) => logger.debug('rate limited', { route: info.route, retryAfter: info.retryAfter, global: info.global }));
+}
+
+function delay(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

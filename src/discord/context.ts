@@ -1,0 +1,18 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { PaperIndex } from '../search/index.js';
+
+/** Remembers search queries too long to fit in a button's custom_id, so pagination survives restarts. */
+export interface QueryMemo {
+	remember(hash: string, query: string): Promise<void>;
+	recall(hash: string): Promise<string | undefined>;
+}
+
+/** Everything a command handler may use; handlers get it as a parameter, never from globals. */
+export interface BotContext {
+	config: Config;
+	index: PaperIndex;
+	queries: QueryMemo;
+	logger: Logger;
+	clock: () => Date;
+}

@@ -1,0 +1,108 @@
+import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import { isUserError } from '../errors.js';
+import type { SlashCommand } from './command.js';
+import type { BotContext } from './context.js';
+
+export const GENERIC_FAILURE = 'Something went wrong on our side while handling that. It has been logged; please try again.';
+export const UNKNOWN_COMMAND = 'That command is not known to this version of Paperboy. Commands may be updating — try again in a minute.';
+export const STALE_BUTTON = 'That button is no longer valid. Run the command again to get fresh results.';
+
+/**
+ * Routes every interaction to its command. A handler's UserError is shown to the user ephemerally;
+ * anything else is logged with context and answered with one generic line. Nothing escapes this function.
+ */
+export function createDispatcher(commands: readonly SlashCommand[], context: BotContext) {
+	const byName = new Map(commands.map((command) => [command.data.name, command]));
+	const byButtonPrefix = new Map<string, SlashCommand>();
+	for (const command of commands) {
+		for (const prefix of command.buttonPrefixes ?? []) byButtonPrefix.set(prefix, command);
+	}
+	let inFlight = 0;
+	let idle: (() => void) | undefined;
+
+	async function dispatch(interaction: Interaction): Promise<void> {
+		inFlight += 1;
+		try {
+			await route(interaction);
+		} catch (error) {
+			await answerFailure(interaction, error, context);
+		} finally {
+			inFlight -= 1;
+			if (inFlight === 0) idle?.();
+		}
+	}
+
+	async function route(interaction: Interaction): Promise<void> {
+		if (interaction.isAutocomplete()) {
+			const command = byName.get(interaction.commandName);
+			// An autocomplete for an unknown command gets no choices rather than an error: Discord shows none.
+			await (command?.autocomplete ? command.autocomplete(interaction, context) : interaction.respond([]));
+			return;
+		}
+		if (interaction.isChatInputCommand()) {
+			const command = byName.get(interaction.commandName);
+			if (!command) return void (await replyEphemeral(interaction, UNKNOWN_COMMAND));
+			await command.execute(interaction, context);
+			return;
+		}
+		if (interaction.isButton()) {
+			const prefix = interaction.customId.split(':', 1)[0] ?? '';
+			const command = byButtonPrefix.get(prefix);
+			if (!command?.button) return void (await replyEphemeral(interaction, STALE_BUTTON));
+			await command.button(interaction, context);
+			return;
+		}
+		context.logger.debug('ignored interaction', { type: interaction.type, id: interaction.id });
+	}
+
+	/** Resolves once no interaction is being handled, for graceful shutdown. */
+	function drain(): Promise<void> {
+		if (inFlight === 0) return Promise.resolve();
+		return new Promise((resolve) => {
+			idle = resolve;
+		});
+	}
+
+	return { dispatch, drain, get inFlight() { return inFlight; } };
+}
+
+async function answerFailure(interaction: Interaction, error: unknown, context: BotContext): Promise<void> {
+	const expected = isUserError(error);
+	if (!expected) {
+		context.logger.error('interaction handler failed', {
+			error,
+			interaction: describeInteraction(interaction),
+		});
+	}
+	const text = expected ? (error as Error).message : GENERIC_FAILURE;
+	try {
+		if (interaction.isAutocomplete()) {
+			if (!interaction.responded) await interaction.respond([]);
+			return;
+		}
+		if (interaction.isRepliable()) await replyEphemeral(interaction, text);
+	} catch (replyError) {
+		// The interaction may have expired or been answered elsewhere; there is no one left to tell.
+		context.logger.warn('could not report a failure to the user', { error: replyError, interaction: describeInteraction(interaction) });
+	}
+}
+
+export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {
+	const options = { content, flags: MessageFlags.Ephemeral as const, allowedMentions: { parse: [] } };
+	if (interaction.replied) await interaction.followUp(options);
+	// A deferred reply shows "thinking…" until edited; replace it rather than leave it spinning.
+	else if (interaction.deferred) await interaction.editReply({ content, allowedMentions: { parse: [] } });
+	else await interaction.reply(options);
+}
+
+function describeInteraction(interaction: Interaction) {
+	return {
+		id: interaction.id,
+		type: interaction.type,
+		guildId: interaction.guildId,
+		channelId: interaction.channelId,
+		userId: interaction.user?.id,
+		command: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : undefined,
+		customId: interaction.isMessageComponent() ? interaction.customId : undefined,
+	};
+}

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startBot } from './discord/bot.js';
+import { createLogger, type Logger } from './log.js';
+import { runSandbox } from './sandbox/main.js';
+
+export const SANDBOX_BANNER = 'Starting the offline sandbox (no DISCORD_TOKEN set): local Discord emulator + bot + console.';
+export const PRODUCTION_NEEDS_TOKEN =
+	'DISCORD_TOKEN is not set and NODE_ENV=production: refusing to start. Set DISCORD_TOKEN (see .env.example), or unset NODE_ENV to run the offline sandbox.';
+
+async function main(): Promise<number> {
+	let config: Config;
+	try {
+		config = loadConfig();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			console.error(error.message);
+			return 2;
+		}
+		throw error;
+	}
+	if (!config.discordToken) {
+		if (config.production) {
+			console.error(PRODUCTION_NEEDS_TOKEN);
+			return 1;
+		}
+		console.log(SANDBOX_BANNER);
+		return runSandbox(config, process.argv.slice(2));
+	}
+	return runProduction(config, config.discordToken);
+}
+
+async function runProduction(config: Config, token: string): Promise<number> {
+	const logger = createLogger({ level: config.logLevel, secrets: [token] });
+	keepRunningOnStrayErrors(logger);
+	const bot = await startBot({ config, apiUrl: config.discordApiUrl, token, logger });
+	await new Promise<void>((resolve) => {
+		const shutdown = (signal: string) => {
+			logger.info('shutting down', { signal });
+			bot.stop().then(resolve, (error: unknown) => {
+				logger.error('shutdown failed', { error });
+				resolve();
+			});
+		};
+		process.once('SIGINT', shutdown);
+		process.once('SIGTERM', shutdown);
+	});
+	return 0;
+}
+
+/** A stray rejection in a library callback must be visible, but it must not take every server's bot down. */
+export function keepRunningOnStrayErrors(logger: Logger): void {
+	process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', { error: reason }));
+	process.on('uncaughtException', (error) => logger.error('uncaught exception', { error }));
+}
+
+main().then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		console.error(`Paperboy failed to start: ${error instanceof Error ? error.message : String(error)}`);
+		process.exitCode = 1;
+	},
+);

@@ -1,0 +1,106 @@
+import type { LoadProblem } from './load-report.js';
+import type { Paper } from './paper.js';
+import { paperFromRecord } from './paper-record.js';
+
+/**
+ * Reads JSON arrays and JSON Lines of paper records (Hugging Face API entries or Paperboy exports).
+ * A bad record is skipped with its record index (arrays) or line (JSONL); the others still load.
+ */
+
+export interface JsonResult {
+	papers: Paper[];
+	skipped: number;
+	problems: LoadProblem[];
+}
+
+export interface JsonLinesOptions {
+	file: string;
+	/** 1-based lines that were not valid UTF-8 (found by the loader): reported and skipped. */
+	badLines?: ReadonlySet<number>;
+}
+
+export function parsePaperJson(text: string, file: string): JsonResult {
+	const result: JsonResult = { papers: [], skipped: 0, problems: [] };
+	if (text.trim() === '') {
+		result.problems.push({ file, message: 'empty file, no papers' });
+		return result;
+	}
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (error) {
+		// A .json file that is really JSON Lines is common enough to accept as such.
+		if (/^\s*\{[^\n]*\}\s*\n\s*\{/.test(text)) return parsePaperJsonLines(text, { file });
+		const where = locateJsonError(text, error);
+		result.skipped = 1;
+		result.problems.push({ file, ...(where ? { line: where.line } : {}), message: `invalid JSON, file skipped: ${(error as Error).message}` });
+		return result;
+	}
+	const records = topLevelRecords(value);
+	if (!records) {
+		result.skipped = 1;
+		result.problems.push({ file, message: `expected a JSON array of papers, got ${describe(value)}` });
+		return result;
+	}
+	records.forEach((record, index) => {
+		const read = paperFromRecord(record);
+		if (read.ok) result.papers.push(read.paper);
+		else {
+			result.skipped++;
+			result.problems.push({ file, record: index + 1, message: read.reason });
+		}
+	});
+	if (records.length === 0) result.problems.push({ file, message: 'no papers in file (empty array)' });
+	return result;
+}
+
+export function parsePaperJsonLines(text: string, options: JsonLinesOptions): JsonResult {
+	const { file, badLines } = options;
+	const result: JsonResult = { papers: [], skipped: 0, problems: [] };
+	const skip = (line: number, message: string) => {
+		result.skipped++;
+		result.problems.push({ file, line, message });
+	};
+	const lines = text.replace(/^\uFEFF/, '').split('\n');
+	lines.forEach((raw, index) => {
+		const line = index + 1;
+		if (badLines?.has(line)) return skip(line, 'not valid UTF-8 text, line skipped');
+		if (raw.trim() === '') return;
+		let value: unknown;
+		try {
+			value = JSON.parse(raw);
+		} catch (error) {
+			return skip(line, `invalid JSON: ${(error as Error).message}`);
+		}
+		const read = paperFromRecord(value);
+		if (read.ok) result.papers.push(read.paper);
+		else skip(line, read.reason);
+	});
+	if (result.papers.length === 0 && result.problems.length === 0) result.problems.push({ file, message: 'empty file, no papers' });
+	return result;
+}
+
+function topLevelRecords(value: unknown): unknown[] | undefined {
+	if (Array.isArray(value)) return value;
+	if (typeof value !== 'object' || value === null) return undefined;
+	const object = value as Record<string, unknown>;
+	if (Array.isArray(object.papers)) return object.papers;
+	// A single entry or paper on its own.
+	if ('paper' in object || 'title' in object) return [object];
+	return undefined;
+}
+
+/** V8 reports `... in JSON at position N`; turn that into a line a person can jump to. */
+function locateJsonError(text: string, error: unknown): { line: number } | undefined {
+	const message = String((error as Error)?.message);
+	// A truncated file fails at its very end, which V8 reports without a position.
+	const position = /end of JSON input/.test(message) ? text.trimEnd().length : /position (\d+)/.exec(message)?.[1];
+	if (position === undefined) return undefined;
+	const before = text.slice(0, Number(position));
+	return { line: before.split('\n').length };
+}
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	return typeof value === 'object' ? 'an object without a "papers" list' : `a ${typeof value}`;
+}

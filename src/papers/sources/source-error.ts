@@ -1,0 +1,20 @@
+/**
+ * A live source failed: unreachable, timed out, refused, or answered something we will not store.
+ * The message always names the source and the URL so one log line is enough to act on.
+ */
+export class SourceError extends Error {
+	override readonly name = 'SourceError';
+	constructor(
+		readonly source: string,
+		readonly url: string,
+		readonly problem: string,
+		readonly status?: number,
+		options?: { cause?: unknown },
+	) {
+		super(`${source}: ${problem} (${url})`, options);
+	}
+}
+
+export function isSourceError(error: unknown): error is SourceError {
+	return error instanceof SourceError;
+}

@@ -1,0 +1,254 @@
+import {
+	DEFAULT_EVERYONE_PERMISSIONS,
+	Permission,
+	computeChannelPermissions,
+	resolvePermissions,
+	type Overwrite,
+	type PermissionInput,
+} from './permissions.js';
+
+export interface EmuUser {
+	id: string;
+	username: string;
+	globalName: string | null;
+	bot: boolean;
+	/** A user who closed DMs from server members: the bot can open the DM but sending fails with 50007. */
+	dmsClosed: boolean;
+	locale: string;
+}
+
+export interface EmuRole {
+	id: string;
+	name: string;
+	permissions: bigint;
+	position: number;
+	managed: boolean;
+}
+
+export interface EmuMember {
+	userId: string;
+	roleIds: string[];
+	joinedAt: string;
+}
+
+export interface EmuGuild {
+	id: string;
+	name: string;
+	ownerId: string;
+	locale: string;
+	roles: EmuRole[];
+	members: Map<string, EmuMember>;
+	channelIds: string[];
+}
+
+export const ChannelType = Object.freeze({ GuildText: 0, DM: 1, GuildCategory: 4 });
+
+export interface EmuChannel {
+	id: string;
+	type: number;
+	name: string | null;
+	guildId: string | null;
+	position: number;
+	topic: string | null;
+	overwrites: Overwrite[];
+	/** For DM channels: the user on the other side. */
+	recipientId: string | null;
+	lastMessageId: string | null;
+}
+
+export interface EmuApplication {
+	id: string;
+	name: string;
+	/** GATEWAY_GUILD_MEMBERS_LIMITED | APPLICATION_COMMAND_BADGE, what a small verified-less bot has. */
+	flags: number;
+}
+
+/** The fake Discord's state: users, guilds, channels, permissions. Commands and messages live elsewhere. */
+export class World {
+	readonly users = new Map<string, EmuUser>();
+	readonly guilds = new Map<string, EmuGuild>();
+	readonly channels = new Map<string, EmuChannel>();
+	readonly application: EmuApplication;
+	readonly bot: EmuUser;
+	readonly #nextId: () => string;
+	readonly #now: () => string;
+
+	constructor(nextId: () => string, now: () => string, botName = 'Paperboy') {
+		this.#nextId = nextId;
+		this.#now = now;
+		this.bot = this.addUser({ username: botName.toLowerCase(), globalName: null, bot: true });
+		// Applications created since 2016 share their id with their bot user.
+		this.application = { id: this.bot.id, name: botName, flags: (1 << 15) | (1 << 23) };
+	}
+
+	addUser(input: { username: string; globalName?: string | null; bot?: boolean; id?: string; locale?: string }): EmuUser {
+		const user: EmuUser = {
+			id: input.id ?? this.#nextId(),
+			username: input.username,
+			globalName: input.globalName === undefined ? input.username : input.globalName,
+			bot: input.bot ?? false,
+			dmsClosed: false,
+			locale: input.locale ?? 'en-US',
+		};
+		this.users.set(user.id, user);
+		return user;
+	}
+
+	/** A guild with its @everyone role (id = guild id), the bot's managed role and the bot as a member. */
+	addGuild(input: { name: string; ownerId: string; id?: string; locale?: string }): EmuGuild {
+		const id = input.id ?? this.#nextId();
+		const guild: EmuGuild = {
+			id,
+			name: input.name,
+			ownerId: input.ownerId,
+			locale: input.locale ?? 'en-US',
+			roles: [{ id, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS, position: 0, managed: false }],
+			members: new Map(),
+			channelIds: [],
+		};
+		this.guilds.set(id, guild);
+		const botRole = this.addRole(id, { name: this.application?.name ?? 'Paperboy', permissions: DEFAULT_EVERYONE_PERMISSIONS, managed: true });
+		this.addMember(id, this.bot.id, [botRole.id]);
+		if (input.ownerId !== this.bot.id) this.addMember(id, input.ownerId);
+		return guild;
+	}
+
+	addRole(guildId: string, input: { name: string; permissions?: PermissionInput; managed?: boolean }): EmuRole {
+		const guild = this.requireGuild(guildId);
+		const role: EmuRole = {
+			id: this.#nextId(),
+			name: input.name,
+			permissions: resolvePermissions(input.permissions),
+			position: guild.roles.length,
+			managed: input.managed ?? false,
+		};
+		guild.roles.push(role);
+		return role;
+	}
+
+	addMember(guildId: string, userId: string, roleIds: string[] = []): EmuMember {
+		const guild = this.requireGuild(guildId);
+		this.requireUser(userId);
+		const member: EmuMember = { userId, roleIds, joinedAt: this.#now() };
+		guild.members.set(userId, member);
+		return member;
+	}
+
+	addChannel(input: { guildId: string; name: string; type?: number; topic?: string | null; id?: string }): EmuChannel {
+		const guild = this.requireGuild(input.guildId);
+		const channel: EmuChannel = {
+			id: input.id ?? this.#nextId(),
+			type: input.type ?? ChannelType.GuildText,
+			name: input.name,
+			guildId: guild.id,
+			position: guild.channelIds.length,
+			topic: input.topic ?? null,
+			overwrites: [],
+			recipientId: null,
+			lastMessageId: null,
+		};
+		guild.channelIds.push(channel.id);
+		this.channels.set(channel.id, channel);
+		return channel;
+	}
+
+	/** The bot's DM channel with a user; the same one every time, as on Discord. */
+	openDm(userId: string): EmuChannel {
+		this.requireUser(userId);
+		for (const channel of this.channels.values()) {
+			if (channel.type === ChannelType.DM && channel.recipientId === userId) return channel;
+		}
+		const channel: EmuChannel = {
+			id: this.#nextId(),
+			type: ChannelType.DM,
+			name: null,
+			guildId: null,
+			position: 0,
+			topic: null,
+			overwrites: [],
+			recipientId: userId,
+			lastMessageId: null,
+		};
+		this.channels.set(channel.id, channel);
+		return channel;
+	}
+
+	/** Replaces the member-level overwrite for `memberId` (the bot by default) on a channel. */
+	setMemberOverwrite(channelId: string, memberId: string, input: { allow?: PermissionInput; deny?: PermissionInput }): void {
+		const channel = this.requireChannel(channelId);
+		channel.overwrites = channel.overwrites.filter((o) => !(o.type === 1 && o.id === memberId));
+		const allow = resolvePermissions(input.allow);
+		const deny = resolvePermissions(input.deny);
+		if (allow !== 0n || deny !== 0n) channel.overwrites.push({ id: memberId, type: 1, allow, deny });
+	}
+
+	/** A user's permissions in a channel; in DMs everything a DM allows. */
+	permissionsIn(userId: string, channelId: string): bigint {
+		const channel = this.requireChannel(channelId);
+		if (channel.guildId === null) {
+			return Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.AttachFiles | Permission.ReadMessageHistory | Permission.AddReactions | Permission.UseApplicationCommands;
+		}
+		const guild = this.requireGuild(channel.guildId);
+		const member = guild.members.get(userId);
+		if (!member) return 0n;
+		return computeChannelPermissions({
+			guildId: guild.id,
+			isOwner: guild.ownerId === userId,
+			everyone: guild.roles[0]?.permissions ?? 0n,
+			memberRoles: guild.roles.filter((role) => member.roleIds.includes(role.id)),
+			overwrites: channel.overwrites,
+			memberId: userId,
+		});
+	}
+
+	requireGuild(id: string): EmuGuild {
+		const guild = this.guilds.get(id);
+		if (!guild) throw new Error(`emulator: unknown guild ${id}`);
+		return guild;
+	}
+
+	requireUser(id: string): EmuUser {
+		const user = this.users.get(id);
+		if (!user) throw new Error(`emulator: unknown user ${id}`);
+		return user;
+	}
+
+	requireChannel(id: string): EmuChannel {
+		const channel = this.channels.get(id);
+		if (!channel) throw new Error(`emulator: unknown channel ${id}`);
+		return channel;
+	}
+}
+
+export interface DefaultWorldIds {
+	applicationId: string;
+	botId: string;
+	guildId: string;
+	channelId: string;
+	/** An ordinary member without Manage Server. */
+	userId: string;
+	/** A member whose role grants Manage Server (not the owner, so permission checks are real). */
+	adminId: string;
+	ownerId: string;
+}
+
+/** The sandbox world: "Paperboy Sandbox" with #papers, a reader, an admin and an owner. */
+export function populateDefaultWorld(world: World): DefaultWorldIds {
+	const owner = world.addUser({ username: 'owner', globalName: 'Server Owner' });
+	const reader = world.addUser({ username: 'reader', globalName: 'Reader' });
+	const admin = world.addUser({ username: 'admin', globalName: 'Admin' });
+	const guild = world.addGuild({ name: 'Paperboy Sandbox', ownerId: owner.id });
+	const adminRole = world.addRole(guild.id, { name: 'Moderators', permissions: ['ManageGuild', 'ManageMessages', 'ManageChannels'] });
+	world.addMember(guild.id, reader.id);
+	world.addMember(guild.id, admin.id, [adminRole.id]);
+	const papers = world.addChannel({ guildId: guild.id, name: 'papers', topic: 'Research papers, delivered.' });
+	return {
+		applicationId: world.application.id,
+		botId: world.bot.id,
+		guildId: guild.id,
+		channelId: papers.id,
+		userId: reader.id,
+		adminId: admin.id,
+		ownerId: owner.id,
+	};
+}

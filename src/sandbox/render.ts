@@ -1,0 +1,106 @@
+/**
+ * Renders a Discord message (API JSON as the emulator stored it) as terminal text: embeds as boxes,
+ * buttons listed with what `click` accepts, so a console user sees what Discord would show.
+ */
+
+interface RenderEmbed {
+	title?: string;
+	url?: string;
+	description?: string;
+	fields?: { name: string; value: string }[];
+	footer?: { text: string };
+	author?: { name: string };
+}
+
+interface RenderButton {
+	type: number;
+	style?: number;
+	label?: string;
+	custom_id?: string;
+	url?: string;
+	disabled?: boolean;
+}
+
+export interface RenderMessage {
+	content?: string;
+	embeds?: RenderEmbed[];
+	components?: { components?: RenderButton[] }[];
+	flags?: number;
+}
+
+const WIDTH = 78;
+const EPHEMERAL = 1 << 6;
+
+export function renderMessage(message: RenderMessage, heading?: string): string {
+	const lines: string[] = [];
+	const ephemeral = ((message.flags ?? 0) & EPHEMERAL) !== 0;
+	if (heading) lines.push(`${heading}${ephemeral ? '  (only you can see this)' : ''}`);
+	if (message.content) lines.push(...wrap(message.content, WIDTH));
+	for (const embed of message.embeds ?? []) lines.push(...renderEmbed(embed));
+	const buttons = listButtons(message);
+	if (buttons.length > 0) lines.push(buttons.map(formatButton).join(' '));
+	return lines.join('\n');
+}
+
+export function listButtons(message: RenderMessage): RenderButton[] {
+	return (message.components ?? []).flatMap((row) => row.components ?? []).filter((component) => component.type === 2);
+}
+
+function renderEmbed(embed: RenderEmbed): string[] {
+	const inner = WIDTH - 4;
+	const body: string[] = [];
+	if (embed.author?.name) body.push(...wrap(embed.author.name, inner));
+	if (embed.title) body.push(...wrap(embed.title, inner).map((line) => bold(line)));
+	if (embed.url) body.push(...wrap(embed.url, inner));
+	if (embed.description) body.push('', ...wrap(embed.description, inner));
+	for (const field of embed.fields ?? []) body.push('', ...wrap(`${field.name}: ${field.value}`, inner));
+	if (embed.footer?.text) body.push('', ...wrap(embed.footer.text, inner));
+	return [`┌${'─'.repeat(WIDTH - 2)}┐`, ...body.map((line) => `│ ${pad(line, inner)} │`), `└${'─'.repeat(WIDTH - 2)}┘`];
+}
+
+function formatButton(button: RenderButton): string {
+	const label = button.label ?? '?';
+	if (button.url) return `[${label} ↗]`;
+	return button.disabled ? `[(${label})]` : `[${label}]`;
+}
+
+/** Word-wraps by display width; very long words (URLs) are hard-split. */
+export function wrap(text: string, width: number): string[] {
+	const out: string[] = [];
+	for (const paragraph of text.split('\n')) {
+		let line = '';
+		for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+			for (const piece of chunk(word, width)) {
+				if (!line) line = piece;
+				else if (visibleLength(line) + 1 + visibleLength(piece) <= width) line = `${line} ${piece}`;
+				else {
+					out.push(line);
+					line = piece;
+				}
+			}
+		}
+		out.push(line);
+	}
+	return out;
+}
+
+function chunk(word: string, width: number): string[] {
+	const chars = [...word];
+	if (chars.length <= width) return [word];
+	const pieces: string[] = [];
+	for (let at = 0; at < chars.length; at += width) pieces.push(chars.slice(at, at + width).join(''));
+	return pieces;
+}
+
+function pad(line: string, width: number): string {
+	return line + ' '.repeat(Math.max(0, width - visibleLength(line)));
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+function visibleLength(text: string): number {
+	return [...text.replace(ANSI, '')].length;
+}
+
+function bold(text: string): string {
+	return process.stdout.isTTY ? `\u001b[1m${text}\u001b[22m` : text;
+}

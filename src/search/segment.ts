@@ -1,0 +1,333 @@
+import type { Paper } from '../papers/paper.js';
+import { boundedEditDistance } from './edit-distance.js';
+import { compareRecency } from './rank-order.js';
+import { isStopword, scanHashedTokens } from './tokenize.js';
+import { Vocabulary } from './vocabulary.js';
+
+/**
+ * An immutable, compact inverted index over a fixed list of papers: one sorted vocabulary, postings
+ * in flat typed arrays (a few bytes per term occurrence instead of objects), title postings in
+ * recency order for autocomplete, and a trigram index over the vocabulary for typo expansion.
+ * Live additions go to a second, small segment (see index.ts), so this one never changes
+ * except for tombstones.
+ */
+
+/** Per-posting code: which short fields hold the term, plus the abstract term frequency in the high bits. */
+export const FieldFlag = Object.freeze({ title: 1, keywords: 2, authors: 4 });
+export const TF_SHIFT = 3;
+const TF_MAX = 31;
+
+export interface SimilarTerm {
+	termId: number;
+	distance: number;
+}
+
+export class Segment {
+	/** Tombstones: a paper replaced by a live upsert stays in the arrays but is skipped everywhere. */
+	readonly deleted: Uint8Array;
+
+	constructor(
+		readonly papers: readonly Paper[],
+		/** The vocabulary, sorted, so a prefix is a contiguous id range. */
+		readonly terms: readonly string[],
+		private readonly vocabulary: Vocabulary,
+		private readonly idRemap: Uint32Array,
+		readonly offsets: Uint32Array,
+		readonly docs: Uint32Array,
+		readonly codes: Uint8Array,
+		readonly abstractLength: Uint16Array,
+		readonly averageAbstractLength: number,
+		readonly titleOffsets: Uint32Array,
+		/** Title postings hold recency ranks, ascending, so the first entries are the newest papers. */
+		readonly titleRanks: Uint32Array,
+		readonly docAtRank: Uint32Array,
+		private readonly gramIds: Map<string, number>,
+		private readonly gramOffsets: Uint32Array,
+		private readonly gramTerms: Uint32Array,
+	) {
+		this.deleted = new Uint8Array(papers.length);
+	}
+
+	get documentCount(): number {
+		return this.papers.length;
+	}
+
+	termId(term: string): number {
+		const raw = this.vocabulary.find(term);
+		return raw < 0 ? -1 : (this.idRemap[raw] as number);
+	}
+
+	documentFrequency(termId: number): number {
+		return (this.offsets[termId + 1] as number) - (this.offsets[termId] as number);
+	}
+
+	titleFrequency(termId: number): number {
+		return (this.titleOffsets[termId + 1] as number) - (this.titleOffsets[termId] as number);
+	}
+
+	/** The id range [start, end) of vocabulary terms starting with `prefix`. */
+	prefixRange(prefix: string): [number, number] {
+		const start = lowerBound(this.terms, prefix);
+		const end = lowerBound(this.terms, `${prefix}\uffff`);
+		return [start, end];
+	}
+
+	/**
+	 * Vocabulary terms within `maxEdits` of `token`. Trigram overlap prunes first (each edit destroys at
+	 * most three trigrams of the padded word), then a bounded edit distance confirms.
+	 */
+	similarTerms(token: string, maxEdits: number): SimilarTerm[] {
+		if (maxEdits <= 0) return [];
+		const grams = uniqueGrams(token);
+		const counts = this.gramScratch();
+		const touched: number[] = [];
+		for (const gram of grams) {
+			const gramId = this.gramIds.get(gram);
+			if (gramId === undefined) continue;
+			const end = this.gramOffsets[gramId + 1] as number;
+			for (let i = this.gramOffsets[gramId] as number; i < end; i++) {
+				const termId = this.gramTerms[i] as number;
+				if (counts[termId] === 0) touched.push(termId);
+				if ((counts[termId] as number) < 255) counts[termId] = (counts[termId] as number) + 1;
+			}
+		}
+		const needed = Math.max(1, grams.length - 3 * maxEdits);
+		const found: SimilarTerm[] = [];
+		for (const termId of touched) {
+			const shared = counts[termId] as number;
+			counts[termId] = 0;
+			if (shared < needed) continue;
+			const term = this.terms[termId] as string;
+			if (term === token || Math.abs(term.length - token.length) > maxEdits) continue;
+			const distance = boundedEditDistance(token, term, maxEdits);
+			if (distance <= maxEdits) found.push({ termId, distance });
+		}
+		return found;
+	}
+
+	private gramCounts: Uint8Array | undefined;
+	private gramScratch(): Uint8Array {
+		this.gramCounts ??= new Uint8Array(this.terms.length);
+		return this.gramCounts;
+	}
+}
+
+export function buildSegment(papers: readonly Paper[]): Segment {
+	const builder = createPostingsBuilder(papers.length);
+	for (const paper of papers) builder.addPaper(paper);
+	return builder.finish(papers);
+}
+
+/** Trigrams of `^token$`; the padding makes word starts and ends count, which short words need. */
+export function uniqueGrams(token: string): string[] {
+	const padded = `^${token}$`;
+	const grams = new Set<string>();
+	for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
+	return [...grams];
+}
+
+function createPostingsBuilder(paperCount: number) {
+	const vocabulary = new Vocabulary();
+	let flagsOf: Uint8Array = new Uint8Array(1 << 16);
+	let tfOf: Uint16Array = new Uint16Array(1 << 16);
+	let stopword: Uint8Array = new Uint8Array(1 << 16);
+	let pairTerms: Uint32Array = new Uint32Array(Math.max(1024, paperCount * 128));
+	let pairCodes: Uint8Array = new Uint8Array(pairTerms.length);
+	let pairCount = 0;
+	const docPairStart = new Uint32Array(paperCount + 1);
+	const abstractLength = new Uint16Array(paperCount);
+	let docTerms: number[] = [];
+	let doc = 0;
+	let abstractTokens = 0;
+
+	const idOf = (text: string, start: number, end: number, hash: number, lowerCased: boolean): number => {
+		const before = vocabulary.size;
+		const id = vocabulary.idOfRange(text, start, end, hash, lowerCased);
+		if (id === before) {
+			if (id >= flagsOf.length) {
+				flagsOf = grow8(flagsOf, flagsOf.length * 2);
+				tfOf = grow16(tfOf, tfOf.length * 2);
+				stopword = grow8(stopword, stopword.length * 2);
+			}
+			stopword[id] = isStopword(vocabulary.terms[id] as string) ? 1 : 0;
+		}
+		return id;
+	};
+	const noteFlag = (flag: number, skipStopwords: boolean) => (text: string, start: number, end: number, hash: number, lowerCased: boolean) => {
+		const id = idOf(text, start, end, hash, lowerCased);
+		if (skipStopwords && stopword[id]) return;
+		if (flagsOf[id] === 0 && tfOf[id] === 0) docTerms.push(id);
+		flagsOf[id] = (flagsOf[id] as number) | flag;
+	};
+	const noteTitle = noteFlag(FieldFlag.title, false);
+	const noteKeyword = noteFlag(FieldFlag.keywords, false);
+	const noteAuthor = noteFlag(FieldFlag.authors, true);
+	const noteAbstract = (text: string, start: number, end: number, hash: number, lowerCased: boolean) => {
+		abstractTokens++;
+		const id = idOf(text, start, end, hash, lowerCased);
+		if (stopword[id]) return;
+		if (flagsOf[id] === 0 && tfOf[id] === 0) docTerms.push(id);
+		if ((tfOf[id] as number) < TF_MAX) tfOf[id] = (tfOf[id] as number) + 1;
+	};
+
+	return {
+		addPaper(paper: Paper): void {
+			docPairStart[doc] = pairCount;
+			abstractTokens = 0;
+			scanHashedTokens(paper.title, noteTitle);
+			for (const keyword of paper.keywords ?? []) scanHashedTokens(keyword, noteKeyword);
+			for (const author of paper.authors) scanHashedTokens(author, noteAuthor);
+			scanHashedTokens(paper.abstract, noteAbstract);
+			abstractLength[doc] = Math.min(abstractTokens, 0xffff);
+			if (pairCount + docTerms.length > pairTerms.length) {
+				const size = Math.ceil((pairCount + docTerms.length) * 1.5);
+				pairTerms = grow32(pairTerms, size);
+				pairCodes = grow8(pairCodes, size);
+			}
+			for (const id of docTerms) {
+				pairTerms[pairCount] = id;
+				pairCodes[pairCount] = (flagsOf[id] as number) | ((tfOf[id] as number) << TF_SHIFT);
+				pairCount++;
+				flagsOf[id] = 0;
+				tfOf[id] = 0;
+			}
+			docTerms = [];
+			doc++;
+		},
+		finish(list: readonly Paper[]): Segment {
+			docPairStart[doc] = pairCount;
+			const termCount = vocabulary.size;
+			const sorted = vocabulary.terms.slice().sort();
+			const remap = new Uint32Array(termCount);
+			for (let i = 0; i < termCount; i++) remap[vocabulary.find(sorted[i] as string)] = i;
+
+			const offsets = new Uint32Array(termCount + 1);
+			for (let i = 0; i < pairCount; i++) increment(offsets, (remap[pairTerms[i] as number] as number) + 1);
+			for (let t = 0; t < termCount; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
+			const cursor = offsets.slice(0, termCount);
+			const docs = new Uint32Array(pairCount);
+			const codes = new Uint8Array(pairCount);
+			for (let d = 0; d < doc; d++) {
+				const end = docPairStart[d + 1] as number;
+				for (let i = docPairStart[d] as number; i < end; i++) {
+					const t = remap[pairTerms[i] as number] as number;
+					const at = cursor[t] as number;
+					cursor[t] = at + 1;
+					docs[at] = d;
+					codes[at] = pairCodes[i] as number;
+				}
+			}
+
+			const docAtRank = Uint32Array.from(list.keys()).sort((a, b) => compareRecency(list[a] as Paper, list[b] as Paper));
+			const titleOffsets = new Uint32Array(termCount + 1);
+			for (let i = 0; i < pairCount; i++) {
+				if ((pairCodes[i] as number) & FieldFlag.title) increment(titleOffsets, (remap[pairTerms[i] as number] as number) + 1);
+			}
+			for (let t = 0; t < termCount; t++) titleOffsets[t + 1] = (titleOffsets[t + 1] as number) + (titleOffsets[t] as number);
+			const titleCursor = titleOffsets.slice(0, termCount);
+			const titleRanks = new Uint32Array(titleOffsets[termCount] as number);
+			for (let rank = 0; rank < doc; rank++) {
+				const d = docAtRank[rank] as number;
+				const end = docPairStart[d + 1] as number;
+				for (let i = docPairStart[d] as number; i < end; i++) {
+					if (!((pairCodes[i] as number) & FieldFlag.title)) continue;
+					const t = remap[pairTerms[i] as number] as number;
+					titleRanks[titleCursor[t] as number] = rank;
+					titleCursor[t] = (titleCursor[t] as number) + 1;
+				}
+			}
+
+			let totalLength = 0;
+			for (let d = 0; d < doc; d++) totalLength += abstractLength[d] as number;
+			const grams = buildGramIndex(sorted);
+			return new Segment(
+				list,
+				sorted,
+				vocabulary,
+				remap,
+				offsets,
+				docs,
+				codes,
+				abstractLength,
+				doc > 0 ? totalLength / doc : 1,
+				titleOffsets,
+				titleRanks,
+				docAtRank,
+				grams.ids,
+				grams.offsets,
+				grams.terms,
+			);
+		},
+	};
+}
+
+/** Trigram → vocabulary ids, as flat arrays; only words long enough to be typo-corrected are in it. */
+function buildGramIndex(terms: readonly string[]) {
+	const ids = new Map<string, number>();
+	let gramOf: Uint32Array = new Uint32Array(terms.length * 8 + 16);
+	let termOf: Uint32Array = new Uint32Array(gramOf.length);
+	let count = 0;
+	for (let t = 0; t < terms.length; t++) {
+		const term = terms[t] as string;
+		if (term.length < 3) continue;
+		for (const gram of uniqueGrams(term)) {
+			let id = ids.get(gram);
+			if (id === undefined) {
+				id = ids.size;
+				ids.set(gram, id);
+			}
+			if (count === gramOf.length) {
+				gramOf = grow32(gramOf, count * 2);
+				termOf = grow32(termOf, count * 2);
+			}
+			gramOf[count] = id;
+			termOf[count] = t;
+			count++;
+		}
+	}
+	const offsets = new Uint32Array(ids.size + 1);
+	for (let i = 0; i < count; i++) increment(offsets, (gramOf[i] as number) + 1);
+	for (let g = 0; g < ids.size; g++) offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
+	const cursor = offsets.slice(0, ids.size);
+	const gramTerms = new Uint32Array(count);
+	for (let i = 0; i < count; i++) {
+		const g = gramOf[i] as number;
+		gramTerms[cursor[g] as number] = termOf[i] as number;
+		cursor[g] = (cursor[g] as number) + 1;
+	}
+	return { ids, offsets, terms: gramTerms };
+}
+
+function grow8(array: Uint8Array, size: number): Uint8Array {
+	const next = new Uint8Array(size);
+	next.set(array);
+	return next;
+}
+
+function grow16(array: Uint16Array, size: number): Uint16Array {
+	const next = new Uint16Array(size);
+	next.set(array);
+	return next;
+}
+
+function grow32(array: Uint32Array, size: number): Uint32Array {
+	const next = new Uint32Array(size);
+	next.set(array);
+	return next;
+}
+
+/** counts[i + 1] += 1 … then a running sum: the usual counting-sort offsets. */
+function increment(array: Uint32Array, at: number): void {
+	array[at] = (array[at] as number) + 1;
+}
+
+function lowerBound(sorted: readonly string[], value: string): number {
+	let low = 0;
+	let high = sorted.length;
+	while (low < high) {
+		const mid = (low + high) >>> 1;
+		if ((sorted[mid] as string) < value) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}

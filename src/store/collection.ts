@@ -1,0 +1,151 @@
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import type { Logger } from '../log.js';
+import { describeCause, StoreError } from './errors.js';
+
+/** One Keyv namespace, typed, with every failure thrown as a StoreError (Keyv alone would answer `undefined`). */
+export interface Collection<T> {
+	readonly name: string;
+	get(key: string): Promise<T | undefined>;
+	getMany(keys: readonly string[]): Promise<Array<T | undefined>>;
+	set(key: string, value: T): Promise<void>;
+	/** One statement for the whole batch: atomic, and fast enough for a backfill of thousands of papers. */
+	setMany(entries: ReadonlyArray<readonly [key: string, value: T]>): Promise<void>;
+	delete(key: string): Promise<boolean>;
+	/** Every entry whose key starts with `prefix` (all when omitted), in key order, in one indexed range query. */
+	entries(prefix?: string): Promise<Array<[string, T]>>;
+	values(prefix?: string): Promise<T[]>;
+}
+
+export interface OpenedCollection<T> {
+	collection: Collection<T>;
+	/** Settles once the connection is open and the table exists; rejects with a StoreError otherwise. */
+	ready: Promise<void>;
+	/** Runs raw SQL on this namespace's connection (pragmas, probes). */
+	query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
+	close(): Promise<void>;
+}
+
+const TABLE = 'keyv';
+/** Rows per multi-row INSERT; far below SQLite's bound-parameter limit. */
+const BATCH_ROWS = 400;
+/** Sorts after every character a key can contain, so `[prefix, prefix + MAX)` is exactly "starts with prefix". */
+const MAX_CHAR = '\u{10FFFF}';
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Namespaces end up inside `LIKE 'name:%'` (Keyv's clear and iterator), where `_` and `%` are wildcards
+ * that would let one namespace match another's keys.
+ */
+export function assertNamespaceName(name: string): void {
+	if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`invalid store namespace ${JSON.stringify(name)}: use lower-case letters, digits and '-'`);
+}
+
+export function openCollection<T>(file: string, name: string, logger: Logger): OpenedCollection<T> {
+	assertNamespaceName(name);
+	const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: BUSY_TIMEOUT_MS, iterationLimit: 1000 });
+	const keyv = new Keyv<T>({ store: adapter, namespace: name, throwOnErrors: true });
+	// Keyv re-emits adapter errors; the listener keeps them from vanishing, the throw above makes them loud.
+	keyv.on('error', (error: unknown) => logger.debug('store error event', { namespace: name, error }));
+
+	const fail = (operation: string, error: unknown): never => {
+		if (error instanceof StoreError) throw error;
+		const what = operation === 'opening' ? `cannot open (namespace "${name}")` : `${operation} in "${name}" failed`;
+		throw new StoreError(`Database ${file}: ${what}: ${describeCause(error)}`, file, { cause: error });
+	};
+	const run = async (operation: string, sql: string, parameters: unknown[]): Promise<unknown[]> => {
+		try {
+			return (await adapter.query(sql, ...parameters)) as unknown[];
+		} catch (error) {
+			return fail(operation, error);
+		}
+	};
+	const query = (sql: string, ...parameters: unknown[]) => run('query', sql, parameters);
+	const decode = async (raw: unknown): Promise<T | undefined> => {
+		const data = await keyv.deserializeData<T>(raw as string);
+		return data?.value;
+	};
+	const prefixed = (key: string) => `${name}:${key}`;
+
+	const collection: Collection<T> = {
+		name,
+		async get(key) {
+			try {
+				return await keyv.get<T>(key);
+			} catch (error) {
+				return fail(`reading ${key}`, error);
+			}
+		},
+		async getMany(keys) {
+			if (keys.length === 0) return [];
+			const found = new Map<string, T | undefined>();
+			for (let start = 0; start < keys.length; start += BATCH_ROWS) {
+				const chunk = keys.slice(start, start + BATCH_ROWS).map(prefixed);
+				const rows = (await query(`SELECT key, value FROM ${TABLE} WHERE key IN (SELECT value FROM json_each(?))`, JSON.stringify(chunk))) as Row[];
+				for (const row of rows) found.set(row.key, await decode(row.value));
+			}
+			return keys.map((key) => found.get(prefixed(key)));
+		},
+		async set(key, value) {
+			let ok: boolean;
+			try {
+				ok = await keyv.set(key, value);
+			} catch (error) {
+				return fail(`writing ${key}`, error);
+			}
+			if (!ok) fail(`writing ${key}`, new Error('the store refused the write'));
+		},
+		async setMany(entries) {
+			for (let start = 0; start < entries.length; start += BATCH_ROWS) {
+				const chunk = entries.slice(start, start + BATCH_ROWS);
+				const parameters: unknown[] = [];
+				for (const [key, value] of chunk) parameters.push(prefixed(key), await keyv.serializeData({ value, expires: undefined }));
+				const placeholders = chunk.map(() => '(?, ?)').join(', ');
+				await query(`INSERT INTO ${TABLE} (key, value) VALUES ${placeholders} ON CONFLICT(key) DO UPDATE SET value = excluded.value`, ...parameters);
+			}
+		},
+		async delete(key) {
+			try {
+				return await keyv.delete(key);
+			} catch (error) {
+				return fail(`deleting ${key}`, error);
+			}
+		},
+		async entries(prefix = '') {
+			const low = prefixed(prefix);
+			// A key range (not LIKE) walks the primary-key index: listing 10,000 subscriptions is one query.
+			const rows = (await query(`SELECT key, value FROM ${TABLE} WHERE key >= ? AND key < ? ORDER BY key`, low, low + MAX_CHAR)) as Row[];
+			const result: Array<[string, T]> = [];
+			for (const row of rows) {
+				const value = await decode(row.value);
+				if (value !== undefined) result.push([row.key.slice(name.length + 1), value]);
+			}
+			return result;
+		},
+		async values(prefix) {
+			return (await collection.entries(prefix)).map(([, value]) => value);
+		},
+	};
+
+	// Probing at once also gives the adapter's connection promise a handler: a bad file must be a StoreError, not an unhandled rejection.
+	const ready = run('opening', 'SELECT count(*) FROM keyv', []).then(() => undefined);
+	ready.catch(() => {});
+	return {
+		collection,
+		ready,
+		query,
+		close: async () => {
+			try {
+				await keyv.disconnect();
+			} catch (error) {
+				// A connection that never opened has nothing to close; the open error was already reported.
+				logger.debug('store close failed', { namespace: name, error });
+			}
+		},
+	};
+}
+
+interface Row {
+	key: string;
+	value: string;
+}

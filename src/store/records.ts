@@ -1,0 +1,105 @@
+import type { Paper } from '../papers/paper.js';
+
+/**
+ * What the store keeps, one interface per namespace. Plain JSON only (ISO strings, no Date):
+ * Keyv serializes with JSON, so anything richer would come back changed.
+ */
+
+/** A paper as stored: the Paper plus when Paperboy first learned of it (digests rely on it). */
+export interface StoredPaper extends Paper {
+	/** ISO instant the paper was first stored; never changed by later upserts. */
+	firstSeenAt: string;
+	/** ISO instant of the last upsert that changed the record. */
+	updatedAt?: string;
+}
+
+/** Why deliveries to a target stopped; set on 403/404 (channels) or closed DMs (users), cleared by resume. */
+export interface Pause {
+	reason: string;
+	at: string;
+	/** Discord's JSON error code when the pause came from Discord (50001, 50013, 10003, 50007). */
+	code?: number;
+}
+
+/** Outcome of a target's digest for one local day. `empty`: nothing new; `failed`: Discord refused the payload. */
+export type DeliveryOutcome = 'sent' | 'empty' | 'failed';
+
+export interface LastDelivery {
+	/** Local day `YYYY-MM-DD` in the target's time zone. */
+	day: string;
+	at: string;
+	outcome: DeliveryOutcome;
+	paperCount: number;
+	messageId?: string;
+}
+
+/** The latest transient failure (429, 5xx, network), kept for `/digest list`; the digest is retried next tick. */
+export interface LastFailure {
+	day: string;
+	at: string;
+	error: string;
+}
+
+/** Fields shared by channel subscriptions and personal follows: when and what to deliver. */
+export interface DigestSchedule {
+	/** `HH:MM`, 24-hour, local to `timezone`. */
+	time: string;
+	/** Canonical IANA zone name. */
+	timezone: string;
+	/** Empty means every new paper. */
+	topics: string[];
+	paused?: Pause;
+	lastDelivery?: LastDelivery;
+	lastFailure?: LastFailure;
+	createdAt: string;
+	updatedAt?: string;
+}
+
+/** Key: `<guildId>:<channelId>` (one subscription per channel; re-subscribing updates it). */
+export interface Subscription extends DigestSchedule {
+	guildId: string;
+	channelId: string;
+	maxPapers: number;
+	createdBy: string;
+}
+
+/** Key: `<userId>`. */
+export interface Follow extends DigestSchedule {
+	userId: string;
+	/** The DM channel, remembered so the next day does not open it again. */
+	dmChannelId?: string;
+}
+
+/**
+ * Key: target key (`channel:<id>` or `user:<id>`). Which papers a target has been sent, and the digest
+ * being sent right now: written before the send so a retry after a crash re-sends the same papers.
+ */
+export interface DeliveryRecord {
+	target: string;
+	/** paper id → its listedOn; pruned once a paper is too old to be picked again. */
+	sent: Record<string, string>;
+	/** The last local day whose digest finished (sent or empty). */
+	lastDay?: string;
+	lastOutcome?: LastDelivery;
+	pending?: { day: string; nonce: string; paperIds: string[]; at: string };
+}
+
+/** Key: source name (`hf`, `arxiv`). */
+export interface SourceStatusRecord {
+	name: string;
+	lastSuccessAt?: string;
+	lastErrorAt?: string;
+	lastError?: string;
+	/** Papers added by the last successful run. */
+	lastAdded?: number;
+	/** Papers added by this source since the store was created. */
+	added?: number;
+}
+
+export interface SourceStatusPatch {
+	lastSuccessAt?: string;
+	lastErrorAt?: string;
+	lastError?: string;
+	/** Papers newly added by this run; summed into `added`. */
+	added?: number;
+}

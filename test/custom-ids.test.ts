@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import {
+	decodeCustomId,
+	encodeCustomId,
+	encodeOpenPaper,
+	encodeSearchPage,
+	encodeSharePaper,
+	encodeSimilarPaper,
+	encodeTodayPage,
+	encodeUnfollow,
+	hashQuery,
+	isPaperId,
+	isValidDay,
+} from '../src/cards/custom-ids.js';
+import { DiscordLimits } from '../src/cards/limits.js';
+import { createRandom, nastyText } from './cards-support.js';
+
+const PAPER_IDS = ['2401.01234', '2401.0123', 'hep-th/9901001', 'math.GT/0309136', 't-0123456789ab'];
+
+describe('encodeOpenPaper', () => {
+	it('builds prefixed ids that decode back to the same paper', () => {
+		for (const id of PAPER_IDS) {
+			expect(decodeCustomId(encodeOpenPaper(id))).toEqual({ kind: 'open', paperId: id });
+			expect(decodeCustomId(encodeSharePaper(id))).toEqual({ kind: 'share', paperId: id });
+			expect(decodeCustomId(encodeSimilarPaper(id))).toEqual({ kind: 'similar', paperId: id });
+		}
+		expect(encodeSharePaper('2401.01234')).toBe('paper:share:2401.01234');
+	});
+
+	it('refuses an id that is not a paper id', () => {
+		expect(() => encodeOpenPaper('2401.01234v2')).toThrow(RangeError);
+		expect(() => encodeOpenPaper('x'.repeat(200))).toThrow(RangeError);
+	});
+});
+
+describe('encodeSearchPage', () => {
+	it('carries a short query inline', () => {
+		const encoded = encodeSearchPage(2, 'difusion: models');
+		expect(encoded).toMatchObject({ customId: 'paper:page:2:difusion: models', needsStoredQuery: false, queryHash: undefined });
+		expect(decodeCustomId(encoded.customId)).toEqual({ kind: 'page', page: 2, query: 'difusion: models', queryHash: hashQuery('difusion: models') });
+	});
+
+	it('replaces a query that does not fit by its hash, which the caller stores', () => {
+		const query = 'word '.repeat(40);
+		const encoded = encodeSearchPage(1, query);
+		expect(encoded.needsStoredQuery).toBe(true);
+		expect(encoded.queryHash).toBe(hashQuery(query));
+		expect(encoded.customId).toBe(`paper:page:1:#${hashQuery(query)}`);
+		expect(decodeCustomId(encoded.customId)).toEqual({ kind: 'page', page: 1, query: undefined, queryHash: hashQuery(query) });
+	});
+
+	it('uses the hash form for a query that starts with # or is empty', () => {
+		expect(encodeSearchPage(0, '#3DGS').needsStoredQuery).toBe(true);
+		expect(encodeSearchPage(0, '').needsStoredQuery).toBe(true);
+	});
+
+	it('keeps every id within 100 characters and round-trips random queries', () => {
+		const random = createRandom(3);
+		for (let i = 0; i < 300; i++) {
+			const query = nastyText(random, 150);
+			const page = Math.floor(random() * 1000);
+			const encoded = encodeSearchPage(page, query);
+			expect(encoded.customId.length).toBeLessThanOrEqual(DiscordLimits.customId);
+			const decoded = decodeCustomId(encoded.customId);
+			expect(decoded).toEqual({ kind: 'page', page, query: encoded.needsStoredQuery ? undefined : query, queryHash: hashQuery(query) });
+		}
+	});
+});
+
+describe('encodeTodayPage', () => {
+	it('round-trips a page and a day and rejects impossible days', () => {
+		expect(encodeTodayPage(3, '2026-03-14')).toBe('paper:today:3:2026-03-14');
+		expect(decodeCustomId('paper:today:3:2026-03-14')).toEqual({ kind: 'today', page: 3, day: '2026-03-14' });
+		expect(() => encodeTodayPage(0, '2026-02-30')).toThrow(RangeError);
+		expect(() => encodeTodayPage(-1, '2026-03-14')).toThrow(RangeError);
+	});
+});
+
+describe('encodeUnfollow', () => {
+	it('encodes everything, a short topic inline and a long topic by hash', () => {
+		expect(encodeUnfollow(undefined).customId).toBe('follow:unfollow:*');
+		expect(decodeCustomId('follow:unfollow:*')).toEqual({ kind: 'unfollow', all: true, topic: undefined, topicHash: undefined });
+		expect(decodeCustomId(encodeUnfollow('diffusion').customId)).toEqual({ kind: 'unfollow', all: false, topic: 'diffusion', topicHash: hashQuery('diffusion') });
+		const long = 't'.repeat(81);
+		const encoded = encodeUnfollow(long);
+		expect(encoded.needsStoredQuery).toBe(true);
+		expect(decodeCustomId(encoded.customId)).toEqual({ kind: 'unfollow', all: false, topic: undefined, topicHash: hashQuery(long) });
+	});
+
+	it('does not confuse a literal * topic with everything', () => {
+		expect(decodeCustomId(encodeUnfollow('*').customId)).toMatchObject({ all: false, topicHash: hashQuery('*') });
+	});
+});
+
+describe('encodeCustomId', () => {
+	it('is the inverse of decodeCustomId', () => {
+		const ids = [
+			encodeOpenPaper('2401.01234'),
+			encodeSearchPage(4, 'x'.repeat(300)).customId,
+			encodeSearchPage(4, 'rlhf').customId,
+			encodeTodayPage(1, '2024-02-29'),
+			encodeUnfollow('a'.repeat(90)).customId,
+			encodeUnfollow('vision').customId,
+			encodeUnfollow(undefined).customId,
+		];
+		for (const id of ids) {
+			const action = decodeCustomId(id);
+			expect(action).toBeDefined();
+			if (action) expect(encodeCustomId(action)).toBe(id);
+		}
+	});
+});
+
+describe('decodeCustomId', () => {
+	it('returns undefined for unknown or malformed ids and never throws', () => {
+		const bad: unknown[] = [
+			undefined,
+			null,
+			42,
+			{},
+			'',
+			'paper',
+			'paper:open:',
+			'paper:open:not-an-id',
+			'paper:open:2401.01234:extra',
+			'paper:open:2401.01234v2',
+			'paper:share:../../etc',
+			'paper:page::query',
+			'paper:page:01:query',
+			'paper:page:-1:query',
+			'paper:page:1.5:query',
+			'paper:page:100000:query',
+			'paper:page:1',
+			'paper:page:1:',
+			'paper:page:1:#abc',
+			'paper:page:1:#0123456789ABCDEF',
+			'paper:today:1:2026-13-01',
+			'paper:today:x:2026-03-14',
+			'paper:today:1:2026-03-14:extra',
+			'follow:unfollow:',
+			`follow:unfollow:${'t'.repeat(81)}`,
+			'follow:unfollow:#nothex',
+			'digest:open:2401.01234',
+			`paper:page:1:${'q'.repeat(100)}`,
+		];
+		for (const id of bad) expect(decodeCustomId(id)).toBeUndefined();
+	});
+
+	it('survives random garbage', () => {
+		const random = createRandom(5);
+		const prefixes = ['paper:open:', 'paper:page:', 'paper:today:', 'follow:unfollow:', 'paper:', ''];
+		for (let i = 0; i < 300; i++) {
+			const id = `${prefixes[i % prefixes.length]}${nastyText(random, 120)}`;
+			expect(() => decodeCustomId(id)).not.toThrow();
+		}
+	});
+});
+
+describe('isPaperId', () => {
+	it('accepts arXiv and title ids only', () => {
+		for (const id of PAPER_IDS) expect(isPaperId(id)).toBe(true);
+		for (const id of ['', '2401.123', 't-xyz', 't-0123456789abc', '2401.01234 ', 'hep-th/990100']) expect(isPaperId(id)).toBe(false);
+	});
+});
+
+describe('isValidDay', () => {
+	it('accepts real calendar days only', () => {
+		expect(isValidDay('2024-02-29')).toBe(true);
+		expect(isValidDay('2025-02-29')).toBe(false);
+		expect(isValidDay('2026-3-14')).toBe(false);
+	});
+});

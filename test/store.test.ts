@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../src/log.js';
+import { StoreError } from '../src/store/errors.js';
+import { openStore, STORE_SCHEMA_VERSION, type Store } from '../src/store/store.js';
+import { resolveDatabaseFile } from '../src/store/database-url.js';
+import { assertNamespaceName } from '../src/store/collection.js';
+import type { Subscription } from '../src/store/records.js';
+
+let dir: string;
+const opened: Store[] = [];
+const open = async (file = join(dir, 'db', 'paperboy.sqlite')) => {
+	const store = await openStore(`sqlite://${file}`, silentLogger);
+	opened.push(store);
+	return store;
+};
+
+beforeEach(() => {
+	dir = mkdtempSync(join(tmpdir(), 'paperboy-store-'));
+});
+afterEach(async () => {
+	await Promise.all(opened.splice(0).map((store) => store.close()));
+	rmSync(dir, { recursive: true, force: true });
+});
+
+function subscription(guildId: string, channelId: string): Subscription {
+	return { guildId, channelId, time: '09:00', timezone: 'UTC', topics: [], maxPapers: 10, createdBy: 'u', createdAt: '2026-03-14T00:00:00.000Z' };
+}
+
+describe('openStore', () => {
+	it('creates the parent directory and writes schema version 1 on a fresh database', async () => {
+		const store = await open();
+		expect(store.file).toBe(join(dir, 'db', 'paperboy.sqlite'));
+		expect(await store.meta.get('schemaVersion')).toBe(STORE_SCHEMA_VERSION);
+	});
+
+	it('keeps everything across close and reopen', async () => {
+		const first = await open();
+		await first.subscriptions.set('g1:c1', subscription('g1', 'c1'));
+		await first.follows.set('u1', { userId: 'u1', topics: ['llm'], time: '08:00', timezone: 'Europe/London', createdAt: '2026-03-14T00:00:00.000Z' });
+		await first.upsertPapers([{ id: '2603.00001', title: 'A', abstract: '', authors: [], listedOn: '2026-03-14', source: 'hf-daily' }]);
+		await first.queries.remember('abc', 'a long query');
+		await first.close();
+		const second = await open();
+		expect(await second.subscriptions.get('g1:c1')).toEqual(subscription('g1', 'c1'));
+		expect((await second.follows.get('u1'))?.topics).toEqual(['llm']);
+		expect((await second.listPapers()).map((paper) => paper.id)).toEqual(['2603.00001']);
+		expect(await second.queries.recall('abc')).toBe('a long query');
+	});
+
+	it('rejects a path that is a directory, naming it', async () => {
+		const path = join(dir, 'a-directory');
+		mkdirSync(path);
+		await expect(open(path)).rejects.toThrow(StoreError);
+		await expect(open(path)).rejects.toThrow(path);
+	});
+
+	it('rejects a file that is not a SQLite database, naming it', async () => {
+		const path = join(dir, 'notes.sqlite');
+		writeFileSync(path, 'these are my notes, not a database; '.repeat(40));
+		const failure = open(path);
+		await expect(failure).rejects.toThrow(StoreError);
+		await expect(failure).rejects.toThrow(/notes\.sqlite.*not a database/);
+	});
+
+	it('rejects a database whose directory cannot be created', async () => {
+		// /proc refuses new directories even to root, unlike a chmod'ed temp dir.
+		await expect(open('/proc/paperboy-test/paperboy.sqlite')).rejects.toThrow(/Cannot create the directory for database \/proc\/paperboy-test/);
+	});
+
+	it('refuses a database written by a newer schema version', async () => {
+		const store = await open();
+		await store.meta.set('schemaVersion', STORE_SCHEMA_VERSION + 1);
+		await store.close();
+		await expect(open()).rejects.toThrow(/schema version 2, newer than this Paperboy understands \(1\)/);
+	});
+
+	it('throws on a failed read instead of answering "nothing stored"', async () => {
+		const store = await open();
+		await store.subscriptions.set('g1:c1', subscription('g1', 'c1'));
+		await store.close();
+		await expect(store.subscriptions.get('g1:c1')).rejects.toThrow(StoreError);
+		await expect(store.subscriptions.values()).rejects.toThrow(StoreError);
+		await expect(store.subscriptions.set('g1:c2', subscription('g1', 'c2'))).rejects.toThrow(StoreError);
+	});
+});
+
+describe('Collection.entries', () => {
+	it('lists one namespace only, optionally by key prefix, in key order', async () => {
+		const store = await open();
+		await store.subscriptions.set('g2:c1', subscription('g2', 'c1'));
+		await store.subscriptions.set('g1:c2', subscription('g1', 'c2'));
+		await store.subscriptions.set('g1:c1', subscription('g1', 'c1'));
+		await store.follows.set('g1:c9', { userId: 'x', topics: [], time: '09:00', timezone: 'UTC', createdAt: '' });
+		expect((await store.subscriptions.entries()).map(([key]) => key)).toEqual(['g1:c1', 'g1:c2', 'g2:c1']);
+		expect((await store.subscriptions.values('g1:')).map((entry) => entry.channelId)).toEqual(['c1', 'c2']);
+	});
+
+	it('lists 10,000 subscriptions written in one batch', async () => {
+		const store = await open();
+		const entries = Array.from({ length: 10_000 }, (_, index) => [`g${index % 50}:c${index}`, subscription(`g${index % 50}`, `c${index}`)] as const);
+		await store.subscriptions.setMany(entries);
+		expect(await store.subscriptions.values()).toHaveLength(10_000);
+		expect(await store.subscriptions.values('g7:')).toHaveLength(200);
+		expect(await store.subscriptions.getMany(['g0:c0', 'missing', 'g1:c1'])).toEqual([subscription('g0', 'c0'), undefined, subscription('g1', 'c1')]);
+	});
+});
+
+describe('recordSourceStatus', () => {
+	it('merges updates and sums papers added', async () => {
+		const store = await open();
+		await store.recordSourceStatus('hf', { lastSuccessAt: '2026-03-14T10:00:00.000Z', added: 5 });
+		await store.recordSourceStatus('hf', { lastErrorAt: '2026-03-14T11:00:00.000Z', lastError: 'HTTP 503' });
+		const latest = await store.recordSourceStatus('hf', { lastSuccessAt: '2026-03-14T12:00:00.000Z', added: 2 });
+		expect(latest).toEqual({
+			name: 'hf',
+			lastSuccessAt: '2026-03-14T12:00:00.000Z',
+			lastErrorAt: '2026-03-14T11:00:00.000Z',
+			lastError: 'HTTP 503',
+			lastAdded: 2,
+			added: 7,
+		});
+		expect(await store.listSourceStatus()).toEqual([latest]);
+	});
+});
+
+describe('resolveDatabaseFile', () => {
+	it('resolves relative and absolute sqlite URLs', () => {
+		expect(resolveDatabaseFile('sqlite://data/paperboy.sqlite', '/srv/bot')).toBe('/srv/bot/data/paperboy.sqlite');
+		expect(resolveDatabaseFile('sqlite:///var/lib/paperboy.sqlite', '/srv/bot')).toBe('/var/lib/paperboy.sqlite');
+	});
+
+	it('refuses in-memory and non-sqlite URLs', () => {
+		expect(() => resolveDatabaseFile('sqlite://:memory:')).toThrow(/in-memory/);
+		expect(() => resolveDatabaseFile('postgres://x')).toThrow(/sqlite:\/\//);
+	});
+});
+
+describe('assertNamespaceName', () => {
+	it('refuses names Keyv would match with LIKE wildcards', () => {
+		expect(() => assertNamespaceName('sent_ids')).toThrow();
+		expect(() => assertNamespaceName('100%')).toThrow();
+		expect(() => assertNamespaceName('subscriptions')).not.toThrow();
+	});
+});
