@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,8 +66,22 @@ describe('openStore', () => {
 	});
 
 	it('rejects a database whose directory cannot be created', async () => {
-		// /proc refuses new directories even to root, unlike a chmod'ed temp dir.
-		await expect(open('/proc/paperboy-test/paperboy.sqlite')).rejects.toThrow(/Cannot create the directory for database \/proc\/paperboy-test/);
+		// A regular file where the directory should be fails for every user, root included.
+		writeFileSync(join(dir, 'plain-file'), '');
+		const path = join(dir, 'plain-file', 'paperboy.sqlite');
+		await expect(open(path)).rejects.toThrow(`Cannot create the directory for database ${path}`);
+	});
+
+	const isRoot = process.getuid?.() === 0;
+	it.skipIf(isRoot)('rejects a database in a read-only directory (skipped as root: root ignores permission bits)', async () => {
+		const readOnly = join(dir, 'read-only');
+		mkdirSync(readOnly);
+		chmodSync(readOnly, 0o555);
+		try {
+			await expect(open(join(readOnly, 'paperboy.sqlite'))).rejects.toThrow(/read-only.*paperboy\.sqlite.*cannot open/);
+		} finally {
+			chmodSync(readOnly, 0o755);
+		}
 	});
 
 	it('refuses a database written by a newer schema version', async () => {

@@ -27,6 +27,9 @@ export function resolvePaper(index: PaperIndex, input: string): Paper {
 	if (exact) return exact.paper;
 	const best = hits[0];
 	if (best && best.score <= TITLE_MATCH_SCORE) return best.paper;
+	// A typed title prefix ("VQ4DiT") names a paper when exactly one title starts with it.
+	const prefixed = index.autocomplete(text, 2).filter((paper) => normalizeTitle(paper.title).startsWith(wanted));
+	if (prefixed.length === 1 && prefixed[0]) return prefixed[0];
 	throw new UserError(BrowseMessages.paperNotFound(text));
 }
 

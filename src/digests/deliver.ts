@@ -99,6 +99,7 @@ export async function deliverDigest({ target, day }: DueDigest, context: Context
 		return result('skipped');
 	}
 
+	settleStalePending(record, day, context.papers);
 	const digest = await composeOrResume(target, day, record, context);
 	if (digest.papers.length === 0) {
 		await finish(store, target, record, day, { day, at, outcome: 'empty', paperCount: 0 }, []);
@@ -107,7 +108,8 @@ export async function deliverDigest({ target, day }: DueDigest, context: Context
 	}
 	const paperIds = digest.papers.map((paper) => paper.id);
 	const nonce = digestNonce(target.key, day);
-	if (record.pending?.day !== day) {
+	if (record.pending?.day !== day || record.pending.failedAt) {
+		// Written before every attempt: a crash during this send must find the promise unfailed.
 		record.pending = { day, nonce, paperIds, at };
 		await store.deliveries.set(target.key, record);
 	}
@@ -121,6 +123,21 @@ export async function deliverDigest({ target, day }: DueDigest, context: Context
 		if (!(error instanceof DeliveryError) && isStoreFailure(error)) throw error;
 		return handleSendError(error, target, day, record, digest, context, result);
 	}
+}
+
+/**
+ * A digest left pending on an earlier day was never confirmed. If Discord answered it with an error it was
+ * not posted, and its papers stay eligible; if the process died mid-send it may have been posted (and
+ * enforce_nonce only dedupes for minutes), so its papers count as sent: never twice beats once more.
+ */
+export function settleStalePending(record: DeliveryRecord, day: string, papers: readonly DigestPaper[]): void {
+	const pending = record.pending;
+	if (!pending || pending.day >= day) return;
+	if (!pending.failedAt) {
+		const listedOn = new Map(papers.map((paper) => [paper.id, paper.listedOn]));
+		for (const id of pending.paperIds) record.sent[id] = listedOn.get(id) ?? pending.day;
+	}
+	delete record.pending;
 }
 
 /** The papers already promised for this day (a retry), else a fresh composition. */
@@ -147,12 +164,16 @@ async function handleSendError(
 	const at = now.toISOString();
 	const message = describe(error);
 	const action = classifyDeliveryError(error, target.kind);
-	const context_ = { target: target.key, day, status: (error as DeliveryError).status, code: (error as DeliveryError).code, error };
+	if (record.pending?.day === day && error instanceof DeliveryError && action.kind !== 'failed') {
+		record.pending = { ...record.pending, failedAt: at };
+		await store.deliveries.set(target.key, record);
+	}
+	const details = { target: target.key, day, status: (error as DeliveryError).status, code: (error as DeliveryError).code, error };
 	switch (action.kind) {
 		case 'pause': {
 			const paused: Pause = { reason: action.reason, at, ...(action.code === undefined ? {} : { code: action.code }) };
 			await updateSchedule(store, target, (schedule) => ({ ...schedule, paused }));
-			logger.warn('digest target paused', { ...context_, reason: action.reason });
+			logger.warn('digest target paused', { ...details, reason: action.reason });
 			return result('paused', [], { error: message });
 		}
 		case 'reopen-dm':
@@ -160,16 +181,16 @@ async function handleSendError(
 				const { dmChannelId: _stale, ...rest } = schedule as Follow;
 				return { ...rest, lastFailure: { day, at, error: message } };
 			});
-			logger.warn('stale DM channel forgotten; reopened next tick', context_);
+			logger.warn('stale DM channel forgotten; reopened next tick', details);
 			return result('retry', [], { error: message });
 		case 'failed':
 			// Discord rejected the message itself: retrying the same payload cannot help; the papers stay unsent.
-			logger.error('digest rejected by Discord', context_);
+			logger.error('digest rejected by Discord', details);
 			await finish(store, target, record, day, { day, at, outcome: 'failed', paperCount: digest.papers.length }, []);
 			return result('failed', [], { error: message });
 		case 'retry':
 			await updateSchedule(store, target, (schedule) => ({ ...schedule, lastFailure: { day, at, error: message } }));
-			logger.warn('digest delivery will be retried', context_);
+			logger.warn('digest delivery will be retried', details);
 			return result('retry', [], { error: message });
 	}
 }

@@ -24,6 +24,8 @@ export interface RunningBot {
 	context: BotContext;
 	corpus: Corpus;
 	store: Store;
+	/** Runs what is due at `now` (digests); the sandbox calls it when its clock jumps. */
+	onTimeChanged(now: Date): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				await store.close();
 				logger.info('bot stopped');
 			})());
-		return { client: readyClient, context, corpus, store, stop };
+		return { client: readyClient, context, corpus, store, stop, onTimeChanged: async () => {} };
 	} catch (error) {
 		await client?.destroy();
 		await store.close();

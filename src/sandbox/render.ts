@@ -35,7 +35,7 @@ export function renderMessage(message: RenderMessage, heading?: string): string 
 	const lines: string[] = [];
 	const ephemeral = ((message.flags ?? 0) & EPHEMERAL) !== 0;
 	if (heading) lines.push(`${heading}${ephemeral ? '  (only you can see this)' : ''}`);
-	if (message.content) lines.push(...wrap(message.content, WIDTH));
+	if (message.content) lines.push(...wrap(toTerminalText(message.content), WIDTH));
 	for (const embed of message.embeds ?? []) lines.push(...renderEmbed(embed));
 	const buttons = listButtons(message);
 	if (buttons.length > 0) lines.push(buttons.map(formatButton).join(' '));
@@ -50,12 +50,21 @@ function renderEmbed(embed: RenderEmbed): string[] {
 	const inner = WIDTH - 4;
 	const body: string[] = [];
 	if (embed.author?.name) body.push(...wrap(embed.author.name, inner));
-	if (embed.title) body.push(...wrap(embed.title, inner).map((line) => bold(line)));
+	if (embed.title) body.push(...wrap(toTerminalText(embed.title), inner).map((line) => bold(line)));
 	if (embed.url) body.push(...wrap(embed.url, inner));
-	if (embed.description) body.push('', ...wrap(embed.description, inner));
-	for (const field of embed.fields ?? []) body.push('', ...wrap(`${field.name}: ${field.value}`, inner));
+	if (embed.description) body.push('', ...wrap(toTerminalText(embed.description), inner));
+	for (const field of embed.fields ?? []) body.push('', ...wrap(`${toTerminalText(field.name)}: ${toTerminalText(field.value)}`, inner));
 	if (embed.footer?.text) body.push('', ...wrap(embed.footer.text, inner));
 	return [`┌${'─'.repeat(WIDTH - 2)}┐`, ...body.map((line) => `│ ${pad(line, inner)} │`), `└${'─'.repeat(WIDTH - 2)}┘`];
+}
+
+/** Discord markdown as a terminal shows it: masked links become their text, bold stays bold, escapes go. */
+export function toTerminalText(markdown: string): string {
+	return markdown
+		.replace(/\[((?:\\.|[^\]\\])*)\]\((https?:\/\/[^\s)]+)\)/g, '$1')
+		.replace(/\*\*(.+?)\*\*/g, (_match, text: string) => bold(text))
+		.replace(/\\([\\*_~`|[\]()#>+\-.<@:])/g, '$1')
+		.replace(/\u200b/g, '');
 }
 
 function formatButton(button: RenderButton): string {

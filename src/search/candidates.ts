@@ -1,5 +1,5 @@
 import { allowedEdits } from './edit-distance.js';
-import { FieldFlag, TF_SHIFT, type Segment } from './segment.js';
+import { ImpactDefaults, type Segment } from './segment.js';
 import { selectTop } from './top-k.js';
 import { isStopword } from './tokenize.js';
 
@@ -15,11 +15,8 @@ export const CandidateDefaults = Object.freeze({
 	maxTypoExpansions: 8,
 	/** A correctly spelled common word needs no typo neighbours (`model` → `modal` would only add noise). */
 	typoDocumentFrequency: 25,
-	titleBoost: 2.5,
-	keywordBoost: 1.2,
-	authorBoost: 1.5,
-	k1: 1.2,
-	b: 0.75,
+	/** Share of the corpus above which a word, once enough papers are found, only re-scores them. */
+	commonShare: 0.05,
 	/** In long queries a word in a quarter of all papers neither finds nor separates anything. */
 	longQueryMaxDocumentShare: 0.25,
 });
@@ -57,7 +54,8 @@ export function planQuery(tokens: readonly string[], segments: readonly Segment[
 	const unique = [...new Set(tokens)];
 	const content = unique.filter((token) => !isStopword(token));
 	const chosen = content.length > 0 ? content : unique;
-	const groups = chosen.map((token) => planGroup(token, segments, total, options));
+	const last = tokens[tokens.length - 1];
+	const groups = chosen.map((token) => planGroup(token, segments, total, options, token === last));
 	const found = groups.filter((group) => group.terms.length > 0);
 	if (!options.dropCommon || found.length < 5) return found;
 	const limit = total * CandidateDefaults.longQueryMaxDocumentShare;
@@ -65,35 +63,48 @@ export function planQuery(tokens: readonly string[], segments: readonly Segment[
 	return selective.length >= 3 ? selective : found;
 }
 
-function planGroup(token: string, segments: readonly Segment[], total: number, options: PlanOptions): QueryGroup {
+/**
+ * One query token as a group of weighted vocabulary terms that all share one idf: that of the token when
+ * it is a known word, else that of its most likely reading (the most frequent close neighbour or
+ * completion). A shared idf keeps a rare neighbour (`fusion` for `difusion`) from outscoring the
+ * common word the user meant (`diffusion`).
+ */
+function planGroup(token: string, segments: readonly Segment[], total: number, options: PlanOptions, isLast: boolean): QueryGroup {
 	const exactFrequency = documentFrequency(segments, token);
-	const exactIdf = exactFrequency > 0 ? idf(total, exactFrequency) : Number.POSITIVE_INFINITY;
-	const weights = new Map<string, number>();
-	if (exactFrequency > 0) weights.set(token, 1);
-	if (options.expandPrefixes) {
-		for (const term of prefixCompletions(token, segments)) {
+	const weights = new Map<string, { weight: number; frequency: number }>();
+	const offer = (term: string, weight: number, frequency: number) => {
+		if ((weights.get(term)?.weight ?? 0) < weight) weights.set(term, { weight, frequency });
+	};
+	if (exactFrequency > 0) offer(token, 1, exactFrequency);
+	// Completions help the word being typed (the last) and fragments; a finished common word needs none.
+	if (options.expandPrefixes && (isLast || exactFrequency < CandidateDefaults.typoDocumentFrequency)) {
+		for (const { term, frequency } of prefixCompletions(token, segments)) {
 			// A longer completion is a weaker guess at what the user meant.
-			const weight = 0.35 + (0.5 * token.length) / term.length;
-			if ((weights.get(term) ?? 0) < weight) weights.set(term, weight);
+			offer(term, 0.35 + (0.5 * token.length) / term.length, frequency);
 		}
 	}
 	const maxEdits = allowedEdits(token);
 	if (options.expandTypos && maxEdits > 0 && exactFrequency < CandidateDefaults.typoDocumentFrequency) {
-		for (const { term, distance } of typoNeighbours(token, maxEdits, segments)) {
-			const weight = distance === 1 ? 0.75 : 0.5;
-			if ((weights.get(term) ?? 0) < weight) weights.set(term, weight);
+		const neighbours = typoNeighbours(token, maxEdits, segments);
+		const mostFrequent = neighbours.reduce((most, neighbour) => Math.max(most, neighbour.frequency), 1);
+		for (const { term, distance, frequency } of neighbours) {
+			// Noisy-channel style: closer and more common words are the likelier intended ones.
+			offer(term, (distance === 1 ? 0.75 : 0.45) * (0.5 + 0.5 * Math.sqrt(frequency / mostFrequent)), frequency);
 		}
 	}
-	const terms: ExpandedTerm[] = [];
-	for (const [term, weight] of weights) {
-		// An expansion may never outweigh the word actually typed: a rare neighbour would otherwise win.
-		terms.push({ term, weight, idf: Math.min(idf(total, documentFrequency(segments, term)), exactIdf) });
+	let reading = exactFrequency;
+	if (reading === 0) {
+		let best = 0;
+		for (const { weight, frequency } of weights.values()) {
+			if (weight * frequency > best) [best, reading] = [weight * frequency, frequency];
+		}
 	}
-	const groupIdf = terms.reduce((best, term) => Math.max(best, term.idf), 0);
+	const groupIdf = reading > 0 ? idf(total, reading) : 0;
+	const terms = [...weights].map(([term, { weight }]) => ({ term, weight, idf: groupIdf }));
 	return { token, terms, idf: groupIdf };
 }
 
-function prefixCompletions(token: string, segments: readonly Segment[]): string[] {
+function prefixCompletions(token: string, segments: readonly Segment[]): { term: string; frequency: number }[] {
 	const scored = new Map<string, number>();
 	for (const segment of segments) {
 		const [start, end] = segment.prefixRange(token);
@@ -103,7 +114,10 @@ function prefixCompletions(token: string, segments: readonly Segment[]): string[
 			scored.set(term, (scored.get(term) ?? 0) + segment.documentFrequency(id));
 		}
 	}
-	return [...scored].sort((a, b) => b[1] - a[1]).slice(0, CandidateDefaults.maxPrefixExpansions).map(([term]) => term);
+	return [...scored]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, CandidateDefaults.maxPrefixExpansions)
+		.map(([term, frequency]) => ({ term, frequency }));
 }
 
 function typoNeighbours(token: string, maxEdits: number, segments: readonly Segment[]) {
@@ -134,38 +148,60 @@ export function scoreCandidates(segments: readonly Segment[], groups: readonly Q
 	return all.sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
+interface Scratch {
+	total: Float32Array;
+	coverage: Float32Array;
+	best: Float32Array;
+	touched: Int32Array;
+	groupTouched: Int32Array;
+}
+
+/** Per-segment score arrays, reused across queries (zeroed after each) instead of allocated per query. */
+const scratches = new WeakMap<Segment, Scratch>();
+
+function scratchFor(segment: Segment): Scratch {
+	let scratch = scratches.get(segment);
+	if (!scratch) {
+		const n = segment.documentCount;
+		scratch = { total: new Float32Array(n), coverage: new Float32Array(n), best: new Float32Array(n), touched: new Int32Array(n), groupTouched: new Int32Array(n) };
+		scratches.set(segment, scratch);
+	}
+	return scratch;
+}
+
 function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfSum: number, limit: number, coordinate: boolean): Candidate[] {
-	const n = segment.documentCount;
-	const total = new Float32Array(n);
-	const coverage = new Float32Array(n);
-	const best = new Float32Array(n);
-	const touched: number[] = [];
-	const { titleBoost, keywordBoost, authorBoost, k1, b } = CandidateDefaults;
-	const lengthNorm = k1 * (1 - b);
-	const lengthScale = (k1 * b) / segment.averageAbstractLength;
-	for (const group of groups) {
-		const groupTouched: number[] = [];
+	const { total, coverage, best, touched, groupTouched } = scratchFor(segment);
+	let touchedCount = 0;
+	const scale = 1 / ImpactDefaults.scale;
+	const postingsOf = (group: QueryGroup) =>
+		group.terms.reduce((sum, { term }) => {
+			const id = segment.termId(term);
+			return id < 0 ? sum : sum + segment.documentFrequency(id);
+		}, 0);
+	// Rarest first: once enough papers are in play, a word in a large share of the corpus only re-scores
+	// them instead of adding tens of thousands of papers that could not reach the top anyway.
+	const ordered = groups.map((group) => ({ group, postings: postingsOf(group) })).sort((a, b) => a.postings - b.postings);
+	const commonPostings = segment.documentCount * CandidateDefaults.commonShare;
+	for (const { group, postings } of ordered) {
+		const onlyKnown = coordinate && touchedCount >= limit && postings > commonPostings;
+		let groupCount = 0;
 		for (const { term, weight, idf: termIdf } of group.terms) {
 			const termId = segment.termId(term);
 			if (termId < 0) continue;
-			const factor = weight * termIdf;
+			const factor = weight * termIdf * scale;
 			const end = segment.offsets[termId + 1] as number;
 			for (let i = segment.offsets[termId] as number; i < end; i++) {
 				const doc = segment.docs[i] as number;
-				const code = segment.codes[i] as number;
-				const tf = code >> TF_SHIFT;
-				let field = tf === 0 ? 0 : (tf * (k1 + 1)) / (tf + lengthNorm + lengthScale * (segment.abstractLength[doc] as number));
-				if (code & FieldFlag.title) field += titleBoost;
-				if (code & FieldFlag.keywords) field += keywordBoost;
-				if (code & FieldFlag.authors) field += authorBoost;
-				const contribution = factor * field;
+				if (onlyKnown && total[doc] === 0) continue;
+				const contribution = factor * (segment.impacts[i] as number);
 				const previous = best[doc] as number;
-				if (previous === 0) groupTouched.push(doc);
+				if (previous === 0) groupTouched[groupCount++] = doc;
 				if (contribution > previous) best[doc] = contribution;
 			}
 		}
-		for (const doc of groupTouched) {
-			if (total[doc] === 0) touched.push(doc);
+		for (let i = 0; i < groupCount; i++) {
+			const doc = groupTouched[i] as number;
+			if (total[doc] === 0) touched[touchedCount++] = doc;
 			total[doc] = (total[doc] as number) + (best[doc] as number);
 			coverage[doc] = (coverage[doc] as number) + group.idf;
 			best[doc] = 0;
@@ -176,13 +212,17 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 		const share = (coverage[doc] as number) / groupIdfSum;
 		return coordinate ? (total[doc] as number) * share * share : (total[doc] as number);
 	};
-	const picked = selectTop(touched.length, limit, (item) => finalScore(touched[item] as number));
+	const picked = selectTop(touchedCount, limit, (item) => finalScore(touched[item] as number));
 	const candidates: Candidate[] = [];
 	for (const item of picked) {
 		const doc = touched[item] as number;
 		const score = finalScore(doc);
-		if (score <= 0) continue;
-		candidates.push({ segment, doc, score, coverage: Math.min(1, (coverage[doc] as number) / groupIdfSum) });
+		if (score > 0) candidates.push({ segment, doc, score, coverage: Math.min(1, (coverage[doc] as number) / groupIdfSum) });
+	}
+	for (let i = 0; i < touchedCount; i++) {
+		const doc = touched[i] as number;
+		total[doc] = 0;
+		coverage[doc] = 0;
 	}
 	return candidates;
 }

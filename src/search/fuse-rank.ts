@@ -30,10 +30,7 @@ export const FuseRankDefaults = Object.freeze({
 	candidateBudget: 1200,
 	minCandidates: 30,
 	maxCandidates: 80,
-	maxExcerptLength: 360,
-	/** Long author lists (hundreds on some papers) would dominate the bitap cost and never decide a rank. */
-	maxAuthors: 20,
-	maxKeywords: 20,
+	maxExcerptLength: 240,
 });
 
 export interface FuseRanked {
@@ -63,11 +60,19 @@ export function rankWithFuse(pattern: string, papers: readonly Paper[], terms: r
 	return fuse.search(pattern).map((result) => ({ candidate: result.refIndex, score: result.score ?? 1 }));
 }
 
+/**
+ * Only the authors and keywords that contain a query term go to Fuse: the others could only add a weak
+ * fuzzy match that nearly every paper gets alike, and some papers list hundreds of authors.
+ */
 function toRecord(paper: Paper, terms: readonly string[], patternLength: number): FuseRecord {
+	const mentions = (text: string) => {
+		const folded = foldText(text);
+		return terms.some((term) => folded.includes(term));
+	};
 	return {
 		title: paper.title,
-		keywords: (paper.keywords ?? []).slice(0, FuseRankDefaults.maxKeywords),
-		authors: paper.authors.slice(0, FuseRankDefaults.maxAuthors),
+		keywords: (paper.keywords ?? []).filter(mentions),
+		authors: paper.authors.filter(mentions),
 		abstract: excerpt(paper.abstract, terms, patternLength),
 	};
 }
@@ -79,7 +84,7 @@ function toRecord(paper: Paper, terms: readonly string[], patternLength: number)
  */
 export function excerpt(text: string, terms: readonly string[], patternLength: number): string | undefined {
 	const folded = foldText(text);
-	const pad = Math.min(40, Math.max(12, patternLength));
+	const pad = Math.min(24, Math.max(12, patternLength));
 	const windows: [number, number][] = [];
 	for (const term of terms) {
 		const at = folded.indexOf(term);

@@ -61,6 +61,7 @@ export function buildPaperIndex(papers: readonly Paper[]): PaperIndex {
 class SegmentedIndex implements PaperIndex {
 	private base!: Segment;
 	private baseIds!: Map<string, number>;
+	private baseDeleted = 0;
 	private live: Segment | undefined;
 	private livePapers = new Map<string, Paper>();
 	private allCache: readonly Paper[] | undefined;
@@ -70,9 +71,7 @@ class SegmentedIndex implements PaperIndex {
 	}
 
 	get size(): number {
-		let deleted = 0;
-		for (const flag of this.base.deleted) deleted += flag;
-		return this.base.documentCount - deleted + this.livePapers.size;
+		return this.base.documentCount - this.baseDeleted + this.livePapers.size;
 	}
 
 	get(id: string): Paper | undefined {
@@ -127,7 +126,10 @@ class SegmentedIndex implements PaperIndex {
 		if (papers.length === 0) return;
 		for (const paper of papers) {
 			const doc = this.baseIds.get(paper.id);
-			if (doc !== undefined) this.base.deleted[doc] = 1;
+			if (doc !== undefined && !this.base.deleted[doc]) {
+				this.base.deleted[doc] = 1;
+				this.baseDeleted++;
+			}
 			this.livePapers.set(paper.id, paper);
 		}
 		this.allCache = undefined;
@@ -147,6 +149,7 @@ class SegmentedIndex implements PaperIndex {
 	private rebuild(papers: readonly Paper[]): void {
 		this.base = buildSegment(papers);
 		this.baseIds = new Map(papers.map((paper, doc) => [paper.id, doc]));
+		this.baseDeleted = 0;
 		this.live = undefined;
 		this.livePapers = new Map();
 		this.allCache = undefined;

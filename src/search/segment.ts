@@ -12,10 +12,29 @@ import { Vocabulary } from './vocabulary.js';
  * except for tombstones.
  */
 
-/** Per-posting code: which short fields hold the term, plus the abstract term frequency in the high bits. */
+/** Build-time per-posting code: which short fields hold the term, plus the abstract term frequency in the high bits. */
 export const FieldFlag = Object.freeze({ title: 1, keywords: 2, authors: 4 });
-export const TF_SHIFT = 3;
+const TF_SHIFT = 3;
+/** Build-time mode for abstract tokens (counted as term frequency, not as a flag). */
+const ABSTRACT = 0;
+
+/**
+ * How much one occurrence pattern of a term in a paper is worth (BM25F: saturating abstract term
+ * frequency, normalized by abstract length, plus flat boosts for the short fields), fixed at build time
+ * and stored as one byte per posting so a query only multiplies by the term's idf.
+ */
+export const ImpactDefaults = Object.freeze({
+	titleBoost: 2.5,
+	keywordBoost: 1.2,
+	authorBoost: 1.5,
+	k1: 1.2,
+	b: 0.75,
+	/** Impacts are stored as round(impact × scale) in a byte; the largest possible impact is about 7.4. */
+	scale: 32,
+});
 const TF_MAX = 31;
+/** Trigram lists longer than this are skipped during typo lookup when the others suffice. */
+const SKIPPABLE_GRAM_LIST = 1500;
 
 export interface SimilarTerm {
 	termId: number;
@@ -34,9 +53,8 @@ export class Segment {
 		private readonly idRemap: Uint32Array,
 		readonly offsets: Uint32Array,
 		readonly docs: Uint32Array,
-		readonly codes: Uint8Array,
-		readonly abstractLength: Uint16Array,
-		readonly averageAbstractLength: number,
+		/** Quantized impact of each posting (see ImpactDefaults). */
+		readonly impacts: Uint8Array,
 		readonly titleOffsets: Uint32Array,
 		/** Title postings hold recency ranks, ascending, so the first entries are the newest papers. */
 		readonly titleRanks: Uint32Array,
@@ -78,20 +96,31 @@ export class Segment {
 	 */
 	similarTerms(token: string, maxEdits: number): SimilarTerm[] {
 		if (maxEdits <= 0) return [];
-		const grams = uniqueGrams(token);
+		const lists = uniqueGrams(token)
+			.map((gram) => this.gramIds.get(gram))
+			.filter((id): id is number => id !== undefined)
+			.map((id) => ({ start: this.gramOffsets[id] as number, end: this.gramOffsets[id + 1] as number }))
+			.sort((a, b) => a.end - a.start - (b.end - b.start));
+		const gramCount = uniqueGrams(token).length;
+		// A neighbour shares at least `gramCount - 3 * maxEdits` trigrams; skipping the k longest lists
+		// (`ion`, `ing`: thousands of words) still leaves it sharing that minus k with the rest.
+		let needed = gramCount - 3 * maxEdits;
+		while (lists.length > 1 && needed > 1) {
+			const longest = lists[lists.length - 1] as { start: number; end: number };
+			if (longest.end - longest.start < SKIPPABLE_GRAM_LIST) break;
+			lists.pop();
+			needed--;
+		}
+		needed = Math.max(1, needed);
 		const counts = this.gramScratch();
 		const touched: number[] = [];
-		for (const gram of grams) {
-			const gramId = this.gramIds.get(gram);
-			if (gramId === undefined) continue;
-			const end = this.gramOffsets[gramId + 1] as number;
-			for (let i = this.gramOffsets[gramId] as number; i < end; i++) {
+		for (const { start, end } of lists) {
+			for (let i = start; i < end; i++) {
 				const termId = this.gramTerms[i] as number;
 				if (counts[termId] === 0) touched.push(termId);
 				if ((counts[termId] as number) < 255) counts[termId] = (counts[termId] as number) + 1;
 			}
 		}
-		const needed = Math.max(1, grams.length - 3 * maxEdits);
 		const found: SimilarTerm[] = [];
 		for (const termId of touched) {
 			const shared = counts[termId] as number;
@@ -136,11 +165,14 @@ function createPostingsBuilder(paperCount: number) {
 	let pairCount = 0;
 	const docPairStart = new Uint32Array(paperCount + 1);
 	const abstractLength = new Uint16Array(paperCount);
-	let docTerms: number[] = [];
 	let doc = 0;
 	let abstractTokens = 0;
 
-	const idOf = (text: string, start: number, end: number, hash: number, lowerCased: boolean): number => {
+	// One sink with a mode, rather than a closure per field, keeps the tokenizer's call site monomorphic.
+	let mode = FieldFlag.title;
+	let docTermCount = 0;
+	let docTerms = new Int32Array(1024);
+	const note = (text: string, start: number, end: number, hash: number, lowerCased: boolean) => {
 		const before = vocabulary.size;
 		const id = vocabulary.idOfRange(text, start, end, hash, lowerCased);
 		if (id === before) {
@@ -151,47 +183,49 @@ function createPostingsBuilder(paperCount: number) {
 			}
 			stopword[id] = isStopword(vocabulary.terms[id] as string) ? 1 : 0;
 		}
-		return id;
-	};
-	const noteFlag = (flag: number, skipStopwords: boolean) => (text: string, start: number, end: number, hash: number, lowerCased: boolean) => {
-		const id = idOf(text, start, end, hash, lowerCased);
-		if (skipStopwords && stopword[id]) return;
-		if (flagsOf[id] === 0 && tfOf[id] === 0) docTerms.push(id);
-		flagsOf[id] = (flagsOf[id] as number) | flag;
-	};
-	const noteTitle = noteFlag(FieldFlag.title, false);
-	const noteKeyword = noteFlag(FieldFlag.keywords, false);
-	const noteAuthor = noteFlag(FieldFlag.authors, true);
-	const noteAbstract = (text: string, start: number, end: number, hash: number, lowerCased: boolean) => {
-		abstractTokens++;
-		const id = idOf(text, start, end, hash, lowerCased);
-		if (stopword[id]) return;
-		if (flagsOf[id] === 0 && tfOf[id] === 0) docTerms.push(id);
-		if ((tfOf[id] as number) < TF_MAX) tfOf[id] = (tfOf[id] as number) + 1;
+		if (mode === ABSTRACT) abstractTokens++;
+		// Stopwords stay findable in titles and keywords only.
+		if (stopword[id] && (mode === ABSTRACT || mode === FieldFlag.authors)) return;
+		if (flagsOf[id] === 0 && tfOf[id] === 0) {
+			if (docTermCount === docTerms.length) {
+				const grown = new Int32Array(docTerms.length * 2);
+				grown.set(docTerms);
+				docTerms = grown;
+			}
+			docTerms[docTermCount++] = id;
+		}
+		if (mode === ABSTRACT) {
+			if ((tfOf[id] as number) < TF_MAX) tfOf[id] = (tfOf[id] as number) + 1;
+		} else flagsOf[id] = (flagsOf[id] as number) | mode;
 	};
 
 	return {
 		addPaper(paper: Paper): void {
 			docPairStart[doc] = pairCount;
 			abstractTokens = 0;
-			scanHashedTokens(paper.title, noteTitle);
-			for (const keyword of paper.keywords ?? []) scanHashedTokens(keyword, noteKeyword);
-			for (const author of paper.authors) scanHashedTokens(author, noteAuthor);
-			scanHashedTokens(paper.abstract, noteAbstract);
+			mode = FieldFlag.title;
+			scanHashedTokens(paper.title, note);
+			mode = FieldFlag.keywords;
+			for (const keyword of paper.keywords ?? []) scanHashedTokens(keyword, note);
+			mode = FieldFlag.authors;
+			for (const author of paper.authors) scanHashedTokens(author, note);
+			mode = ABSTRACT;
+			scanHashedTokens(paper.abstract, note);
 			abstractLength[doc] = Math.min(abstractTokens, 0xffff);
-			if (pairCount + docTerms.length > pairTerms.length) {
-				const size = Math.ceil((pairCount + docTerms.length) * 1.5);
+			if (pairCount + docTermCount > pairTerms.length) {
+				const size = Math.ceil((pairCount + docTermCount) * 1.5);
 				pairTerms = grow32(pairTerms, size);
 				pairCodes = grow8(pairCodes, size);
 			}
-			for (const id of docTerms) {
+			for (let i = 0; i < docTermCount; i++) {
+				const id = docTerms[i] as number;
 				pairTerms[pairCount] = id;
 				pairCodes[pairCount] = (flagsOf[id] as number) | ((tfOf[id] as number) << TF_SHIFT);
 				pairCount++;
 				flagsOf[id] = 0;
 				tfOf[id] = 0;
 			}
-			docTerms = [];
+			docTermCount = 0;
 			doc++;
 		},
 		finish(list: readonly Paper[]): Segment {
@@ -206,7 +240,10 @@ function createPostingsBuilder(paperCount: number) {
 			for (let t = 0; t < termCount; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
 			const cursor = offsets.slice(0, termCount);
 			const docs = new Uint32Array(pairCount);
-			const codes = new Uint8Array(pairCount);
+			let totalLength = 0;
+			for (let d = 0; d < doc; d++) totalLength += abstractLength[d] as number;
+			const averageLength = doc > 0 ? Math.max(1, totalLength / doc) : 1;
+			const impacts = new Uint8Array(pairCount);
 			for (let d = 0; d < doc; d++) {
 				const end = docPairStart[d + 1] as number;
 				for (let i = docPairStart[d] as number; i < end; i++) {
@@ -214,7 +251,7 @@ function createPostingsBuilder(paperCount: number) {
 					const at = cursor[t] as number;
 					cursor[t] = at + 1;
 					docs[at] = d;
-					codes[at] = pairCodes[i] as number;
+					impacts[at] = impactOf(pairCodes[i] as number, (abstractLength[d] as number) / averageLength);
 				}
 			}
 
@@ -237,8 +274,6 @@ function createPostingsBuilder(paperCount: number) {
 				}
 			}
 
-			let totalLength = 0;
-			for (let d = 0; d < doc; d++) totalLength += abstractLength[d] as number;
 			const grams = buildGramIndex(sorted);
 			return new Segment(
 				list,
@@ -247,9 +282,7 @@ function createPostingsBuilder(paperCount: number) {
 				remap,
 				offsets,
 				docs,
-				codes,
-				abstractLength,
-				doc > 0 ? totalLength / doc : 1,
+				impacts,
 				titleOffsets,
 				titleRanks,
 				docAtRank,
@@ -259,6 +292,16 @@ function createPostingsBuilder(paperCount: number) {
 			);
 		},
 	};
+}
+
+function impactOf(code: number, relativeLength: number): number {
+	const { titleBoost, keywordBoost, authorBoost, k1, b, scale } = ImpactDefaults;
+	const tf = code >> TF_SHIFT;
+	let impact = tf === 0 ? 0 : (tf * (k1 + 1)) / (tf + k1 * (1 - b + b * relativeLength));
+	if (code & FieldFlag.title) impact += titleBoost;
+	if (code & FieldFlag.keywords) impact += keywordBoost;
+	if (code & FieldFlag.authors) impact += authorBoost;
+	return Math.max(1, Math.min(255, Math.round(impact * scale)));
 }
 
 /** Trigram → vocabulary ids, as flat arrays; only words long enough to be typo-corrected are in it. */

@@ -3,12 +3,16 @@ import { hashRange } from './tokenize.js';
 /**
  * The build-time vocabulary: an open-addressing hash table keyed by the characters of a text range, so
  * the indexer looks a token up without first slicing it into a new string (one allocation per token
- * of 100,000 abstracts is most of the build time otherwise). A string is made only for a new term.
+ * of 100,000 abstracts is most of the build time otherwise). Terms' characters also live in one
+ * contiguous pool, so confirming a hit does not chase a pointer to a heap string per token.
  */
 export class Vocabulary {
 	readonly terms: string[] = [];
-	private table = new Int32Array(1 << 16).fill(-1);
-	private hashes: Int32Array = new Int32Array(1 << 12);
+	/** Pairs of (hash, id + 1) per slot; 0 in the id half marks an empty slot. */
+	private table = new Int32Array(2 << 16);
+	private starts: Uint32Array = new Uint32Array(1 << 12);
+	private pool: Uint16Array = new Uint16Array(1 << 16);
+	private poolSize = 0;
 
 	get size(): number {
 		return this.terms.length;
@@ -19,62 +23,85 @@ export class Vocabulary {
 	 * lower-cased range; `lowerCased` false means ASCII capitals in `text` still need folding.
 	 */
 	idOfRange(text: string, start: number, end: number, hash: number, lowerCased: boolean): number {
-		const mask = this.table.length - 1;
+		const table = this.table;
+		const mask = (table.length >> 1) - 1;
+		const length = end - start;
 		for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-			const id = this.table[slot] as number;
-			if (id < 0) {
+			const stored = table[2 * slot + 1] as number;
+			if (stored === 0) {
 				const term = text.slice(start, end);
 				return this.add(lowerCased ? term : term.toLowerCase(), hash, slot);
 			}
-			if (this.hashes[id] === hash && sameRange(this.terms[id] as string, text, start, end)) return id;
+			if (table[2 * slot] === hash) {
+				const id = stored - 1;
+				const from = this.starts[id] as number;
+				if ((this.starts[id + 1] as number) - from === length && this.samePooled(from, text, start, length)) return id;
+			}
 		}
 	}
 
 	/** The id of `term`, or -1. */
 	find(term: string): number {
 		const hash = hashRange(term, 0, term.length);
-		const mask = this.table.length - 1;
+		const mask = (this.table.length >> 1) - 1;
 		for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-			const id = this.table[slot] as number;
-			if (id < 0) return -1;
-			if (this.hashes[id] === hash && this.terms[id] === term) return id;
+			const stored = this.table[2 * slot + 1] as number;
+			if (stored === 0) return -1;
+			if (this.table[2 * slot] === hash && this.terms[stored - 1] === term) return stored - 1;
 		}
+	}
+
+	private samePooled(from: number, text: string, start: number, length: number): boolean {
+		const pool = this.pool;
+		for (let i = 0; i < length; i++) {
+			let code = text.charCodeAt(start + i);
+			// Terms are stored lower-cased; the source may still have ASCII capitals.
+			if (code >= 65 && code <= 90) code += 32;
+			if (pool[from + i] !== code) return false;
+		}
+		return true;
 	}
 
 	private add(term: string, hash: number, slot: number): number {
 		const id = this.terms.length;
 		this.terms.push(term);
-		if (id >= this.hashes.length) {
-			const hashes = new Int32Array(this.hashes.length * 2);
-			hashes.set(this.hashes);
-			this.hashes = hashes;
-		}
-		this.hashes[id] = hash;
-		this.table[slot] = id;
+		if (id + 2 > this.starts.length) this.starts = grow32(this.starts, this.starts.length * 2);
+		if (this.poolSize + term.length > this.pool.length) this.pool = grow16(this.pool, Math.max(this.pool.length * 2, this.poolSize + term.length));
+		for (let i = 0; i < term.length; i++) this.pool[this.poolSize + i] = term.charCodeAt(i);
+		this.starts[id] = this.poolSize;
+		this.poolSize += term.length;
+		this.starts[id + 1] = this.poolSize;
+		this.table[2 * slot] = hash;
+		this.table[2 * slot + 1] = id + 1;
 		// Keep the load under a half so probe runs stay short.
-		if (this.terms.length * 2 > this.table.length) this.rehash();
+		if (this.terms.length * 4 > this.table.length) this.rehash();
 		return id;
 	}
 
 	private rehash(): void {
-		const table = new Int32Array(this.table.length * 2).fill(-1);
-		const mask = table.length - 1;
-		for (let id = 0; id < this.terms.length; id++) {
-			let slot = (this.hashes[id] as number) & mask;
-			while ((table[slot] as number) >= 0) slot = (slot + 1) & mask;
-			table[slot] = id;
+		const table = new Int32Array(this.table.length * 2);
+		const mask = (table.length >> 1) - 1;
+		for (let slot = 0; slot < this.table.length >> 1; slot++) {
+			const stored = this.table[2 * slot + 1] as number;
+			if (stored === 0) continue;
+			const hash = this.table[2 * slot] as number;
+			let target = hash & mask;
+			while ((table[2 * target + 1] as number) !== 0) target = (target + 1) & mask;
+			table[2 * target] = hash;
+			table[2 * target + 1] = stored;
 		}
 		this.table = table;
 	}
 }
 
-function sameRange(term: string, text: string, start: number, end: number): boolean {
-	if (term.length !== end - start) return false;
-	for (let i = 0; i < term.length; i++) {
-		let code = text.charCodeAt(start + i);
-		// Terms are stored lower-cased; the source may still have ASCII capitals.
-		if (code >= 65 && code <= 90) code += 32;
-		if (term.charCodeAt(i) !== code) return false;
-	}
-	return true;
+function grow32(array: Uint32Array, size: number): Uint32Array {
+	const next = new Uint32Array(size);
+	next.set(array);
+	return next;
+}
+
+function grow16(array: Uint16Array, size: number): Uint16Array {
+	const next = new Uint16Array(size);
+	next.set(array);
+	return next;
 }

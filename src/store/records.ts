@@ -81,7 +81,16 @@ export interface DeliveryRecord {
 	/** The last local day whose digest finished (sent or empty). */
 	lastDay?: string;
 	lastOutcome?: LastDelivery;
-	pending?: { day: string; nonce: string; paperIds: string[]; at: string };
+	pending?: PendingDigest;
+}
+
+export interface PendingDigest {
+	day: string;
+	nonce: string;
+	paperIds: string[];
+	at: string;
+	/** Set when Discord answered with an error: the message was not posted. Absent after a crash: it may have been. */
+	failedAt?: string;
 }
 
 /** Key: source name (`hf`, `arxiv`). */

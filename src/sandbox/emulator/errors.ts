@@ -21,6 +21,7 @@ export const DiscordErrors = {
 	unknownChannel: () => error(404, 10003, 'Unknown Channel'),
 	unknownGuild: () => error(404, 10004, 'Unknown Guild'),
 	unknownMessage: () => error(404, 10008, 'Unknown Message'),
+	unknownMember: () => error(404, 10007, 'Unknown Member'),
 	unknownUser: () => error(404, 10013, 'Unknown User'),
 	unknownWebhook: () => error(404, 10015, 'Unknown Webhook'),
 	unknownInteraction: () => error(404, 10062, 'Unknown interaction'),

@@ -87,6 +87,7 @@ export class InteractionRegistry {
 			visible: createDeferred(),
 			followUpWaiters: [],
 		};
+		this.#forgetDead(state.createdAt);
 		this.#byId.set(state.id, state);
 		this.#byToken.set(state.token, state);
 		// With the real clock a timer rejects waiters on time; a test clock is checked when the bot calls back.
@@ -175,6 +176,15 @@ export class InteractionRegistry {
 		}
 		this.#byId.clear();
 		this.#byToken.clear();
+	}
+
+	/** Tokens past their lifetime can never be used again; dropping them keeps a long sandbox session small. */
+	#forgetDead(now: number): void {
+		for (const state of this.#byId.values()) {
+			if (now - state.createdAt <= this.options.tokenLifetimeMs) break;
+			this.#byId.delete(state.id);
+			this.#byToken.delete(state.token);
+		}
 	}
 
 	#checkAckWindow(state: InteractionState): void {

@@ -1,70 +1,39 @@
-import { DiscordLimits } from '../../cards/limits.js';
+import { checkAutocompleteChoices, checkMessageLimits } from '../../cards/measure.js';
 import type { FieldError } from './errors.js';
 
-/** Message flag that switches a message to Components V2 (no action-row cap, no content/embeds). */
-const IS_COMPONENTS_V2 = 1 << 15;
-
-type Body = Record<string, unknown>;
-
 /**
- * Limits Discord enforces that no per-field schema expresses: the 6,000-character embed budget,
- * five action rows, unique custom_ids, and the bot's 2,000-character content cap (the spec says 4,000,
- * which only Nitro users get).
+ * Limits Discord enforces that no per-field schema expresses (6,000 characters across embeds, five
+ * action rows, unique custom_ids, the bot's 2,000-character content cap — the spec says 4,000, which
+ * only Nitro users get). The rules live in src/cards/measure.ts, shared with the card builders; this
+ * adapter turns its readable lines (`embeds[0].title: 300 characters > 256`) into Discord field errors.
  */
-export function checkMessageCrossFieldLimits(body: Body): FieldError[] {
-	const errors: FieldError[] = [];
-	if (typeof body.content === 'string' && body.content.length > DiscordLimits.messageContent) {
-		errors.push({ path: ['content'], code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${DiscordLimits.messageContent} or fewer in length.` });
-	}
-	if (Array.isArray(body.embeds) && sumEmbedCharacters(body.embeds) > DiscordLimits.embedTotalCharacters) {
-		errors.push({ path: ['embeds'], code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${DiscordLimits.embedTotalCharacters}` });
-	}
-	if (Array.isArray(body.components)) errors.push(...checkComponents(body.components, Number(body.flags ?? 0)));
-	return errors;
+export function checkMessageCrossFieldLimits(body: Record<string, unknown>): FieldError[] {
+	return checkMessageLimits(body).map(toFieldError);
 }
 
-function checkComponents(components: unknown[], flags: number): FieldError[] {
-	const errors: FieldError[] = [];
-	if ((flags & IS_COMPONENTS_V2) === 0 && components.length > DiscordLimits.actionRows) {
-		errors.push({ path: ['components'], code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${DiscordLimits.actionRows} or fewer in length.` });
-	}
-	const seen = new Set<string>();
-	const visit = (node: unknown, path: (string | number)[]) => {
-		if (!node || typeof node !== 'object') return;
-		const component = node as Body;
-		if (typeof component.custom_id === 'string') {
-			if (seen.has(component.custom_id)) {
-				errors.push({ path: [...path, 'custom_id'], code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' });
-			}
-			seen.add(component.custom_id);
-		}
-		if (Array.isArray(component.components)) component.components.forEach((child, i) => visit(child, [...path, 'components', i]));
-		if (component.accessory) visit(component.accessory, [...path, 'accessory']);
-	};
-	components.forEach((component, i) => visit(component, ['components', i]));
-	return errors;
+export function checkAutocompleteCrossFieldLimits(data: Record<string, unknown> | undefined): FieldError[] {
+	return checkAutocompleteChoices(data?.choices).map((problem) => {
+		const error = toFieldError(problem);
+		return { ...error, path: ['data', ...error.path] };
+	});
 }
 
-/** Discord counts title, description, field names and values, footer text and author name. */
-export function sumEmbedCharacters(embeds: readonly unknown[]): number {
-	let total = 0;
-	const length = (value: unknown) => (typeof value === 'string' ? value.length : 0);
-	for (const raw of embeds) {
-		if (!raw || typeof raw !== 'object') continue;
-		const embed = raw as Body;
-		total += length(embed.title) + length(embed.description);
-		total += length((embed.footer as Body | undefined)?.text) + length((embed.author as Body | undefined)?.name);
-		if (Array.isArray(embed.fields)) {
-			for (const field of embed.fields as Body[]) total += length(field?.name) + length(field?.value);
-		}
-	}
-	return total;
+export function toFieldError(problem: string): FieldError {
+	const split = problem.indexOf(': ');
+	const location = split === -1 ? '' : problem.slice(0, split);
+	const detail = split === -1 ? problem : problem.slice(split + 2);
+	const path = location === 'message' ? [] : parsePath(location);
+	if (/duplicates/.test(detail)) return { path, code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' };
+	const embedTotal = /characters across embeds > (\d+)/.exec(detail);
+	if (embedTotal) return { path, code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${embedTotal[1]}` };
+	const max = /> (\d+)$/.exec(detail);
+	if (max) return { path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max[1]} or fewer in length.` };
+	return { path, code: 'BASE_TYPE_INVALID', message: detail };
 }
 
-export function checkAutocompleteCrossFieldLimits(data: Body | undefined): FieldError[] {
-	const choices = data?.choices;
-	if (Array.isArray(choices) && choices.length > DiscordLimits.autocompleteChoices) {
-		return [{ path: ['data', 'choices'], code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${DiscordLimits.autocompleteChoices} or fewer in length.` }];
-	}
-	return [];
+/** `embeds[0].fields[1].name` → `['embeds', 0, 'fields', 1, 'name']`. */
+function parsePath(location: string): (string | number)[] {
+	const path: (string | number)[] = [];
+	for (const match of location.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) path.push(match[2] === undefined ? (match[1] ?? '') : Number(match[2]));
+	return path;
 }

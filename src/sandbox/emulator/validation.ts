@@ -53,7 +53,7 @@ export function collectErrors(kind: BodyKind, body: unknown, context: Validation
 	if (kind === 'interactionCallback') return collectCallbackErrors(body, context);
 	const errors = checkSchema(SCHEMAS[kind], body);
 	if (kind !== 'dmCreate' && isObject(body)) errors.push(...checkMessageCrossFieldLimits(body));
-	return errors;
+	return dedupe(errors);
 }
 
 function collectCallbackErrors(body: unknown, context: ValidationContext): FieldError[] {
@@ -77,7 +77,7 @@ function collectCallbackErrors(body: unknown, context: ValidationContext): Field
 	if (isObject(body.data) && (type === 4 || type === 7)) {
 		errors.push(...checkMessageCrossFieldLimits(body.data).map((e) => ({ ...e, path: ['data', ...e.path] })));
 	}
-	return errors;
+	return dedupe(errors);
 }
 
 function checkSchema(schema: z.ZodMiniType, body: unknown): FieldError[] {

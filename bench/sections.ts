@@ -1,0 +1,53 @@
+/**
+ * What `npm run bench` measures. Each section lists runs; each run is a script spawned in a fresh
+ * Node process (so memory figures are its own) that prints one JSON object as its last stdout line.
+ * To add a figure, write a script and add a section here with the columns to show in the table.
+ */
+
+export interface BenchRun {
+	label: string;
+	/** Relative to the repository root. */
+	script: string;
+	args?: string[];
+}
+
+export interface BenchColumn {
+	header: string;
+	value: (result: BenchResult) => unknown;
+}
+
+export type BenchResult = Record<string, unknown>;
+
+export interface BenchSection {
+	name: string;
+	title: string;
+	runs: BenchRun[];
+	columns: BenchColumn[];
+}
+
+const searchSizes = ['seed', 'real', '100000'];
+
+export const SECTIONS: BenchSection[] = [
+	{
+		name: 'search',
+		title: 'Search index (targets at 100,000 papers: search p95 ≤ 50 ms, autocomplete p95 ≤ 10 ms, worst ≤ 300 ms, build ≤ 10 s, RSS ≤ 700 MB)',
+		runs: searchSizes.map((size) => ({ label: size, script: 'bench/search.ts', args: ['--size', size] })),
+		columns: [
+			{ header: 'corpus', value: (r) => r.label },
+			{ header: 'papers', value: (r) => r.papers },
+			{ header: 'load ms', value: (r) => r.loadMs },
+			{ header: 'build ms', value: (r) => r.buildMs },
+			{ header: 'search p50/p95/max ms', value: (r) => triple(r.search) },
+			{ header: 'autocomplete p50/p95/max ms', value: (r) => triple(r.autocomplete) },
+			{ header: 'passage first', value: (r) => r.passagesFirst },
+			{ header: 'RSS MB', value: (r) => r.rssMb },
+			{ header: 'peak RSS MB', value: (r) => r.peakRssMb },
+			{ header: 'targets', value: (r) => (r.meetsTargets ? 'met' : 'missed') },
+		],
+	},
+];
+
+function triple(value: unknown): string {
+	const summary = value as { p50?: number; p95?: number; max?: number } | undefined;
+	return summary ? `${summary.p50} / ${summary.p95} / ${summary.max}` : '';
+}

@@ -1,0 +1,208 @@
+import type { CommandData } from '../discord/command.js';
+import type { ApiMessage, DiscordEmulator, InteractionHandle } from './emulator/index.js';
+import { ConsoleInputError, parseConsoleLine, type ConsoleAction, type OptionInput } from './parse-line.js';
+import { listButtons, renderMessage, type RenderMessage } from './render.js';
+import { parseTimeInput, type SandboxClock } from './clock.js';
+
+export const CONSOLE_HELP = `Console commands (as in Discord, options are name:value):
+  /paper search query:difusion          run a slash command
+  /paper show paper:2403.09611          open a card (ids come from search results)
+  /paper today                          the latest day's papers
+  autocomplete /paper search query:dif  what Discord suggests while typing
+  click <label or custom_id>            press a button of the last message (click Next, click 2, click Share)
+  time 2026-03-15T09:00 | time +1d      move the sandbox clock (digests fire when their time comes)
+  as admin | as member                  act as the server admin (Manage Server) or a plain member
+  help                                  this list
+  quit                                  leave`;
+
+export interface ConsoleDeps {
+	emulator: DiscordEmulator;
+	commands: readonly CommandData[];
+	clock: SandboxClock;
+	/** Called after the clock moves, so scheduled work (digests) runs at the new time. */
+	onTimeChanged?: (now: Date) => Promise<void>;
+	print: (text: string) => void;
+}
+
+export type LineOutcome = 'ok' | 'failed' | 'quit';
+
+/**
+ * Runs console lines against the emulator as a Discord user would: every line becomes a real
+ * interaction (or a clock move), and the bot's answer is printed the way Discord would show it.
+ */
+export function createConsole(deps: ConsoleDeps) {
+	const { emulator, print } = deps;
+	let userId = emulator.ids.userId;
+	/** Most recent first: `click` looks for the button here. */
+	const shown: ApiMessage[] = [];
+
+	const remember = (message: ApiMessage) => {
+		const at = shown.findIndex((candidate) => candidate.id === message.id);
+		if (at >= 0) shown.splice(at, 1);
+		shown.unshift(message);
+		shown.length = Math.min(shown.length, 20);
+	};
+
+	// Messages the bot posts on its own (digests, DMs) are shown as they arrive; replies are shown by runLine.
+	emulator.on('message', (message) => {
+		if (message.webhook_id) return;
+		remember(message);
+		print(renderMessage(message as RenderMessage, `── ${describeChannel(emulator, message.channel_id)} · Paperboy`));
+	});
+
+	async function runLine(line: string): Promise<LineOutcome> {
+		let action: ConsoleAction;
+		try {
+			action = parseConsoleLine(line, deps.commands);
+		} catch (error) {
+			if (error instanceof ConsoleInputError) {
+				print(`! ${error.message}`);
+				return 'failed';
+			}
+			throw error;
+		}
+		switch (action.kind) {
+			case 'empty':
+				return 'ok';
+			case 'help':
+				print(CONSOLE_HELP);
+				return 'ok';
+			case 'quit':
+				return 'quit';
+			case 'as':
+				return switchUser(action.user);
+			case 'time':
+				return moveClock(action.value);
+			case 'command':
+				return showReply(
+					emulator.injectCommand({ name: action.name, subcommand: action.path[0], options: toOptionMap(action.options), userId }),
+				);
+			case 'autocomplete':
+				return showChoices(
+					emulator.injectAutocomplete({
+						name: action.name,
+						subcommand: action.path[0],
+						options: toOptionMap(action.options),
+						focused: action.focused,
+						userId,
+					}),
+				);
+			case 'click':
+				return click(action.target);
+		}
+	}
+
+	function switchUser(name: string): LineOutcome {
+		const ids = emulator.ids;
+		const wanted = name.toLowerCase();
+		if (wanted === 'admin') userId = ids.adminId;
+		else if (wanted === 'member' || wanted === 'user') userId = ids.userId;
+		else {
+			print('! as takes admin or member');
+			return 'failed';
+		}
+		print(`Now acting as the ${wanted === 'admin' ? 'server admin (Manage Server)' : 'plain member'}.`);
+		return 'ok';
+	}
+
+	async function moveClock(value: string): Promise<LineOutcome> {
+		let target: Date;
+		try {
+			target = parseTimeInput(value, deps.clock.now());
+		} catch (error) {
+			print(`! ${(error as Error).message}`);
+			return 'failed';
+		}
+		deps.clock.set(target);
+		print(`Sandbox clock: ${target.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+		await deps.onTimeChanged?.(target);
+		return 'ok';
+	}
+
+	async function showReply(handle: InteractionHandle): Promise<LineOutcome> {
+		try {
+			const message = await handle.reply();
+			remember(message);
+			print(renderMessage(message as RenderMessage, '── Paperboy'));
+			return 'ok';
+		} catch (error) {
+			print(`! The bot did not answer: ${(error as Error).message}`);
+			return 'failed';
+		}
+	}
+
+	async function showChoices(handle: InteractionHandle): Promise<LineOutcome> {
+		try {
+			const choices = await handle.choices();
+			if (choices.length === 0) print('(no suggestions)');
+			choices.forEach((choice, index) => print(`${String(index + 1).padStart(2)}. ${String(choice.name)}   → ${String(choice.value)}`));
+			return 'ok';
+		} catch (error) {
+			print(`! The bot did not answer: ${(error as Error).message}`);
+			return 'failed';
+		}
+	}
+
+	async function click(target: string): Promise<LineOutcome> {
+		const found = findButton(shown, target);
+		if (!found) {
+			print(`! No button "${target}" on the recent messages. Buttons: ${recentLabels(shown).join(', ') || '(none)'}`);
+			return 'failed';
+		}
+		const { message, button } = found;
+		if (button.url) {
+			print(`(link button: opens ${button.url} in the browser)`);
+			return 'ok';
+		}
+		if (button.disabled) {
+			print(`! "${button.label}" is disabled.`);
+			return 'failed';
+		}
+		return showReply(emulator.clickButton({ message, customId: button.custom_id, userId }));
+	}
+
+	return { runLine };
+}
+
+function toOptionMap(options: readonly OptionInput[]): Record<string, string | number | boolean> {
+	const map: Record<string, string | number | boolean> = {};
+	for (const option of options) {
+		if (option.type === 4 || option.type === 10) map[option.name] = Number(option.value);
+		else if (option.type === 5) map[option.name] = /^(true|yes|1)$/i.test(option.value);
+		else map[option.name] = option.value;
+	}
+	return map;
+}
+
+type FoundButton = { message: ApiMessage; button: { label?: string; custom_id?: string; url?: string; disabled?: boolean } };
+
+/** Exact custom_id, then exact label, then label prefix, then label substring; newest message first. */
+export function findButton(messages: readonly ApiMessage[], target: string): FoundButton | undefined {
+	const wanted = target.trim().toLowerCase();
+	const tests: ((label: string, id: string) => boolean)[] = [
+		(_label, id) => id.toLowerCase() === wanted,
+		(label) => label === wanted,
+		(label) => label.startsWith(wanted) && /^\d/.test(wanted) ? label.startsWith(`${wanted}.`) : label.startsWith(wanted),
+		(label) => label.includes(wanted),
+	];
+	for (const test of tests) {
+		for (const message of messages) {
+			for (const button of listButtons(message as RenderMessage)) {
+				if (test((button.label ?? '').toLowerCase(), button.custom_id ?? '')) return { message, button };
+			}
+		}
+	}
+	return undefined;
+}
+
+function recentLabels(messages: readonly ApiMessage[]): string[] {
+	const first = messages[0];
+	return first ? listButtons(first as RenderMessage).map((button) => button.label ?? '?') : [];
+}
+
+function describeChannel(emulator: DiscordEmulator, channelId: string): string {
+	const channel = emulator.world.channels.get(channelId);
+	if (!channel) return channelId;
+	if (channel.recipientId) return `DM to ${emulator.world.users.get(channel.recipientId)?.username ?? channel.recipientId}`;
+	return `#${channel.name ?? channelId}`;
+}

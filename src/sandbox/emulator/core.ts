@@ -1,0 +1,18 @@
+import type { CommandRegistry } from './commands.js';
+import type { InteractionRegistry } from './interactions.js';
+import type { MessageStore } from './messages.js';
+import type { World } from './world.js';
+
+/** What route handlers share: the world, its messages, commands and live interactions. */
+export interface EmulatorCore {
+	world: World;
+	messages: MessageStore;
+	commands: CommandRegistry;
+	interactions: InteractionRegistry;
+	nextId: () => string;
+	clock: () => number;
+	gatewayUrl: () => string;
+	/** How long a channel message nonce is remembered for `enforce_nonce`. */
+	nonceWindowMs: number;
+	emit: (event: string, payload: unknown) => void;
+}

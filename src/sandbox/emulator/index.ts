@@ -1,0 +1,26 @@
+/**
+ * A local Discord API v10 emulator (REST + gateway on 127.0.0.1) that the real discord.js client logs in to.
+ *
+ *   const emu = createEmulator();
+ *   const { apiUrl, token } = await emu.start();
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: apiUrl } });
+ *   await client.login(token);
+ *   const reply = await emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'difusion' } }).reply();
+ *   await client.destroy();
+ *   await emu.stop();
+ */
+export { createEmulator, DiscordEmulator } from './emulator.js';
+export type { ClickButtonInput, EmulatorEndpoints, EmulatorEvents, EmulatorOptions, InjectInteractionInput } from './emulator.js';
+export type { InjectAutocompleteInput, InjectCommandInput, InjectOptions, InjectTarget, OptionValue } from './inject.js';
+export type { InteractionCallback, InteractionHandle, WaitOptions } from './interactions.js';
+export { InteractionType } from './interactions.js';
+export type { ApiMessage } from './messages.js';
+export { MessageFlags } from './messages.js';
+export type { RecordedRequest, RequestFilter } from './recorder.js';
+export type { LatencyFault, RateLimitFault, RouteMatcher, ServerErrorFault } from './faults.js';
+export { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './ratelimit.js';
+export { GatewayClose, type GatewayEvent } from './gateway.js';
+export { Permission, type PermissionName, type PermissionInput } from './permissions.js';
+export type { DefaultWorldIds, EmuChannel, EmuGuild, EmuUser } from './world.js';
+export { collectErrors, validateBody, type BodyKind } from './validation.js';
+export { readSnowflakeTime } from './snowflake.js';

@@ -1,0 +1,111 @@
+import type { EmulatorCore } from './core.js';
+import { DiscordErrors } from './errors.js';
+import type { ApiMessage } from './messages.js';
+import { Permission } from './permissions.js';
+import type { RouteContext, RouteDef } from './router.js';
+import { requireContent } from './routes-interactions.js';
+import { toApiChannel, type Json } from './shapes.js';
+import { isObject, validateBody } from './validation.js';
+import type { EmuChannel } from './world.js';
+
+const MESSAGE = '/channels/{channel_id}/messages/{message_id}';
+
+export function channelRoutes(core: EmulatorCore): RouteDef[] {
+	const nonces = new Map<string, { messageId: string; at: number }>();
+	return [
+		{ method: 'GET', template: '/channels/{channel_id}', auth: 'bot', handle: (ctx) => ({ status: 200, body: toApiChannel(core.world, requireVisibleChannel(core, ctx)) }) },
+		{
+			method: 'POST',
+			template: '/channels/{channel_id}/messages',
+			auth: 'bot',
+			messageBucket: 'channel_id',
+			handle: (ctx) => {
+				const channel = requireVisibleChannel(core, ctx);
+				validateBody('messageCreate', ctx.body);
+				const body = ctx.body as Json;
+				requireContent(body);
+				requireSendPermissions(core, channel, body);
+				const nonce = body.nonce as string | number | null | undefined;
+				const key = body.enforce_nonce === true && nonce !== undefined && nonce !== null ? `${channel.id}:${nonce}` : undefined;
+				if (key) {
+					const seen = nonces.get(key);
+					const earlier = seen && core.clock() - seen.at < core.nonceWindowMs ? core.messages.get(channel.id, seen.messageId) : undefined;
+					if (earlier) return { status: 200, body: earlier };
+				}
+				const message = core.messages.create(channel.id, body, { nonce });
+				if (key) nonces.set(key, { messageId: message.id, at: core.clock() });
+				return { status: 200, body: message };
+			},
+		},
+		{
+			method: 'GET',
+			template: MESSAGE,
+			auth: 'bot',
+			handle: (ctx) => {
+				const channel = requireVisibleChannel(core, ctx);
+				if (channel.guildId && !(core.world.permissionsIn(core.world.bot.id, channel.id) & Permission.ReadMessageHistory)) throw DiscordErrors.missingPermissions();
+				return { status: 200, body: requireMessage(core, channel, ctx) };
+			},
+		},
+		{
+			method: 'PATCH',
+			template: MESSAGE,
+			auth: 'bot',
+			handle: (ctx) => {
+				const channel = requireVisibleChannel(core, ctx);
+				const message = requireMessage(core, channel, ctx);
+				validateBody('messageEdit', ctx.body);
+				return { status: 200, body: core.messages.edit(channel.id, message.id, ctx.body as Json) };
+			},
+		},
+		{
+			method: 'DELETE',
+			template: MESSAGE,
+			auth: 'bot',
+			handle: (ctx) => {
+				const channel = requireVisibleChannel(core, ctx);
+				core.messages.delete(channel.id, requireMessage(core, channel, ctx).id);
+				return { status: 204 };
+			},
+		},
+		{
+			method: 'POST',
+			template: '/users/@me/channels',
+			auth: 'bot',
+			handle: (ctx) => {
+				validateBody('dmCreate', ctx.body);
+				const recipient = isObject(ctx.body) ? ctx.body.recipient_id : undefined;
+				if (typeof recipient !== 'string') {
+					throw DiscordErrors.invalidFormBody({ recipient_id: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } });
+				}
+				if (!core.world.users.has(recipient)) throw DiscordErrors.unknownUser();
+				return { status: 200, body: toApiChannel(core.world, core.world.openDm(recipient)) };
+			},
+		},
+	];
+}
+
+/** 10003 for a channel that does not exist, 50001 for one the bot cannot see. */
+function requireVisibleChannel(core: EmulatorCore, ctx: RouteContext): EmuChannel {
+	const channel = core.world.channels.get(ctx.params.channel_id ?? '');
+	if (!channel) throw DiscordErrors.unknownChannel();
+	if (channel.guildId && !(core.world.permissionsIn(core.world.bot.id, channel.id) & Permission.ViewChannel)) throw DiscordErrors.missingAccess();
+	return channel;
+}
+
+function requireSendPermissions(core: EmulatorCore, channel: EmuChannel, body: Json): void {
+	if (!channel.guildId) {
+		const recipient = channel.recipientId ? core.world.users.get(channel.recipientId) : undefined;
+		if (!recipient || recipient.dmsClosed || recipient.bot) throw DiscordErrors.cannotSendToUser();
+		return;
+	}
+	const permissions = core.world.permissionsIn(core.world.bot.id, channel.id);
+	if (!(permissions & Permission.SendMessages)) throw DiscordErrors.missingPermissions();
+	if (Array.isArray(body.embeds) && body.embeds.length > 0 && !(permissions & Permission.EmbedLinks)) throw DiscordErrors.missingPermissions();
+}
+
+function requireMessage(core: EmulatorCore, channel: EmuChannel, ctx: RouteContext): ApiMessage {
+	const message = core.messages.get(channel.id, ctx.params.message_id ?? '');
+	if (!message) throw DiscordErrors.unknownMessage();
+	return message;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { buildDigestPayload, composeDigest, rankPapers, selectNewPapers, windowStart, type DigestPaper } from '../src/digests/compose.js';
+import { channelTarget, followTarget } from '../src/digests/targets.js';
+import { matchTopicsByText } from '../src/digests/topics.js';
+import type { DeliveryRecord, Subscription } from '../src/store/records.js';
+
+const NOW = new Date('2026-03-15T09:00:00.000Z');
+
+function paper(id: string, fields: Partial<DigestPaper> = {}): DigestPaper {
+	return { id, title: `Paper ${id}`, abstract: 'Nothing special.', authors: [], listedOn: '2026-03-14', source: 'hf-daily', firstSeenAt: '2026-03-14T10:00:00.000Z', ...fields };
+}
+
+function subscription(fields: Partial<Subscription> = {}): Subscription {
+	return { guildId: 'g', channelId: 'c', time: '09:00', timezone: 'UTC', topics: [], maxPapers: 10, createdBy: 'u', createdAt: '2026-03-01T00:00:00.000Z', ...fields };
+}
+
+describe('selectNewPapers', () => {
+	it('takes a first digest from the last two listing days', () => {
+		const papers = [paper('old', { listedOn: '2026-03-12' }), paper('a', { listedOn: '2026-03-13' }), paper('b', { listedOn: '2026-03-15' })];
+		expect(selectNewPapers(papers, undefined, '2026-03-15', NOW).map((entry) => entry.id)).toEqual(['a', 'b']);
+	});
+
+	it('skips papers already sent and papers first seen after the digest time', () => {
+		const record: DeliveryRecord = { target: 'channel:c', sent: { a: '2026-03-14' }, lastDay: '2026-03-14' };
+		const papers = [paper('a'), paper('b'), paper('late', { firstSeenAt: '2026-03-15T09:00:01.000Z' })];
+		expect(selectNewPapers(papers, record, '2026-03-15', NOW).map((entry) => entry.id)).toEqual(['b']);
+	});
+
+	it('counts seeds without firstSeenAt as known', () => {
+		const seed = paper('seed');
+		delete seed.firstSeenAt;
+		expect(selectNewPapers([seed], undefined, '2026-03-15', NOW)).toHaveLength(1);
+	});
+
+	it('ignores papers listed after the digest day', () => {
+		expect(selectNewPapers([paper('future', { listedOn: '2026-03-16' })], undefined, '2026-03-15', NOW)).toEqual([]);
+	});
+});
+
+describe('windowStart', () => {
+	it('starts the day before the previous digest, at most a week back', () => {
+		expect(windowStart({ target: 't', sent: {}, lastDay: '2026-03-14' }, '2026-03-15')).toBe('2026-03-13');
+		expect(windowStart({ target: 't', sent: {}, lastDay: '2026-01-01' }, '2026-03-15')).toBe('2026-03-08');
+		expect(windowStart(undefined, '2026-03-15')).toBe('2026-03-13');
+	});
+});
+
+describe('rankPapers', () => {
+	it('ranks by upvotes (unknown last), then listing day, then first seen', () => {
+		const ranked = rankPapers([
+			paper('none-new', { listedOn: '2026-03-15' }),
+			paper('five', { upvotes: 5 }),
+			paper('zero', { upvotes: 0 }),
+			paper('five-newer', { upvotes: 5, listedOn: '2026-03-15' }),
+			paper('none-old', { listedOn: '2026-03-13' }),
+			paper('fifty', { upvotes: 50 }),
+		]);
+		expect(ranked.map((entry) => entry.id)).toEqual(['fifty', 'five-newer', 'five', 'zero', 'none-new', 'none-old']);
+	});
+});
+
+describe('composeDigest', () => {
+	const papers = [
+		paper('llm1', { title: 'Scaling Large Language Models', upvotes: 10 }),
+		paper('llm2', { abstract: 'We study language models for code.', upvotes: 30 }),
+		paper('robot', { title: 'Robot grasping', upvotes: 99 }),
+	];
+
+	it('keeps only papers matching the topics, ranked and cut to maxPapers', async () => {
+		const target = channelTarget(subscription({ topics: ['language model'], maxPapers: 1 }));
+		const digest = await composeDigest({ target, day: '2026-03-15', now: NOW, papers, record: undefined, matchTopics: matchTopicsByText });
+		expect(digest.papers.map((entry) => entry.id)).toEqual(['llm2']);
+		expect(digest.total).toBe(2);
+	});
+
+	it('takes every new paper when there are no topics', async () => {
+		const target = channelTarget(subscription());
+		const digest = await composeDigest({ target, day: '2026-03-15', now: NOW, papers, record: undefined, matchTopics: () => new Set() });
+		expect(digest.papers.map((entry) => entry.id)).toEqual(['robot', 'llm2', 'llm1']);
+	});
+
+	it('is empty when nothing new matches', async () => {
+		const target = channelTarget(subscription({ topics: ['quantum'] }));
+		const digest = await composeDigest({ target, day: '2026-03-15', now: NOW, papers, record: undefined, matchTopics: matchTopicsByText });
+		expect(digest).toEqual({ papers: [], total: 0 });
+	});
+});
+
+describe('buildDigestPayload', () => {
+	it('builds one message with a button per paper and no mentions', () => {
+		const target = channelTarget(subscription({ topics: ['llm'] }));
+		const payload = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001'), paper('2603.00002')], total: 5 });
+		expect(payload.allowed_mentions).toEqual({ parse: [] });
+		expect(payload.embeds).toHaveLength(1);
+		expect(payload.embeds?.[0]?.footer?.text).toMatch(/Top 2 of 5 new papers.*Topics: llm/);
+		const buttons = (payload.components ?? []).flatMap((row) => row.components);
+		expect(buttons).toHaveLength(2);
+	});
+
+	it('adds an Unfollow button to a personal digest', () => {
+		const target = followTarget({ userId: 'u', topics: ['llm'], time: '09:00', timezone: 'UTC', createdAt: '2026-03-01T00:00:00.000Z' });
+		const payload = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001')], total: 1 });
+		const labels = (payload.components ?? []).flatMap((row) => row.components).map((button) => button.label);
+		expect(labels).toContain('Unfollow “llm”');
+	});
+});

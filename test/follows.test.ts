@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { followTopic, getFollow, listFollows, unfollowTopic } from '../src/digests/follows.js';
+import { silentLogger } from '../src/log.js';
+import { openStore, type Store } from '../src/store/store.js';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+	dir = mkdtempSync(join(tmpdir(), 'paperboy-follows-'));
+	store = await openStore(`sqlite://${join(dir, 'paperboy.sqlite')}`, silentLogger);
+});
+afterEach(async () => {
+	await store.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const NOW = new Date('2026-03-14T12:00:00.000Z');
+
+describe('followTopic', () => {
+	it('follows every new paper when no topic is given', async () => {
+		const { follow, change } = await followTopic(store, { userId: 'u1' }, NOW);
+		expect(change).toBe('created');
+		expect(follow).toEqual({ userId: 'u1', topics: [], time: '09:00', timezone: 'UTC', createdAt: NOW.toISOString() });
+	});
+
+	it('adds topics without duplicates and keeps time and zone', async () => {
+		await followTopic(store, { userId: 'u1', topic: 'LLM', time: '07:30', timezone: 'Asia/Tokyo' }, NOW);
+		const again = await followTopic(store, { userId: 'u1', topic: 'llm, agents' }, NOW);
+		expect(again.change).toBe('added');
+		expect(again.follow).toMatchObject({ topics: ['LLM', 'agents'], time: '07:30', timezone: 'Asia/Tokyo' });
+		expect((await followTopic(store, { userId: 'u1', topic: 'AGENTS' }, NOW)).change).toBe('unchanged');
+	});
+
+	it('narrows an every-paper follow to a topic, and widens back', async () => {
+		await followTopic(store, { userId: 'u1' }, NOW);
+		expect((await followTopic(store, { userId: 'u1', topic: 'robotics' }, NOW)).follow.topics).toEqual(['robotics']);
+		const widened = await followTopic(store, { userId: 'u1' }, NOW);
+		expect(widened.change).toBe('all');
+		expect(widened.follow.topics).toEqual([]);
+	});
+
+	it('clears a pause and forgets the DM channel when following again', async () => {
+		const { follow } = await followTopic(store, { userId: 'u1', topic: 'llm' }, NOW);
+		await store.follows.set('u1', { ...follow, dmChannelId: 'dm1', paused: { reason: 'closed', at: NOW.toISOString(), code: 50007 } });
+		const again = await followTopic(store, { userId: 'u1', topic: 'llm' }, NOW);
+		expect(again.resumed).toBe(true);
+		expect(again.follow.paused).toBeUndefined();
+		expect(again.follow.dmChannelId).toBeUndefined();
+	});
+
+	it('rejects bad input', async () => {
+		await expect(followTopic(store, { userId: 'u1', topic: 'x'.repeat(6000) }, NOW)).rejects.toThrow(/at most 100 characters/);
+		await expect(followTopic(store, { userId: 'u1', time: '25:00' }, NOW)).rejects.toThrow(/hours go from 00 to 23/);
+		await expect(followTopic(store, { userId: 'u1', timezone: 'Mars/Olympus' }, NOW)).rejects.toThrow(/unknown time zone/);
+		const twenty = Array.from({ length: 20 }, (_, index) => `a${index}`).join(',');
+		await followTopic(store, { userId: 'u2', topic: twenty }, NOW);
+		await expect(followTopic(store, { userId: 'u2', topic: 'b1,b2,b3,b4,b5,b6' }, NOW)).rejects.toThrow(/26 topics; a digest can follow at most 25/);
+		expect(await getFollow(store, 'u1')).toBeUndefined();
+	});
+});
+
+describe('unfollowTopic', () => {
+	it('removes one topic and keeps the rest', async () => {
+		await followTopic(store, { userId: 'u1', topic: 'llm, agents' }, NOW);
+		const { follow, removed } = await unfollowTopic(store, 'u1', 'LLM', NOW);
+		expect(removed).toEqual(['llm']);
+		expect(follow?.topics).toEqual(['agents']);
+	});
+
+	it('ends the follow when the last topic goes, rather than widening it to every paper', async () => {
+		await followTopic(store, { userId: 'u1', topic: 'llm' }, NOW);
+		expect((await unfollowTopic(store, 'u1', 'llm', NOW)).follow).toBeUndefined();
+		expect(await listFollows(store)).toEqual([]);
+	});
+
+	it('ends the follow when no topic is given', async () => {
+		await followTopic(store, { userId: 'u1', topic: 'llm, agents' }, NOW);
+		expect((await unfollowTopic(store, 'u1', undefined, NOW)).removed).toEqual(['llm', 'agents']);
+		expect(await getFollow(store, 'u1')).toBeUndefined();
+	});
+
+	it('says what is wrong', async () => {
+		await expect(unfollowTopic(store, 'u1', undefined, NOW)).rejects.toThrow(/not following anything/);
+		await followTopic(store, { userId: 'u1', topic: 'llm' }, NOW);
+		await expect(unfollowTopic(store, 'u1', 'robotics', NOW)).rejects.toThrow(/not following "robotics"/);
+	});
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { idf, planQuery, scoreCandidates } from '../src/search/candidates.js';
+import { buildSegment } from '../src/search/segment.js';
+import { loadSeedPapers } from './search-helpers.js';
+
+const segment = buildSegment(loadSeedPapers());
+const short = { expandPrefixes: true, expandTypos: true, dropCommon: false };
+
+describe('planQuery', () => {
+	it('expands a misspelt word to its vocabulary neighbours', () => {
+		const [group] = planQuery(['reinforcment'], [segment], short);
+		expect(group?.terms.map((term) => term.term)).toContain('reinforcement');
+	});
+
+	it('keeps acronyms exact and completes the last word', () => {
+		const groups = planQuery(['rlhf', 'overopt'], [segment], short);
+		expect(groups[0]?.terms[0]).toMatchObject({ term: 'rlhf', weight: 1 });
+		expect(groups[1]?.terms.map((term) => term.term)).toContain('overoptimization');
+	});
+
+	it('drops stopwords unless nothing else is left', () => {
+		expect(planQuery(['the', 'regret'], [segment], short).map((group) => group.token)).toEqual(['regret']);
+		expect(planQuery(['the'], [segment], short).map((group) => group.token)).toEqual(['the']);
+	});
+
+	it('gives every term of a group the idf of the likeliest reading', () => {
+		const [group] = planQuery(['difusion'], [segment], short);
+		const idfs = new Set(group?.terms.map((term) => term.idf));
+		expect(idfs.size).toBe(1);
+	});
+});
+
+describe('scoreCandidates', () => {
+	it('ranks papers matching every word first', () => {
+		const groups = planQuery(['preference', 'optimization'], [segment], short);
+		const [top] = scoreCandidates([segment], groups, 10, true);
+		expect(top?.coverage).toBe(1);
+		expect(segment.papers[top?.doc ?? -1]?.title).toMatch(/Preference Optimization/);
+	});
+
+	it('skips tombstoned papers', () => {
+		const copy = buildSegment(loadSeedPapers());
+		const groups = planQuery(['squeezellm'], [copy], short);
+		const [first] = scoreCandidates([copy], groups, 5, true);
+		copy.deleted[first?.doc ?? 0] = 1;
+		expect(scoreCandidates([copy], groups, 5, true).map((candidate) => candidate.doc)).not.toContain(first?.doc);
+	});
+});
+
+describe('idf', () => {
+	it('is higher for rarer words', () => {
+		expect(idf(1000, 1)).toBeGreaterThan(idf(1000, 100));
+		expect(idf(1000, 1000)).toBeGreaterThan(0);
+	});
+});

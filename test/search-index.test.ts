@@ -1,0 +1,234 @@
+import Fuse from 'fuse.js';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../src/errors.js';
+import type { Paper } from '../src/papers/paper.js';
+import { FUSE_OPTIONS } from '../src/search/fuse-rank.js';
+import { buildPaperIndex, MAX_QUERY_LENGTH } from '../src/search/index.js';
+import { HAS_REAL_CORPUS, loadRealPapers, loadSeedPapers, makePaper, NO_REAL_CORPUS_REASON, titleStarting } from './search-helpers.js';
+
+const seed = loadSeedPapers();
+const index = buildPaperIndex(seed);
+const topTitle = (query: string) => index.search(query, 1)[0]?.paper.title ?? '';
+
+describe('buildPaperIndex', () => {
+	it('indexes every seed paper', () => {
+		expect(seed).toHaveLength(63);
+		expect(index.size).toBe(63);
+		expect(index.all()).toHaveLength(63);
+	});
+
+	it('keeps the last record of a repeated id', () => {
+		const small = buildPaperIndex([makePaper({ id: 'x', title: 'Old title' }), makePaper({ id: 'x', title: 'New title' })]);
+		expect(small.size).toBe(1);
+		expect(small.get('x')?.title).toBe('New title');
+	});
+});
+
+describe('search', () => {
+	it('corrects typos through the vocabulary', () => {
+		expect(topTitle('difusion')).toMatch(/Diffusion/);
+		expect(topTitle('reinforcment')).toMatch(/Reinforcement/);
+		expect(topTitle('quantizaton')).toMatch(/Quantization/);
+	});
+
+	it('finds acronyms, including ones only in an abstract', () => {
+		expect(topTitle('RLHF')).toMatch(/RLHF/);
+		expect(topTitle('DPO')).toMatch(/DPO/);
+		expect(topTitle('3DGS')).toMatch(/^MoDec-GS/);
+	});
+
+	it('ranks papers with every word of a multi-word query first', () => {
+		expect(topTitle('preference optimization LLM')).toMatch(/Preference Optimization/);
+		expect(topTitle('mixture of experts')).toMatch(/^MoETuner/);
+	});
+
+	it('ranks the paper of a pasted 100-word passage first', () => {
+		for (const paper of [seed[3], seed[20], seed[40]] as Paper[]) {
+			const words = paper.abstract.split(' ');
+			const start = Math.max(0, Math.floor(words.length / 2) - 50);
+			const passage = words.slice(start, start + 100).join(' ');
+			expect(index.search(passage, 1)[0]?.paper.id).toBe(paper.id);
+		}
+	});
+
+	it('ranks a title match above an abstract mention', () => {
+		const hits = index.search('quantization', 5).map((hit) => hit.paper.title);
+		expect(hits[0]).toMatch(/Quantization/);
+		const titled = hits.findIndex((title) => /Quantization/.test(title));
+		const mentioned = hits.findIndex((title) => !/Quantization/.test(title));
+		expect(mentioned === -1 || titled < mentioned).toBe(true);
+	});
+
+	it('finds words deep inside an abstract', () => {
+		// `perplexity` is at character ~1,390 of SqueezeLLM's abstract and in no other seed paper.
+		expect(topTitle('perplexity')).toMatch(/^SqueezeLLM/);
+		expect(topTitle('calibration')).toMatch(/^VQ4DiT/);
+	});
+
+	it('returns the same top result as plain Fuse over the whole seed', () => {
+		const fuse = new Fuse(seed, FUSE_OPTIONS);
+		const queries = ['difusion', 'reinforcment learning', 'quantizaton', 'RLHF', 'DPO', 'preference optimization LLM', 'gaussian splatting', 'mixture of experts', 'bandits', 'overoptimization', 'regret', 'transfromer', 'UAV'];
+		for (const query of queries) {
+			const ours = index.search(query, 1)[0];
+			const theirs = fuse.search(query);
+			const best = theirs[0]?.score ?? 1;
+			// Equal Fuse scores may come in either order; the top must be one of Fuse's best.
+			const tied = theirs.filter((result) => (result.score ?? 1) <= best + 1e-3).map((result) => result.item.id);
+			expect(tied, query).toContain(ours?.paper.id);
+			expect(ours?.score, query).toBeCloseTo(best, 2);
+		}
+	});
+
+	it('scores in [0, 1], best first', () => {
+		const hits = index.search('learning', 25);
+		expect(hits.length).toBeGreaterThan(5);
+		for (const [i, hit] of hits.entries()) {
+			expect(hit.score).toBeGreaterThanOrEqual(0);
+			expect(hit.score).toBeLessThanOrEqual(1);
+			if (i > 0) expect(hit.score).toBeGreaterThanOrEqual((hits[i - 1] as { score: number }).score);
+		}
+	});
+
+	it('respects the limit and defaults to 25', () => {
+		expect(index.search('learning', 3)).toHaveLength(3);
+		expect(index.search('learning').length).toBeLessThanOrEqual(25);
+	});
+
+	it('puts the paper of a pasted arXiv id first', () => {
+		const paper = makePaper({ id: '2401.01234', arxivId: '2401.01234', title: 'Some Paper' });
+		const small = buildPaperIndex([...seed, paper]);
+		expect(small.search('arXiv:2401.01234v3', 1)[0]?.paper.id).toBe('2401.01234');
+	});
+
+	it('rejects an empty query, one without letters or digits, and one over the length limit', () => {
+		expect(() => index.search('')).toThrow(UserError);
+		expect(() => index.search('   ')).toThrow(UserError);
+		expect(() => index.search('?!… 🚀🔥')).toThrow(UserError);
+		expect(() => index.search('x'.repeat(MAX_QUERY_LENGTH + 1))).toThrow(/1,000 characters/);
+		expect(() => index.search('x'.repeat(MAX_QUERY_LENGTH))).not.toThrow();
+	});
+
+	it('returns nothing for a word no paper has', () => {
+		expect(index.search('xylophonist')).toEqual([]);
+	});
+});
+
+describe('autocomplete', () => {
+	it('completes 2–3 character prefixes of title words', () => {
+		for (const prefix of ['di', 'qua', 'rl', 'Pa']) {
+			const titles = index.autocomplete(prefix).map((paper) => paper.title.toLowerCase());
+			expect(titles.length, prefix).toBeGreaterThan(0);
+			for (const title of titles) expect(title, prefix).toMatch(new RegExp(`(^|[^\\p{L}\\p{N}])${prefix.toLowerCase()}`, 'u'));
+		}
+	});
+
+	it('needs every typed word in the title', () => {
+		const titles = index.autocomplete('reinforcement lea').map((paper) => paper.title);
+		expect(titles.length).toBeGreaterThan(0);
+		for (const title of titles) expect(title).toMatch(/Reinforcement Lea/i);
+	});
+
+	it('gives the newest, most upvoted papers for an empty prefix', () => {
+		const newer = makePaper({ id: 'new', title: 'Brand New Paper', listedOn: '2026-01-01' });
+		const small = buildPaperIndex([...seed, newer]);
+		expect(small.autocomplete('', 5)[0]?.id).toBe('new');
+		expect(small.autocomplete('', 5)).toHaveLength(5);
+	});
+
+	it('returns [] for junk and never throws', () => {
+		expect(index.autocomplete('🚀🚀')).toEqual([]);
+		expect(index.autocomplete('zzzzqqq')).toEqual([]);
+		expect(index.autocomplete(undefined as unknown as string)).toEqual([]);
+		expect(index.autocomplete('a'.repeat(10_000))).toEqual([]);
+	});
+
+	it('tolerates a typo in a whole word', () => {
+		expect(index.autocomplete('reinforcment').map((paper) => paper.title).join(' ')).toMatch(/Reinforcement/);
+	});
+});
+
+describe('get', () => {
+	it('accepts an arXiv id with a version suffix or prefix', () => {
+		const paper = makePaper({ id: '2401.01234', arxivId: '2401.01234', title: 'Some Paper' });
+		const small = buildPaperIndex([paper]);
+		expect(small.get('2401.01234')).toBe(paper);
+		expect(small.get('2401.01234v2')).toBe(paper);
+		expect(small.get('arXiv:2401.01234')).toBe(paper);
+		expect(small.get('2401.99999')).toBeUndefined();
+	});
+});
+
+describe('similar', () => {
+	it('finds related papers, never the paper itself', () => {
+		const paper = titleStarting(seed, 'Confronting Reward Model Overoptimization');
+		const hits = index.similar(paper.id);
+		expect(hits).toHaveLength(5);
+		expect(hits.map((hit) => hit.paper.id)).not.toContain(paper.id);
+		expect(hits.map((hit) => hit.paper.title).join(' ')).toMatch(/Overoptimization|RLHF|Reward/);
+	});
+
+	it('returns [] for an unknown id', () => {
+		expect(index.similar('nope')).toEqual([]);
+	});
+});
+
+describe('upsert', () => {
+	it('adds new papers and replaces same-id papers without a rebuild', () => {
+		const live = buildPaperIndex(seed);
+		const replaced = seed[0] as Paper;
+		live.upsert([
+			{ ...replaced, title: 'Zebrafish Locomotion Under Quantized Control', abstract: 'Zebrafish swim.' },
+			makePaper({ id: 'n1', title: 'Holographic Tardigrade Networks', abstract: 'Tardigrades inspire robust networks.' }),
+		]);
+		expect(live.size).toBe(64);
+		expect(live.get(replaced.id)?.title).toMatch(/^Zebrafish/);
+		expect(live.search('tardigrade', 1)[0]?.paper.id).toBe('n1');
+		expect(live.search('zebrafish', 1)[0]?.paper.id).toBe(replaced.id);
+		expect(live.search('VQ4DiT').map((hit) => hit.paper.id)).not.toContain(replaced.id);
+		expect(live.autocomplete('tardi').map((paper) => paper.id)).toEqual(['n1']);
+		expect(live.all().filter((paper) => paper.id === replaced.id)).toHaveLength(1);
+	});
+
+	it('replaces a paper added by an earlier upsert', () => {
+		const live = buildPaperIndex(seed);
+		live.upsert([makePaper({ id: 'n1', title: 'Quokka Routing' })]);
+		live.upsert([makePaper({ id: 'n1', title: 'Narwhal Routing' })]);
+		expect(live.size).toBe(64);
+		expect(live.get('n1')?.title).toBe('Narwhal Routing');
+		expect(live.search('quokka')).toEqual([]);
+		expect(live.search('narwhal')[0]?.paper.title).toBe('Narwhal Routing');
+	});
+});
+
+describe('upsert (many papers)', () => {
+	it('folds a large live segment back into one index', () => {
+		const live = buildPaperIndex(seed);
+		const added = Array.from({ length: 2100 }, (_, i) => makePaper({ id: `bulk-${i}`, title: `Bulk Paper Number${i}` }));
+		live.upsert(added.slice(0, 1000));
+		live.upsert(added.slice(1000));
+		expect(live.size).toBe(63 + 2100);
+		expect(live.search('number2099', 1)[0]?.paper.id).toBe('bulk-2099');
+		expect(live.search('squeezellm', 1)[0]?.paper.title).toMatch(/^SqueezeLLM/);
+	});
+});
+
+describe('search over the real corpus', () => {
+	it.skipIf(!HAS_REAL_CORPUS)(`finds known papers among 9,577 (skipped when ${NO_REAL_CORPUS_REASON})`, () => {
+		const papers = loadRealPapers();
+		expect(papers.length).toBeGreaterThan(9500);
+		const real = buildPaperIndex(papers);
+		const expectTitle = (query: string, pattern: RegExp) => {
+			const titles = real.search(query, 5).map((hit) => hit.paper.title);
+			expect(titles.some((title) => pattern.test(title)), `${query}: ${titles.join(' | ')}`).toBe(true);
+		};
+		expectTitle('Reinforcement Learning on Pre-Training Data', /Reinforcement Learning on Pre-Training Data/);
+		expectTitle('difusion video', /Diffusion/);
+		expectTitle('quantizaton', /Quantization/);
+		expectTitle('gaussian splatting', /Gaussian Splatting/i);
+		const paper = papers[1234] as Paper;
+		const words = paper.abstract.split(' ');
+		expect(real.search(words.slice(10, 110).join(' '), 1)[0]?.paper.id).toBe(paper.id);
+		expect(real.get(`${paper.id}v2`)?.id).toBe(paper.id);
+		expect(real.autocomplete('gau').length).toBe(25);
+	});
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { buildSegment, uniqueGrams } from '../src/search/segment.js';
+import { makePaper } from './search-helpers.js';
+
+const papers = [
+	makePaper({ id: 'a', title: 'Diffusion Transformers', abstract: 'We study diffusion and the diffusion process.', listedOn: '2025-01-01' }),
+	makePaper({ id: 'b', title: 'Gaussian Splatting', abstract: 'A diffusion prior for 3DGS.', authors: ['Ada Lovelace'], listedOn: '2025-02-01' }),
+	makePaper({ id: 'c', title: 'The Art of Diffusing', abstract: 'Nothing else.', keywords: ['Quantization'], listedOn: '2024-12-01' }),
+];
+const segment = buildSegment(papers);
+const postings = (term: string) => {
+	const id = segment.termId(term);
+	return id < 0 ? [] : [...segment.docs.subarray(segment.offsets[id], segment.offsets[id + 1])];
+};
+
+describe('buildSegment', () => {
+	it('keeps a sorted vocabulary and postings per term', () => {
+		expect([...segment.terms]).toEqual([...segment.terms].sort());
+		expect(postings('diffusion')).toEqual([0, 1]);
+		expect(postings('3dgs')).toEqual([1]);
+		expect(postings('lovelace')).toEqual([1]);
+		expect(postings('quantization')).toEqual([2]);
+	});
+
+	it('leaves stopwords out of abstracts but keeps them in titles', () => {
+		expect(postings('the')).toEqual([2]);
+		expect(postings('for')).toEqual([]);
+	});
+
+	it('scores a title occurrence above an abstract one', () => {
+		const id = segment.termId('diffusion');
+		const start = segment.offsets[id] as number;
+		expect(segment.impacts[start]).toBeGreaterThan(segment.impacts[start + 1] as number);
+	});
+
+	it('orders title postings by recency', () => {
+		expect([...segment.docAtRank]).toEqual([1, 0, 2]);
+		const id = segment.termId('diffusion');
+		expect(segment.titleFrequency(id)).toBe(1);
+	});
+});
+
+describe('Segment.prefixRange', () => {
+	it('covers exactly the terms starting with the prefix', () => {
+		const [start, end] = segment.prefixRange('diff');
+		expect(segment.terms.slice(start, end)).toEqual(['diffusing', 'diffusion']);
+		const [none, noneEnd] = segment.prefixRange('zzz');
+		expect(noneEnd - none).toBe(0);
+	});
+});
+
+describe('Segment.similarTerms', () => {
+	it('finds vocabulary words within the allowed edits', () => {
+		const found = segment.similarTerms('difusion', 2).map(({ termId, distance }) => [segment.terms[termId], distance]);
+		expect(found).toContainEqual(['diffusion', 1]);
+		expect(segment.similarTerms('gausian', 1).map(({ termId }) => segment.terms[termId])).toEqual(['gaussian']);
+		expect(segment.similarTerms('dpo', 0)).toEqual([]);
+	});
+});
+
+describe('uniqueGrams', () => {
+	it('pads the word so starts and ends count', () => {
+		expect(uniqueGrams('rl')).toEqual(['^rl', 'rl$']);
+		expect(uniqueGrams('aaaa')).toEqual(['^aa', 'aaa', 'aa$']);
+	});
+});
