@@ -2,14 +2,19 @@ import { type AutocompleteInteraction, type ButtonInteraction, type ChatInputCom
 import { latestListing, paginate, searchPage } from '../src/browse/pages.js';
 import { requirePaper, resolvePaper } from '../src/browse/resolve.js';
 import { BrowseMessages } from '../src/browse/messages.js';
-import { decodeCustomId, encodeSearchPage, encodeTodayPage } from '../src/cards/custom-ids.js';
+import { decodeCustomId, encodeSearchPage, encodeTodayPage, hashQuery, type CustomIdAction } from '../src/cards/custom-ids.js';
 import { formatAutocompleteChoices } from '../src/cards/autocomplete.js';
 import { formatPaperCard } from '../src/cards/paper-card.js';
 import { formatResultsPage } from '../src/cards/results-page.js';
 import { formatSimilarList } from '../src/cards/similar-list.js';
 import { formatTodayPage } from '../src/cards/today-page.js';
+import { followTopic, getFollow, unfollowTopic } from '../src/digests/follows.js';
+import { DigestMessages } from '../src/digests/messages.js';
+import { nextRunAt } from '../src/digests/schedule.js';
 import type { CommandData, SlashCommand } from '../src/discord/command.js';
 import type { BotContext } from '../src/discord/context.js';
+import { DigestReplies } from '../src/discord/digest-replies.js';
+import { replyEphemeral } from '../src/discord/dispatcher.js';
 import { toReplyOptions, toUpdateOptions } from '../src/discord/payload.js';
 import { UserError } from '../src/errors.js';
 import type { Paper } from '../src/papers/paper.js';
@@ -42,6 +47,23 @@ export const data: CommandData = {
 			options: [{ type: STRING, name: 'paper', description: 'Paper id or title', required: true, autocomplete: true }],
 		},
 		{ type: SUBCOMMAND, name: 'today', description: "The latest day's papers, most upvoted first" },
+		{
+			type: SUBCOMMAND,
+			name: 'follow',
+			description: 'Get one DM a day with new papers on a topic (no topic: every new paper)',
+			options: [
+				{ type: STRING, name: 'topic', description: 'Comma-separated topics, e.g. diffusion, RLHF' },
+				{ type: STRING, name: 'time', description: 'When to DM you, 24-hour HH:MM (default 09:00)' },
+				{ type: STRING, name: 'timezone', description: 'Your IANA time zone, e.g. America/New_York (default UTC)' },
+			],
+		},
+		{
+			type: SUBCOMMAND,
+			name: 'unfollow',
+			description: 'Stop following a topic (no topic: stop the daily DM)',
+			options: [{ type: STRING, name: 'topic', description: 'The topic to drop' }],
+		},
+		{ type: SUBCOMMAND, name: 'following', description: 'What you follow and when your next DM comes' },
 	],
 };
 
@@ -55,6 +77,12 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 			return sharePaper(interaction, resolvePaper(context.index, interaction.options.getString('paper', true)));
 		case 'today':
 			return void (await interaction.reply(toReplyOptions(await buildTodayPage(context, 0))));
+		case 'follow':
+			return follow(interaction, context);
+		case 'unfollow':
+			return unfollow(interaction, context, interaction.options.getString('topic') ?? undefined);
+		case 'following':
+			return showFollowing(interaction, context);
 		default:
 			throw new UserError('Unknown /paper subcommand. Commands may be updating; try again in a minute.');
 	}
@@ -89,6 +117,8 @@ export async function button(interaction: ButtonInteraction, context: BotContext
 		}
 		case 'today':
 			return void (await interaction.update(toUpdateOptions(await buildTodayPage(context, action.page, action.day))));
+		case 'unfollow':
+			return unfollowFromButton(interaction, context, action);
 		default:
 			throw new UserError(BrowseMessages.pageGone);
 	}
@@ -139,4 +169,40 @@ async function sharePaper(interaction: ChatInputCommandInteraction | ButtonInter
 	await interaction.reply(options);
 }
 
-export const paperCommand: SlashCommand = { data, execute, autocomplete, button, buttonPrefixes: ['paper'] };
+async function follow(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+	const now = context.clock();
+	const input = {
+		userId: interaction.user.id,
+		topic: interaction.options.getString('topic') ?? undefined,
+		time: interaction.options.getString('time') ?? undefined,
+		timezone: interaction.options.getString('timezone') ?? undefined,
+	};
+	const { follow: followed, change, resumed } = await followTopic(context.store, input, now);
+	await replyEphemeral(interaction, DigestReplies.followed(followed, change, resumed, nextRunAt(followed, now)));
+}
+
+async function unfollow(interaction: ChatInputCommandInteraction | ButtonInteraction, context: BotContext, topic: string | undefined): Promise<void> {
+	const { follow: remaining, removed } = await unfollowTopic(context.store, interaction.user.id, topic, context.clock());
+	await replyEphemeral(interaction, remaining ? DigestReplies.unfollowedTopics(removed, remaining) : DigestReplies.unfollowedAll);
+}
+
+async function showFollowing(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+	const followed = await getFollow(context.store, interaction.user.id);
+	if (!followed) throw new UserError(DigestMessages.notFollowing);
+	await replyEphemeral(interaction, DigestReplies.following(followed, nextRunAt(followed, context.clock())));
+}
+
+/** The DM digest's Unfollow button: `*` ends the follow; a long topic travels as its hash and is found among the user's topics. */
+async function unfollowFromButton(interaction: ButtonInteraction, context: BotContext, action: Extract<CustomIdAction, { kind: 'unfollow' }>): Promise<void> {
+	if (action.all) return unfollow(interaction, context, undefined);
+	let topic = action.topic;
+	if (topic === undefined) {
+		const followed = await getFollow(context.store, interaction.user.id);
+		if (!followed) throw new UserError(DigestMessages.notFollowing);
+		topic = followed.topics.find((candidate) => hashQuery(candidate) === action.topicHash);
+		if (topic === undefined) throw new UserError(DigestReplies.unfollowGone);
+	}
+	return unfollow(interaction, context, topic);
+}
+
+export const paperCommand: SlashCommand = { data, execute, autocomplete, button, buttonPrefixes: ['paper', 'follow'] };

@@ -23,8 +23,10 @@ async function main(): Promise<number> {
 			console.error(PRODUCTION_NEEDS_TOKEN);
 			return 1;
 		}
-		console.log(SANDBOX_BANNER);
-		return runSandbox(config, process.argv.slice(2));
+		// With --json, stdout carries only the request log (one JSON line each), so the banner goes to stderr.
+		const argv = process.argv.slice(2);
+		(argv.includes('--json') ? console.error : console.log)(SANDBOX_BANNER);
+		return runSandbox(config, argv);
 	}
 	return runProduction(config, config.discordToken);
 }

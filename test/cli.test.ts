@@ -10,8 +10,11 @@ import { runCli } from '../src/cli/run.js';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const seedsDir = join(repoRoot, 'seeds');
 const vq4dit = 'VQ4DiT: Efficient Post-Training Vector Quantization for Diffusion Transformers';
+// A database left in the work tree by `npm start` must not leak ingested papers into these tests.
+const DATABASE_URL = `sqlite://${join(tmpdir(), `paperboy-cli-${process.pid}.sqlite`)}`;
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = { SEEDS_DIR: seedsDir, PAPERS_YEAR: '2025' }) {
+	env = { DATABASE_URL, ...env };
 	let stdout = '';
 	let stderr = '';
 	const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
@@ -127,7 +130,7 @@ describe('bin/paperboy.js', () => {
 	it('runs the real command from the repo root', async () => {
 		const { stdout } = await promisify(execFile)(process.execPath, ['bin/paperboy.js', 'search', 'difusion', '--json'], {
 			cwd: repoRoot,
-			env: { ...process.env, SEEDS_DIR: seedsDir },
+			env: { ...process.env, SEEDS_DIR: seedsDir, DATABASE_URL },
 		});
 		expect(JSON.parse(stdout)[0]).toMatchObject({ title: vq4dit });
 	});

@@ -26,11 +26,23 @@ export function resolvePaper(index: PaperIndex, input: string): Paper {
 	const exact = hits.find((hit) => normalizeTitle(hit.paper.title) === wanted);
 	if (exact) return exact.paper;
 	const best = hits[0];
-	if (best && best.score <= TITLE_MATCH_SCORE) return best.paper;
+	// The score alone is not enough: a passage-style query scores 0 when only one of its words is in the corpus.
+	if (best && best.score <= TITLE_MATCH_SCORE && sharesMostWords(wanted, normalizeTitle(best.paper.title))) return best.paper;
 	// A typed title prefix ("VQ4DiT") names a paper when exactly one title starts with it.
 	const prefixed = index.autocomplete(text, 2).filter((paper) => normalizeTitle(paper.title).startsWith(wanted));
 	if (prefixed.length === 1 && prefixed[0]) return prefixed[0];
 	throw new UserError(BrowseMessages.paperNotFound(text));
+}
+
+/** A typed title with a typo or two still shares most of its words with the real one (Dice coefficient). */
+const TITLE_WORD_AGREEMENT = 0.6;
+
+function sharesMostWords(typed: string, title: string): boolean {
+	const typedWords = new Set(typed.split(' '));
+	const titleWords = new Set(title.split(' '));
+	let shared = 0;
+	for (const word of typedWords) if (titleWords.has(word)) shared += 1;
+	return (2 * shared) / (typedWords.size + titleWords.size) >= TITLE_WORD_AGREEMENT;
 }
 
 /** Loads a paper named by a button's custom_id; a stale id (paper gone from the corpus) is a user-facing error. */

@@ -1,5 +1,8 @@
 import { Events, type Client } from 'discord.js';
 import type { Config } from '../config.js';
+import type { DigestSender } from '../digests/deliver.js';
+import { createDigestScheduler, type DigestScheduler } from '../digests/schedule.js';
+import { createIndexTopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
 import { loadCorpus, type Corpus } from '../papers/corpus.js';
 import { openStore, type Store } from '../store/store.js';
@@ -7,6 +10,7 @@ import { createDiscordClient } from './client.js';
 import type { SlashCommand } from './command.js';
 import { commands as defaultCommands } from './commands.js';
 import type { BotContext } from './context.js';
+import { createDigestSender } from './digest-sender.js';
 import { createDispatcher } from './dispatcher.js';
 
 export interface BotOptions {
@@ -17,6 +21,10 @@ export interface BotOptions {
 	logger: Logger;
 	clock?: () => Date;
 	commands?: readonly SlashCommand[];
+	/** Digests in flight at once during a fan-out; the REST queues pace the requests themselves. */
+	digestConcurrency?: number;
+	/** Wraps the Discord sender the scheduler uses; tests put a crash point here to kill a fan-out midway. */
+	wrapDigestSender?: (sender: DigestSender) => DigestSender;
 }
 
 export interface RunningBot {
@@ -24,6 +32,8 @@ export interface RunningBot {
 	context: BotContext;
 	corpus: Corpus;
 	store: Store;
+	/** The digest scheduler (started at ready: one cron job plus a catch-up pass). */
+	digests: DigestScheduler;
 	/** Runs what is due at `now` (digests); the sandbox calls it when its clock jumps. */
 	onTimeChanged(now: Date): Promise<void>;
 	stop(): Promise<void>;
@@ -46,7 +56,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			storedPapers: await store.listPapers(),
 			logger,
 		});
-		const context: BotContext = { config, index: corpus.index, queries: store.queries, logger, clock };
+		const matchTopics = createIndexTopicMatcher(corpus.index);
+		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock };
 		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
 		client = createDiscordClient(options.apiUrl);
 		watchClient(client, logger);
@@ -57,16 +68,35 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		const readyClient = await ready;
 		logger.info('bot ready', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: corpus.index.size });
 
+		const sender = createDigestSender(readyClient.rest);
+		const digests = createDigestScheduler({
+			store,
+			sender: options.wrapDigestSender ? options.wrapDigestSender(sender) : sender,
+			clock,
+			logger,
+			// The whole corpus (seeds + ingested, live-updated by index.upsert): digests post what search finds.
+			papers: () => corpus.index.all(),
+			matchTopics,
+			...(options.digestConcurrency === undefined ? {} : { concurrency: options.digestConcurrency }),
+		});
+		// Started only once the client is ready: the catch-up pass sends at once.
+		digests.start();
+
 		let stopping: Promise<void> | undefined;
 		const stop = () =>
 			(stopping ??= (async () => {
 				readyClient.off(Events.InteractionCreate, onInteraction);
+				// A fan-out in progress finishes and records before the store closes under it.
+				await digests.stop();
 				await Promise.race([dispatcher.drain(), delay(DRAIN_TIMEOUT_MS)]);
 				await readyClient.destroy();
 				await store.close();
 				logger.info('bot stopped');
 			})());
-		return { client: readyClient, context, corpus, store, stop, onTimeChanged: async () => {} };
+		const onTimeChanged = async (now: Date) => {
+			await digests.tick(now);
+		};
+		return { client: readyClient, context, corpus, store, digests, stop, onTimeChanged };
 	} catch (error) {
 		await client?.destroy();
 		await store.close();

@@ -46,7 +46,9 @@ export function createDispatcher(commands: readonly SlashCommand[], context: Bot
 			return;
 		}
 		if (interaction.isButton()) {
-			const prefix = interaction.customId.split(':', 1)[0] ?? '';
+			// A malformed payload may carry no custom_id at all; that is a stale button, not a crash.
+			const customId: unknown = interaction.customId;
+			const prefix = typeof customId === 'string' ? (customId.split(':', 1)[0] ?? '') : '';
 			const command = byButtonPrefix.get(prefix);
 			if (!command?.button) return void (await replyEphemeral(interaction, STALE_BUTTON));
 			await command.button(interaction, context);

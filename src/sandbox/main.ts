@@ -8,7 +8,7 @@ import { createRest, deployCommands } from '../discord/deploy.js';
 import { createLogger, type Logger } from '../log.js';
 import { createSandboxClock } from './clock.js';
 import { createConsole, type LineOutcome } from './console.js';
-import { createEmulator, type DiscordEmulator, type RecordedRequest } from './emulator/index.js';
+import { createEmulator, type DiscordEmulator, type EmulatorOptions, type RecordedRequest } from './emulator/index.js';
 
 export const SANDBOX_USAGE = 'usage: npm run sandbox -- [--script FILE] [--json]   (or pipe console lines on stdin)';
 
@@ -18,7 +18,7 @@ interface SandboxArgs {
 }
 
 /** Emulator + the real bot (same start-up path as production) + a console. Returns the process exit code. */
-export async function runSandbox(config: Config, argv: readonly string[]): Promise<number> {
+export async function runSandbox(config: Config, argv: readonly string[], options: { emulator?: Omit<EmulatorOptions, 'clock' | 'logger'> } = {}): Promise<number> {
 	let args: SandboxArgs;
 	try {
 		args = parseSandboxArgs(argv);
@@ -31,7 +31,7 @@ export async function runSandbox(config: Config, argv: readonly string[]): Promi
 	const print = args.json ? (text: string) => process.stderr.write(`${text}\n`) : (text: string) => process.stdout.write(`${text}\n`);
 	const logger = createSandboxLogger(config, print);
 	const clock = createSandboxClock();
-	const emulator = createEmulator({ logger: logger.child({ component: 'emulator' }), clock: () => clock.now().getTime() });
+	const emulator = createEmulator({ ...options.emulator, logger: logger.child({ component: 'emulator' }), clock: () => clock.now().getTime() });
 	const endpoints = await emulator.start();
 	if (args.json) emulator.on('request', (request) => process.stdout.write(`${JSON.stringify(toJsonLine(request))}\n`));
 

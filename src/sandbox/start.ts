@@ -4,8 +4,10 @@ import { runSandbox } from './main.js';
 /** `npm run sandbox`: the offline sandbox, explicitly, whatever DISCORD_TOKEN says. */
 try {
 	const config = loadConfig();
-	console.log('Starting the offline sandbox: local Discord emulator + bot + console.');
-	process.exitCode = await runSandbox(config, process.argv.slice(2));
+	const argv = process.argv.slice(2);
+	// With --json, stdout carries only the request log (one JSON line each), so the banner goes to stderr.
+	(argv.includes('--json') ? console.error : console.log)('Starting the offline sandbox: local Discord emulator + bot + console.');
+	process.exitCode = await runSandbox(config, argv);
 } catch (error) {
 	console.error(error instanceof ConfigError ? error.message : `Sandbox failed: ${(error as Error).message}`);
 	process.exitCode = error instanceof ConfigError ? 2 : 1;

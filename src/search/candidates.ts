@@ -120,14 +120,17 @@ function prefixCompletions(token: string, segments: readonly Segment[]): { term:
 		.map(([term, frequency]) => ({ term, frequency }));
 }
 
+/** Vocabulary words one edit away, or two when none is one away: nearer readings are likelier and cheaper to find. */
 function typoNeighbours(token: string, maxEdits: number, segments: readonly Segment[]) {
 	const found = new Map<string, { term: string; distance: number; frequency: number }>();
-	for (const segment of segments) {
-		for (const { termId, distance } of segment.similarTerms(token, maxEdits)) {
-			const term = segment.terms[termId] as string;
-			const known = found.get(term);
-			const frequency = (known?.frequency ?? 0) + segment.documentFrequency(termId);
-			found.set(term, { term, distance: Math.min(distance, known?.distance ?? distance), frequency });
+	for (let edits = 1; edits <= maxEdits && found.size === 0; edits++) {
+		for (const segment of segments) {
+			for (const { termId, distance } of segment.similarTerms(token, edits)) {
+				const term = segment.terms[termId] as string;
+				const known = found.get(term);
+				const frequency = (known?.frequency ?? 0) + segment.documentFrequency(termId);
+				found.set(term, { term, distance: Math.min(distance, known?.distance ?? distance), frequency });
+			}
 		}
 	}
 	return [...found.values()]

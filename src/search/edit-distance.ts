@@ -1,3 +1,5 @@
+const rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions: `teh` → `the` is 1),
  * giving up as soon as it must exceed `max`, so checking a vocabulary candidate costs a few hundred ops.
@@ -7,9 +9,10 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
 	if (Math.abs(a.length - b.length) > max) return max + 1;
 	if (a === b) return 0;
 	const width = b.length + 1;
-	let previous2 = new Array<number>(width).fill(0);
-	let previous = new Array<number>(width);
-	let current = new Array<number>(width);
+	// Typo lookup calls this thousands of times per query: reuse three rows instead of allocating.
+	if (rows[0].length < width) for (let i = 0; i < 3; i++) rows[i] = new Int32Array(width * 2);
+	let [previous2, previous, current] = rows;
+	previous2.fill(0, 0, width);
 	for (let j = 0; j < width; j++) previous[j] = j;
 	for (let i = 1; i <= a.length; i++) {
 		current[0] = i;

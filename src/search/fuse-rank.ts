@@ -26,10 +26,10 @@ export const FUSE_OPTIONS: Readonly<IFuseOptions<Paper>> = Object.freeze({
 export const FuseRankDefaults = Object.freeze({
 	/** Fuse splits longer patterns into 32-character chunks and searches each; such queries skip Fuse. */
 	maxPatternLength: 32,
-	/** Characters of pattern × candidate budget: short patterns get more candidates ranked by Fuse. */
-	candidateBudget: 1200,
+	/** Pattern length × candidates ranked by Fuse stays near this (bitap cost), so short patterns get more. */
+	candidateBudget: 800,
 	minCandidates: 30,
-	maxCandidates: 80,
+	maxCandidates: 50,
 	maxExcerptLength: 240,
 });
 

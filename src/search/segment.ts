@@ -169,7 +169,7 @@ function createPostingsBuilder(paperCount: number) {
 	let abstractTokens = 0;
 
 	// One sink with a mode, rather than a closure per field, keeps the tokenizer's call site monomorphic.
-	let mode = FieldFlag.title;
+	let mode: number = FieldFlag.title;
 	let docTermCount = 0;
 	let docTerms = new Int32Array(1024);
 	const note = (text: string, start: number, end: number, hash: number, lowerCased: boolean) => {

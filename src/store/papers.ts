@@ -1,4 +1,5 @@
 import type { Paper } from '../papers/paper.js';
+import { isSamePaper, mergePaper } from '../papers/sources/merge.js';
 import type { Collection } from './collection.js';
 import type { StoredPaper } from './records.js';
 
@@ -8,18 +9,19 @@ export interface UpsertResult {
 }
 
 /**
- * Later fetches win field by field (fresher upvotes, a new arXiv version's title or abstract), but the
- * paper keeps its first listing day and first-seen instant: digests use them to decide what is new,
- * and moving them would re-offer an old paper as news.
+ * The ingest's merge (mergePaper: fresher upvotes, a new arXiv version's title or abstract, nothing lost to a
+ * poorer source), so the store and the live index agree on every record. The paper keeps its first listing day
+ * and first-seen instant: digests use them to decide what is new, and moving them would re-offer an old paper.
  */
 export function mergeStoredPaper(existing: StoredPaper, incoming: Paper): StoredPaper {
-	return { ...existing, ...definedFields(incoming), listedOn: existing.listedOn, firstSeenAt: existing.firstSeenAt, updatedAt: existing.updatedAt };
+	const merged = mergePaper(existing, definedFields(incoming)) as StoredPaper;
+	return { ...merged, id: existing.id, listedOn: existing.listedOn, firstSeenAt: existing.firstSeenAt, ...(existing.updatedAt ? { updatedAt: existing.updatedAt } : {}) };
 }
 
-/** Dedupes by id (later entries of the batch win), writes only what changed, in one batch. */
+/** Dedupes by id (later entries of the batch win, merged like a later fetch), writes only what changed, in one batch. */
 export async function upsertPaperRecords(papers: Collection<StoredPaper>, incoming: readonly Paper[], now: Date): Promise<UpsertResult> {
 	const byId = new Map<string, Paper>();
-	for (const paper of incoming) byId.set(paper.id, { ...(byId.get(paper.id) ?? {}), ...definedFields(paper) } as Paper);
+	for (const paper of incoming) byId.set(paper.id, mergePaper(byId.get(paper.id), definedFields(paper)));
 	const ids = [...byId.keys()];
 	const existing = await papers.getMany(ids);
 	const at = now.toISOString();
@@ -32,7 +34,7 @@ export async function upsertPaperRecords(papers: Collection<StoredPaper>, incomi
 			return;
 		}
 		const merged = mergeStoredPaper(stored, paper);
-		if (JSON.stringify(merged) !== JSON.stringify(stored)) result.updated.push({ ...merged, updatedAt: at });
+		if (!isSamePaper(merged, stored)) result.updated.push({ ...merged, updatedAt: at });
 	});
 	await papers.setMany([...result.added, ...result.updated].map((paper) => [paper.id, paper] as const));
 	return result;

@@ -1,0 +1,168 @@
+import { ChannelType, PermissionFlagsBits, type ChatInputCommandInteraction, type PermissionsBitField } from 'discord.js';
+import { EPHEMERAL_FLAG } from '../src/cards/limits.js';
+import { parseDigestTime, parseMaxPapers, parseTimeZone, parseTopics, DigestLimits } from '../src/digests/inputs.js';
+import { previewDigest } from '../src/digests/preview.js';
+import { nextRunAt } from '../src/digests/schedule.js';
+import { listGuildSubscriptions, resumeSubscription, subscribeChannel, unsubscribeChannel } from '../src/digests/subscriptions.js';
+import type { CommandData, SlashCommand } from '../src/discord/command.js';
+import type { BotContext } from '../src/discord/context.js';
+import { DigestReplies, formatSubscriptionLine, formatSubscriptionList } from '../src/discord/digest-replies.js';
+import { replyEphemeral } from '../src/discord/dispatcher.js';
+import { toReplyOptions } from '../src/discord/payload.js';
+import { UserError } from '../src/errors.js';
+
+const SUBCOMMAND = 1;
+const STRING = 3;
+const INTEGER = 4;
+const CHANNEL = 7;
+/** Text and announcement channels: where a digest can be read. */
+const POSTABLE_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
+
+const channelOption = (description: string) => ({ type: CHANNEL, name: 'channel', description, channel_types: POSTABLE_CHANNEL_TYPES });
+
+export const data: CommandData = {
+	name: 'digest',
+	description: 'Daily paper digests posted in this server’s channels',
+	// Manage Server by default; server settings can widen it, so every handler checks again at run time.
+	default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+	contexts: [0],
+	integration_types: [0],
+	options: [
+		{
+			type: SUBCOMMAND,
+			name: 'subscribe',
+			description: 'Post a daily digest of new papers in a channel (subscribing again updates it)',
+			options: [
+				channelOption('Where to post (default: this channel)'),
+				{ type: STRING, name: 'time', description: '24-hour HH:MM, e.g. 09:00 (default 09:00)' },
+				{ type: STRING, name: 'timezone', description: 'IANA time zone, e.g. Europe/London (default UTC)' },
+				{ type: STRING, name: 'topics', description: 'Comma-separated topics, e.g. diffusion, LLM agents (default: every new paper)' },
+				{ type: INTEGER, name: 'max_papers', description: `Most papers per digest (1–${DigestLimits.maxPapers}, default 10)`, min_value: DigestLimits.minPapers, max_value: DigestLimits.maxPapers },
+			],
+		},
+		{ type: SUBCOMMAND, name: 'unsubscribe', description: 'Stop a channel’s digest', options: [channelOption('Which channel (default: this one)')] },
+		{ type: SUBCOMMAND, name: 'list', description: 'This server’s digests: schedule, topics, next run, last delivery, pauses' },
+		{
+			type: SUBCOMMAND,
+			name: 'preview',
+			description: 'See what this channel’s digest would post right now (only you see it)',
+			options: [{ type: STRING, name: 'topics', description: 'Try other comma-separated topics' }],
+		},
+		{ type: SUBCOMMAND, name: 'resume', description: 'Restart a paused digest after fixing the bot’s permissions', options: [channelOption('Which channel (default: this one)')] },
+	],
+};
+
+const REQUIRED_PERMISSIONS = [
+	[PermissionFlagsBits.ViewChannel, 'View Channel'],
+	[PermissionFlagsBits.SendMessages, 'Send Messages'],
+	[PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+] as const;
+
+export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+	const guildId = requireManager(interaction);
+	switch (interaction.options.getSubcommand()) {
+		case 'subscribe':
+			return subscribe(interaction, context, guildId);
+		case 'unsubscribe': {
+			const channelId = targetChannelId(interaction);
+			await unsubscribeChannel(context.store, guildId, channelId);
+			return replyEphemeral(interaction, DigestReplies.unsubscribed(channelId));
+		}
+		case 'list':
+			return list(interaction, context, guildId);
+		case 'preview':
+			return preview(interaction, context, guildId);
+		case 'resume': {
+			const channelId = targetChannelId(interaction);
+			checkBotCanPost(interaction, channelId);
+			const resumed = await resumeSubscription(context.store, guildId, channelId, context.clock());
+			return replyEphemeral(interaction, DigestReplies.resumed(channelId, nextRunAt(resumed, context.clock())));
+		}
+		default:
+			throw new UserError('Unknown /digest subcommand. Commands may be updating; try again in a minute.');
+	}
+}
+
+async function subscribe(interaction: ChatInputCommandInteraction, context: BotContext, guildId: string): Promise<void> {
+	const channelId = targetChannelId(interaction);
+	const input = {
+		guildId,
+		channelId,
+		userId: interaction.user.id,
+		time: interaction.options.getString('time') ?? undefined,
+		timezone: interaction.options.getString('timezone') ?? undefined,
+		topics: interaction.options.getString('topics') ?? undefined,
+		maxPapers: interaction.options.getInteger('max_papers') ?? undefined,
+	};
+	// Bad input is reported before a permission problem: it is the one the admin just typed.
+	if (input.time !== undefined) parseDigestTime(input.time);
+	if (input.timezone !== undefined) parseTimeZone(input.timezone);
+	if (input.topics !== undefined) parseTopics(input.topics);
+	if (input.maxPapers !== undefined) parseMaxPapers(input.maxPapers);
+	checkBotCanPost(interaction, channelId);
+	const now = context.clock();
+	const { subscription, created } = await subscribeChannel(context.store, input, now);
+	context.logger.info('digest subscribed', { guildId, channelId, created, time: subscription.time, timezone: subscription.timezone, topics: subscription.topics.length });
+	await replyEphemeral(interaction, DigestReplies.subscribed(subscription, nextRunAt(subscription, now), created));
+}
+
+async function list(interaction: ChatInputCommandInteraction, context: BotContext, guildId: string): Promise<void> {
+	const subscriptions = await listGuildSubscriptions(context.store, guildId);
+	if (subscriptions.length === 0) return replyEphemeral(interaction, DigestReplies.noSubscriptions);
+	const now = context.clock();
+	const lines = subscriptions.map((subscription) => formatSubscriptionLine(subscription, nextRunAt(subscription, now)));
+	await interaction.reply(toReplyOptions(formatSubscriptionList(lines)));
+}
+
+async function preview(interaction: ChatInputCommandInteraction, context: BotContext, guildId: string): Promise<void> {
+	const channelId = interaction.channelId;
+	const topics = interaction.options.getString('topics') ?? undefined;
+	const result = await previewDigest({
+		store: context.store,
+		papers: context.index.all(),
+		guildId,
+		channelId,
+		...(topics === undefined ? {} : { topics }),
+		now: context.clock(),
+		matchTopics: context.matchTopics,
+	});
+	if (!result.payload) return replyEphemeral(interaction, DigestReplies.previewNothing(channelId, result.day));
+	await interaction.reply(toReplyOptions({ ...result.payload, content: DigestReplies.previewNote(channelId), flags: EPHEMERAL_FLAG }));
+}
+
+/** Guild only, and Manage Server checked here too: a server may have opened the command to everyone. */
+function requireManager(interaction: ChatInputCommandInteraction): string {
+	if (!interaction.inGuild()) throw new UserError(DigestReplies.guildOnly);
+	if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) throw new UserError(DigestReplies.needsManageServer);
+	return interaction.guildId;
+}
+
+/**
+ * The channel option's id, read from the raw value: resolved channel data is not always present, and its
+ * `permissions` are the invoking member's anyway, not the bot's.
+ */
+function targetChannelId(interaction: ChatInputCommandInteraction): string {
+	const value = interaction.options.get('channel')?.value;
+	return typeof value === 'string' && value ? value : interaction.channelId;
+}
+
+/** Names every permission the bot lacks in the channel; a subscription it could never deliver is refused up front. */
+function checkBotCanPost(interaction: ChatInputCommandInteraction, channelId: string): void {
+	const permissions = botPermissionsIn(interaction, channelId);
+	const missing = REQUIRED_PERMISSIONS.filter(([flag]) => !permissions.has(flag, true)).map(([, name]) => name);
+	if (missing.length > 0) throw new UserError(DigestReplies.botMissing(channelId, missing));
+}
+
+function botPermissionsIn(interaction: ChatInputCommandInteraction, channelId: string): Readonly<PermissionsBitField> {
+	// In the invoking channel Discord tells us the bot's own permissions with the interaction.
+	if (channelId === interaction.channelId && interaction.appPermissions) return interaction.appPermissions;
+	// Elsewhere, compute them from the gateway cache (the Guilds intent keeps channels, roles and overwrites current).
+	const channel = interaction.guild?.channels.cache.get(channelId);
+	if (!channel) throw new UserError(DigestReplies.cannotSeeChannel(channelId));
+	if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) throw new UserError(DigestReplies.notTextChannel(channelId));
+	const permissions = channel.permissionsFor(interaction.client.user);
+	if (!permissions) throw new UserError(DigestReplies.cannotSeeChannel(channelId));
+	return permissions;
+}
+
+export const digestCommand: SlashCommand = { data, execute };

@@ -1,0 +1,96 @@
+import { REST } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagePayload } from '../src/cards/types.js';
+import { DeliveryError } from '../src/digests/errors.js';
+import { createDigestSender, toDeliveryError } from '../src/discord/digest-sender.js';
+import { createEmulator, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
+
+/** The DigestSender over real @discordjs/rest against the emulator: what Discord answers, as the digest domain sees it. */
+
+let emu: DiscordEmulator;
+let apiUrl: string;
+let token: string;
+
+beforeAll(async () => {
+	emu = createEmulator();
+	({ apiUrl, token } = await emu.start());
+});
+
+afterAll(async () => {
+	await emu.stop();
+});
+
+const payload: MessagePayload = { embeds: [{ title: 'Daily papers', description: '**1.** A paper' }], allowed_mentions: { parse: [] } };
+
+function sender(options: ConstructorParameters<typeof REST>[0] = {}) {
+	return createDigestSender(new REST({ api: apiUrl, retries: 0, ...options }).setToken(token));
+}
+
+async function failure(work: Promise<unknown>): Promise<DeliveryError> {
+	const error = await work.then(
+		() => undefined,
+		(caught: unknown) => caught,
+	);
+	expect(error).toBeInstanceOf(DeliveryError);
+	return error as DeliveryError;
+}
+
+describe('createDigestSender', () => {
+	it('posts with the nonce enforced, so a repeat returns the first message instead of a second', async () => {
+		const channel = emu.addChannel({ name: 'nonce' });
+		const first = await sender().sendToChannel(channel.id, payload, 'pb-nonce-1');
+		const again = await sender().sendToChannel(channel.id, payload, 'pb-nonce-1');
+		expect(again.messageId).toBe(first.messageId);
+		expect(emu.messages(channel.id)).toHaveLength(1);
+		const [request] = emu.requests({ method: 'POST', route: '/channels/{channel_id}/messages' });
+		expect(request?.body).toMatchObject({ nonce: 'pb-nonce-1', enforce_nonce: true, allowed_mentions: { parse: [] } });
+	});
+
+	it('opens a DM channel, the same one each time', async () => {
+		const user = emu.addUser({ username: 'dm-user' });
+		const one = await sender().openDm(user.id);
+		expect((await sender().openDm(user.id)).channelId).toBe(one.channelId);
+		await sender().sendToChannel(one.channelId, payload, 'pb-dm');
+		expect(emu.messages(one.channelId)).toHaveLength(1);
+	});
+
+	it.each([
+		['SendMessages', 403, 50013],
+		['ViewChannel', 403, 50001],
+	] as const)('maps a channel denying %s to %i / %i', async (permission, status, code) => {
+		const channel = emu.addChannel({ name: `deny-${permission}` });
+		emu.setBotPermissions(channel.id, { deny: [permission] });
+		expect(await failure(sender().sendToChannel(channel.id, payload, 'pb-x'))).toMatchObject({ status, code });
+	});
+
+	it('maps an unknown channel to 404 / 10003 and closed DMs to 403 / 50007', async () => {
+		expect(await failure(sender().sendToChannel('123456789012345678', payload, 'pb-x'))).toMatchObject({ status: 404, code: 10003 });
+		const user = emu.addUser({ username: 'closed-dms' });
+		emu.closeDms(user.id);
+		const { channelId } = await sender().openDm(user.id);
+		expect(await failure(sender().sendToChannel(channelId, payload, 'pb-x'))).toMatchObject({ status: 403, code: 50007 });
+	});
+
+	it('maps a 5xx, a rejected rate limit and no answer at all to retryable statuses', async () => {
+		const channel = emu.addChannel({ name: 'flaky' });
+		emu.faults.serverError({ status: 503, match: 'POST /channels/{channel_id}/messages' });
+		expect(await failure(sender().sendToChannel(channel.id, payload, 'pb-5xx'))).toMatchObject({ status: 503, code: undefined });
+
+		emu.faults.rateLimit({ retryAfter: 2, match: 'POST /channels/{channel_id}/messages' });
+		const limited = await failure(sender({ rejectOnRateLimit: () => true }).sendToChannel(channel.id, payload, 'pb-429'));
+		expect(limited.status).toBe(429);
+		expect(limited.retryAfterMs).toBeGreaterThan(0);
+
+		const offline = createDigestSender(new REST({ api: 'http://127.0.0.1:9/api', retries: 0 }).setToken(token));
+		expect(await failure(offline.openDm('123'))).toMatchObject({ status: 0 });
+		expect(emu.messages(channel.id)).toHaveLength(0);
+	});
+});
+
+describe('toDeliveryError', () => {
+	it('keeps a DeliveryError and turns anything else into a no-answer error', () => {
+		const original = new DeliveryError('x', { status: 500 });
+		expect(toDeliveryError(original)).toBe(original);
+		expect(toDeliveryError(new Error('socket hang up'))).toMatchObject({ status: 0, message: 'no answer from Discord: socket hang up' });
+	});
+});

@@ -1,0 +1,127 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseConfig, type Config } from '../src/config.js';
+import { runSandbox } from '../src/sandbox/main.js';
+import { seedsDir } from './support/bot-harness.js';
+import { runScript } from './support/spawn-script.js';
+
+/**
+ * The offline sandbox: the emulator, the real bot and the console, run from a script or piped stdin.
+ * Fast cases run in this process; the --json request log and piped stdin run as `npm run sandbox` does.
+ */
+
+let dir: string;
+let config: Config;
+let dbCount = 0;
+
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'paperboy-sandbox-'));
+});
+
+afterAll(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+async function writeScript(lines: string[]): Promise<string> {
+	const file = join(dir, `script-${++dbCount}.txt`);
+	await writeFile(file, `${lines.join('\n')}\n`);
+	return file;
+}
+
+function freshConfig(): Config {
+	config = parseConfig({ DATABASE_URL: `sqlite://${join(dir, `db-${++dbCount}.sqlite`)}`, SEEDS_DIR: seedsDir, PAPERS_YEAR: '2026', HF_ENABLED: 'false' });
+	return config;
+}
+
+/** Runs the sandbox in this process and collects what it prints (stdout and stderr). */
+async function runInProcess(argv: string[], options?: Parameters<typeof runSandbox>[2]): Promise<{ code: number; output: string }> {
+	let output = '';
+	const capture = (chunk: string | Uint8Array) => {
+		output += String(chunk);
+		return true;
+	};
+	vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+	vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+	vi.spyOn(console, 'error').mockImplementation((text: unknown) => capture(`${String(text)}\n`));
+	try {
+		const code = await runSandbox(freshConfig(), argv, options);
+		return { code, output };
+	} finally {
+		vi.restoreAllMocks();
+	}
+}
+
+describe('runSandbox', () => {
+	it('runs a script of console lines, renders the answers, and exits 0', async () => {
+		const script = await writeScript([
+			'# a comment',
+			'help',
+			'/paper search query:difusion',
+			'click 1',
+			'click Similar',
+			'autocomplete /paper search query:dif',
+			'/paper today',
+			'click Next',
+			'quit',
+			'/paper search query:never reached',
+		]);
+		const { code, output } = await runInProcess(['--script', script]);
+		expect(output).toContain('Sandbox ready');
+		expect(output).toContain('Results for “difusion”');
+		expect(output).toContain('[Share] [Similar] [Paper page ↗]');
+		expect(output).toContain('→ VQ4DiT');
+		expect(output).toContain('Papers listed on 2026-03-14');
+		expect(output).not.toContain('never reached”');
+		expect(code).toBe(0);
+	});
+
+	it('exits 1 when a console line is bad', async () => {
+		const { code, output } = await runInProcess(['--script', await writeScript(['/paper search query:difusion', 'frobnicate now'])]);
+		expect(output).toContain('! Unknown console command "frobnicate"');
+		expect(code).toBe(1);
+	});
+
+	it('exits 1 and names the request when the emulator rejected one the bot made', async () => {
+		// An acknowledgement window of 0 ms makes every callback arrive too late: Discord's 10062.
+		const { code, output } = await runInProcess(['--script', await writeScript(['/paper search query:difusion'])], { emulator: { ackWindowMs: 0 } });
+		expect(output).toMatch(/! emulator rejected POST \/interactions\/\d+\/\S+\/callback: 404/);
+		expect(code).toBe(1);
+	});
+
+	it('exits 2 with the usage on an unknown flag', async () => {
+		const { code, output } = await runInProcess(['--bogus']);
+		expect(output).toContain('usage: npm run sandbox');
+		expect(code).toBe(2);
+	});
+});
+
+describe('sandbox start script', () => {
+	it('prints one JSON line per request with --json and exits 0', async () => {
+		const script = await writeScript(['/paper search query:difusion', 'click 1']);
+		const run = await runScript('src/sandbox/start.ts', ['--script', script, '--json'], { env: { DATABASE_URL: `sqlite://${join(dir, 'json.sqlite')}`, PAPERS_YEAR: '2026' } }).done;
+		expect(run.code).toBe(0);
+		const lines = run.stdout.trim().split('\n');
+		const requests = lines.map((line) => JSON.parse(line) as { method: string; route: string; status: number });
+		for (const request of requests) expect(request).toEqual(expect.objectContaining({ method: expect.any(String), status: expect.any(Number) }));
+		const callbacks = requests.filter((request) => request.route === '/interactions/{interaction_id}/{interaction_token}/callback');
+		expect(callbacks.map((request) => request.status)).toEqual([204, 204]);
+		expect(run.stderr).toContain('Starting the offline sandbox');
+	});
+
+	it('reads console lines from piped stdin', async () => {
+		const run = await runScript('src/sandbox/start.ts', [], {
+			env: { DATABASE_URL: `sqlite://${join(dir, 'stdin.sqlite')}`, PAPERS_YEAR: '2026' },
+			stdin: '/paper search query:difusion\nclick 1\n',
+		}).done;
+		expect(run.stdout).toContain('> /paper search query:difusion');
+		expect(run.stdout).toContain('Results for “difusion”');
+		expect(run.stdout).toContain('VQ4DiT: Efficient Post-Training');
+		expect(run.code).toBe(0);
+	});
+});
