@@ -98,12 +98,6 @@ async function runDay(emulator: DiscordEmulator, tick: (now: Date) => Promise<Ti
 	clearInterval(progress);
 	const requests = emulator.requests().slice(before);
 	const botRequests = requests.filter((request) => request.status !== 429);
-	if (process.env.FANOUT_DEBUG) {
-		for (const request of requests.filter((r) => r.status === 429).slice(0, 5)) process.stderr.write(`429 ${request.fault} ${request.route} t=${request.time - (requests[0]?.time ?? 0)}\n`);
-		const perSecond = new Map<number, number>();
-		for (const request of requests) perSecond.set(Math.floor((request.time - (requests[0]?.time ?? 0)) / 1000), (perSecond.get(Math.floor((request.time - (requests[0]?.time ?? 0)) / 1000)) ?? 0) + 1);
-		process.stderr.write(`${JSON.stringify([...perSecond])}\n`);
-	}
 	const counts = [...channels.map((id) => countDigests(emulator, id, day)), ...users.map((id) => countDigests(emulator, emulator.world.openDm(id).id, day))];
 	const floorMs = Math.round((botRequests.length / limit) * 1000);
 	return {

@@ -45,6 +45,21 @@ export const SECTIONS: BenchSection[] = [
 			{ header: 'targets', value: (r) => (r.meetsTargets ? 'met' : 'missed') },
 		],
 	},
+	{
+		name: 'e2e',
+		title: 'End to end: /paper search dispatched → callback received (target p95 ≤ 100 ms at 100,000 papers)',
+		runs: [{ label: '100000', script: 'bench/e2e.ts', args: ['--size', '100000', '--count', '200'] }],
+		columns: [
+			{ header: 'papers', value: (r) => r.papers },
+			{ header: 'interactions', value: (r) => r.interactions },
+			{ header: 'p50 ms', value: (r) => r.p50Ms },
+			{ header: 'p95 ms', value: (r) => r.p95Ms },
+			{ header: 'max ms', value: (r) => r.maxMs },
+			{ header: 'startup ms', value: (r) => r.startupMs },
+			{ header: 'rejected', value: (r) => r.rejectedRequests },
+			{ header: 'target', value: (r) => (r.meetsTarget ? 'met' : 'missed') },
+		],
+	},
 ];
 
 function triple(value: unknown): string {

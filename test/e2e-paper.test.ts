@@ -76,10 +76,10 @@ async function ephemeralText(handle: InteractionHandle): Promise<string> {
 }
 
 describe('startBot against the emulator', () => {
-	it('logs in, becomes ready with the sandbox guild, and registers /paper to it', () => {
+	it('logs in, becomes ready with the sandbox guild, and registers the command list to it', () => {
 		expect(h.bot.client.isReady()).toBe(true);
 		expect(h.bot.client.guilds.cache.has(h.emu.ids.guildId)).toBe(true);
-		expect(h.emu.commands(h.emu.ids.guildId).map((command) => command.name)).toEqual(['paper', 'boom']);
+		expect(h.emu.commands(h.emu.ids.guildId).map((command) => command.name)).toEqual([...commands.map((command) => command.data.name), 'boom']);
 		expect(h.bot.corpus.index.size).toBe(63);
 	});
 });
