@@ -18,6 +18,14 @@ describe('planQuery', () => {
 		expect(groups[1]?.terms.map((term) => term.term)).toContain('overoptimization');
 	});
 
+	it('counts words the corpus never saw against a passage, so one known word is not a perfect match', () => {
+		const passage = { expandPrefixes: false, expandTypos: false, dropCommon: true };
+		const groups = planQuery(['zebras', 'purple', 'glass', 'regret'], [segment], passage);
+		const candidates = scoreCandidates([segment], groups, 5, true);
+		expect(candidates.length).toBeGreaterThan(0);
+		expect(Math.max(...candidates.map((candidate) => candidate.coverage))).toBeLessThan(0.5);
+	});
+
 	it('drops stopwords unless nothing else is left', () => {
 		expect(planQuery(['the', 'regret'], [segment], short).map((group) => group.token)).toEqual(['regret']);
 		expect(planQuery(['the'], [segment], short).map((group) => group.token)).toEqual(['the']);

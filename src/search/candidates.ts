@@ -57,10 +57,14 @@ export function planQuery(tokens: readonly string[], segments: readonly Segment[
 	const last = tokens[tokens.length - 1];
 	const groups = chosen.map((token) => planGroup(token, segments, total, options, token === last));
 	const found = groups.filter((group) => group.terms.length > 0);
-	if (!options.dropCommon || found.length < 5) return found;
+	if (!options.dropCommon) return found;
+	// In a passage, words the corpus has never seen still count against coverage (as if each were in one
+	// paper), so one common word among nonsense is not read as a perfect match.
+	const unknown = groups.filter((group) => group.terms.length === 0).map((group) => ({ ...group, idf: idf(total, 1) }));
+	if (found.length < 5) return found.length > 0 ? [...found, ...unknown] : found;
 	const limit = total * CandidateDefaults.longQueryMaxDocumentShare;
 	const selective = found.filter((group) => documentFrequency(segments, group.token) <= limit);
-	return selective.length >= 3 ? selective : found;
+	return [...(selective.length >= 3 ? selective : found), ...unknown];
 }
 
 /**
