@@ -60,9 +60,32 @@ export const SECTIONS: BenchSection[] = [
 			{ header: 'target', value: (r) => (r.meetsTarget ? 'met' : 'missed') },
 		],
 	},
+	{
+		name: 'fanout',
+		title: 'Digest fan-out: 1,000 channels + 1,000 followers, emulator enforcing 50 requests/s (target ≤ 1.2 × the rate-limit floor)',
+		runs: [{ label: '1000+1000', script: 'bench/fanout.ts' }],
+		columns: [
+			{ header: 'day 1 ms / floor / ratio', value: (r) => fanoutDay(r.day1) },
+			{ header: 'day 2 ms / floor / ratio', value: (r) => fanoutDay(r.day2) },
+			{ header: 'duplicates', value: (r) => sumDays(r, 'duplicates') },
+			{ header: 'losses', value: (r) => sumDays(r, 'losses') },
+			{ header: 'RSS MB', value: (r) => r.rssMb },
+			{ header: 'peak RSS MB', value: (r) => r.peakRssMb },
+		],
+	},
 ];
 
 function triple(value: unknown): string {
 	const summary = value as { p50?: number; p95?: number; max?: number } | undefined;
 	return summary ? `${summary.p50} / ${summary.p95} / ${summary.max}` : '';
+}
+
+function fanoutDay(value: unknown): string {
+	const day = value as { ms?: number; floorMs?: number; ratio?: number } | undefined;
+	return day ? `${day.ms} / ${day.floorMs} / ${day.ratio}` : '';
+}
+
+function sumDays(result: BenchResult, key: 'duplicates' | 'losses'): number {
+	const days = [result.day1, result.day2] as ({ duplicates?: number; losses?: number } | undefined)[];
+	return days.reduce((sum, day) => sum + (day?.[key] ?? 0), 0);
 }

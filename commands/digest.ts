@@ -76,7 +76,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 			const channelId = targetChannelId(interaction);
 			checkBotCanPost(interaction, channelId);
 			const resumed = await resumeSubscription(context.store, guildId, channelId, context.clock());
-			return replyEphemeral(interaction, DigestReplies.resumed(channelId, nextRunAt(resumed, context.clock())));
+			return replyEphemeral(interaction, DigestReplies.resumed(resumed, nextRunAt(resumed, context.clock())));
 		}
 		default:
 			throw new UserError('Unknown /digest subcommand. Commands may be updating; try again in a minute.');

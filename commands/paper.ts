@@ -6,6 +6,7 @@ import { decodeCustomId, encodeSearchPage, encodeTodayPage, hashQuery, type Cust
 import { formatAutocompleteChoices } from '../src/cards/autocomplete.js';
 import { formatPaperCard } from '../src/cards/paper-card.js';
 import { formatResultsPage } from '../src/cards/results-page.js';
+import { formatSourcesCard } from '../src/cards/sources-card.js';
 import { formatSimilarList } from '../src/cards/similar-list.js';
 import { formatTodayPage } from '../src/cards/today-page.js';
 import { followTopic, getFollow, unfollowTopic } from '../src/digests/follows.js';
@@ -64,6 +65,7 @@ export const data: CommandData = {
 			options: [{ type: STRING, name: 'topic', description: 'The topic to drop' }],
 		},
 		{ type: SUBCOMMAND, name: 'following', description: 'What you follow and when your next DM comes' },
+		{ type: SUBCOMMAND, name: 'stats', description: 'Papers in the corpus and the state of each live source' },
 	],
 };
 
@@ -81,6 +83,8 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 			return follow(interaction, context);
 		case 'unfollow':
 			return unfollow(interaction, context, interaction.options.getString('topic') ?? undefined);
+		case 'stats':
+			return void (await interaction.reply(toReplyOptions(await buildStatsCard(context))));
 		case 'following':
 			return showFollowing(interaction, context);
 		default:
@@ -142,6 +146,12 @@ async function buildResultsPage(context: BotContext, query: string, page: number
 		total: results.total,
 		pageButton: (target: number) => encodeSearchPage(target, query).customId,
 	});
+}
+
+async function buildStatsCard(context: BotContext) {
+	const { config, index, store } = context;
+	const enabled = { hf: config.hfEnabled, arxiv: config.arxivCategories.length > 0 };
+	return formatSourcesCard(await store.listSourceStatus(), enabled, { corpusSize: index.size });
 }
 
 async function buildTodayPage(context: BotContext, page: number, day?: string) {

@@ -66,13 +66,14 @@ describe('digestCommand', () => {
 		expect(first.flags).toBe(EPHEMERAL);
 		expect(first.content).toContain('Subscribed');
 		expect(first.content).toContain('09:00 UTC');
-		// Next run: today 09:00 UTC as a Discord timestamp.
-		expect(first.content).toContain(`<t:${Date.parse('2026-03-15T09:00:00Z') / 1000}:f>`);
+		// Next run: today 09:00 UTC, with a Discord relative timestamp.
+		expect(first.content).toContain(`Next digest: 2026-03-15 09:00 UTC (<t:${Date.parse('2026-03-15T09:00:00Z') / 1000}:R>)`);
 		const [stored] = await h.bot.store.subscriptions.values();
 		expect(stored).toMatchObject({ channelId: h.emu.ids.channelId, time: '09:00', timezone: 'UTC', topics: [], maxPapers: 10, createdBy: h.emu.ids.adminId });
 
 		const second = await digest('subscribe', { time: '7:30', timezone: 'europe/london', topics: 'diffusion, Diffusion, agents', max_papers: 5 });
 		expect(second.content).toContain('Updated');
+		expect(second.content).toContain('Next digest: 2026-03-16 07:30 Europe/London');
 		const all = await h.bot.store.subscriptions.values();
 		expect(all).toHaveLength(1);
 		expect(all[0]).toMatchObject({ time: '07:30', timezone: 'Europe/London', topics: ['diffusion', 'agents'], maxPapers: 5 });

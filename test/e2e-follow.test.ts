@@ -54,9 +54,11 @@ describe('personal follows', () => {
 		const all = await paper('follow', reader);
 		expect(all.flags).toBe(EPHEMERAL);
 		expect(all.content).toContain('every new paper');
-		expect(all.content).toContain(`<t:${Date.parse('2026-03-15T09:00:00Z') / 1000}:f>`);
+		expect(all.content).toContain('Next DM: 2026-03-15 09:00 UTC');
 		// 05:00 in New York (EDT, UTC-4) is 09:00 UTC.
-		expect((await paper('follow', quokkaFan, { topic: 'quokka', time: '05:00', timezone: 'America/New_York' })).content).toContain('“quokka”');
+		const quokka = await paper('follow', quokkaFan, { topic: 'quokka', time: '05:00', timezone: 'America/New_York' });
+		expect(quokka.content).toContain('“quokka”');
+		expect(quokka.content).toContain(`Next DM: 2026-03-15 05:00 America/New_York (<t:${Date.parse('2026-03-15T09:00:00Z') / 1000}:R>)`);
 		await paper('follow', closed);
 		await paper('follow', longFan, { topic: LONG_TOPIC });
 		h.emu.closeDms(closed);

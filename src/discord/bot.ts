@@ -5,6 +5,7 @@ import { createDigestScheduler, type DigestScheduler } from '../digests/schedule
 import { createIndexTopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
 import { loadCorpus, type Corpus } from '../papers/corpus.js';
+import { localDigestTimes, startIngestService, type IngestService } from '../papers/sources/service.js';
 import { openStore, type Store } from '../store/store.js';
 import { createDiscordClient } from './client.js';
 import type { SlashCommand } from './command.js';
@@ -34,6 +35,8 @@ export interface RunningBot {
 	store: Store;
 	/** The digest scheduler (started at ready: one cron job plus a catch-up pass). */
 	digests: DigestScheduler;
+	/** Live sources (Hugging Face, arXiv): scheduled ingest into the store and the live index. */
+	ingest: IngestService;
 	/** Runs what is due at `now` (digests); the sandbox calls it when its clock jumps. */
 	onTimeChanged(now: Date): Promise<void>;
 	stop(): Promise<void>;
@@ -81,11 +84,24 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		});
 		// Started only once the client is ready: the catch-up pass sends at once.
 		digests.start();
+		// Ingest also runs shortly before each digest time in use, so digests carry the day's papers.
+		const schedules = [...(await store.subscriptions.values()), ...(await store.follows.values())];
+		const ingest = startIngestService({
+			config,
+			store,
+			index: corpus.index,
+			clock,
+			logger,
+			timezone: 'UTC',
+			extraTimes: localDigestTimes(schedules, clock(), 'UTC'),
+		});
+		void ingest.runNow();
 
 		let stopping: Promise<void> | undefined;
 		const stop = () =>
 			(stopping ??= (async () => {
 				readyClient.off(Events.InteractionCreate, onInteraction);
+				await ingest.stop();
 				// A fan-out in progress finishes and records before the store closes under it.
 				await digests.stop();
 				await Promise.race([dispatcher.drain(), delay(DRAIN_TIMEOUT_MS)]);
@@ -96,7 +112,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		const onTimeChanged = async (now: Date) => {
 			await digests.tick(now);
 		};
-		return { client: readyClient, context, corpus, store, digests, stop, onTimeChanged };
+		return { client: readyClient, context, corpus, store, digests, ingest, stop, onTimeChanged };
 	} catch (error) {
 		await client?.destroy();
 		await store.close();

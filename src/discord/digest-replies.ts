@@ -2,6 +2,7 @@ import { toSafeMarkdown } from '../cards/escape.js';
 import { CardBudget, DiscordLimits, EPHEMERAL_FLAG } from '../cards/limits.js';
 import type { Embed, MessagePayload } from '../cards/types.js';
 import { CARD_COLOR } from '../cards/paper-text.js';
+import { localClock } from '../digests/local-time.js';
 import type { DigestSchedule, Follow, Subscription } from '../store/records.js';
 
 /**
@@ -18,13 +19,14 @@ export const DigestReplies = Object.freeze({
 	subscribed: (subscription: Subscription, next: Date | undefined, created: boolean) =>
 		[
 			`${created ? 'Subscribed' : 'Updated the digest for'} <#${subscription.channelId}>: ${describeSchedule(subscription)}, up to ${subscription.maxPapers} papers.`,
-			next ? `Next digest: ${stamp(next)}.` : '',
+			next ? `Next digest: ${stamp(next, subscription.timezone)}.` : '',
 			'Each paper is posted once; days with nothing new post nothing.',
 		]
 			.filter(Boolean)
 			.join('\n'),
 	unsubscribed: (channelId: string) => `Unsubscribed <#${channelId}>. What was already posted is remembered, so subscribing again never repeats a paper.`,
-	resumed: (channelId: string, next: Date | undefined) => `Resumed the digest for <#${channelId}>.${next ? ` Next digest: ${stamp(next)}.` : ''}`,
+	resumed: (subscription: Subscription, next: Date | undefined) =>
+		`Resumed the digest for <#${subscription.channelId}>.${next ? ` Next digest: ${stamp(next, subscription.timezone)}.` : ''}`,
 	noSubscriptions: 'This server has no digest subscriptions yet. Use /digest subscribe in the channel that should get one.',
 	listTitle: (count: number) => `Digest subscriptions (${count})`,
 	listMore: (count: number) => `…and ${count} more.`,
@@ -34,7 +36,7 @@ export const DigestReplies = Object.freeze({
 		[
 			resumed ? 'Your follow is active again.' : change === 'unchanged' ? 'You already follow that.' : 'Followed.',
 			`You get one DM a day with the new papers about ${describeTopics(follow.topics)}, at ${follow.time} ${follow.timezone}.`,
-			next ? `Next DM: ${stamp(next)}.` : '',
+			next ? `Next DM: ${stamp(next, follow.timezone)}.` : '',
 			'Keep DMs from this server open; every DM has an Unfollow button.',
 		]
 			.filter(Boolean)
@@ -45,7 +47,7 @@ export const DigestReplies = Object.freeze({
 	following: (follow: Follow, next: Date | undefined) =>
 		[
 			`You follow ${describeTopics(follow.topics)}; one DM a day at ${follow.time} ${follow.timezone}.`,
-			follow.paused ? `⏸ ${follow.paused.reason}` : next ? `Next DM: ${stamp(next)}.` : '',
+			follow.paused ? `⏸ ${follow.paused.reason}` : next ? `Next DM: ${stamp(next, follow.timezone)}.` : '',
 			follow.lastDelivery ? `Last DM: ${describeLast(follow)}.` : '',
 		]
 			.filter(Boolean)
@@ -59,7 +61,7 @@ export function formatSubscriptionLine(subscription: Subscription, next: Date | 
 		`<#${subscription.channelId}>`,
 		describeSchedule(subscription),
 		`max ${subscription.maxPapers}`,
-		subscription.paused ? '' : next ? `next ${stamp(next)}` : '',
+		subscription.paused ? '' : next ? `next ${stamp(next, subscription.timezone)}` : '',
 		subscription.lastDelivery ? `last ${describeLast(subscription)}` : 'nothing delivered yet',
 		subscription.lastFailure ? `retrying after: ${safe(subscription.lastFailure.error, 120)}` : '',
 	].filter(Boolean);
@@ -102,10 +104,11 @@ function describeLast(schedule: DigestSchedule): string {
 	return `${last.day}: ${what}`;
 }
 
-/** `<t:…:f>` shows the reader's own local date and time; `<t:…:R>` adds "in 3 hours". */
-function stamp(date: Date): string {
-	const seconds = Math.floor(date.getTime() / 1000);
-	return `<t:${seconds}:f> (<t:${seconds}:R>)`;
+/** The schedule's own wall time (what the admin typed), plus `<t:…:R>`, which Discord shows as "in 3 hours". */
+function stamp(date: Date, timeZone: string): string {
+	const local = localClock(date, timeZone);
+	const time = `${String(Math.floor(local.minutes / 60)).padStart(2, '0')}:${String(local.minutes % 60).padStart(2, '0')}`;
+	return `${local.day} ${time} ${timeZone} (<t:${Math.floor(date.getTime() / 1000)}:R>)`;
 }
 
 function safe(text: string, max = 100): string {
