@@ -1,33 +1,13 @@
-import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, RESTEvents, type Interaction, type TextChannel } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type DiscordEmulator, type EmulatorOptions } from '../src/sandbox/emulator/index.js';
+import { RESTEvents, type Interaction, type TextChannel } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulators } from './support/emulator-client.js';
 
 const CALLBACK = 'POST /interactions/{interaction_id}/{interaction_token}/callback';
-const running: { emu: DiscordEmulator; client?: Client }[] = [];
-
-async function startBot(options: EmulatorOptions = {}, onInteraction?: (interaction: Interaction) => Promise<void>) {
-	const emu = createEmulator(options);
-	const { apiUrl, token } = await emu.start();
-	const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: apiUrl } });
-	running.push({ emu, client });
-	if (onInteraction) client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction).catch(() => {}));
-	const ready = once(client, Events.ClientReady);
-	await client.login(token);
-	await ready;
-	return { emu, client };
-}
+const { startBot, trackEmulator } = useEmulators();
 
 const reply = async (interaction: Interaction) => {
 	if (interaction.isChatInputCommand()) await interaction.reply({ content: 'arrived' });
 };
-
-afterEach(async () => {
-	for (const { emu, client } of running.splice(0)) {
-		await client?.destroy();
-		await emu.stop();
-	}
-});
 
 describe('FaultInjector', () => {
 	it('answers an injected route 429 with Discord headers and discord.js delivers the reply exactly once', async () => {
@@ -43,8 +23,7 @@ describe('FaultInjector', () => {
 	});
 
 	it('sends the global 429 headers and body', async () => {
-		const emu = createEmulator();
-		running.push({ emu });
+		const emu = trackEmulator();
 		const { apiUrl, token } = await emu.start();
 		emu.faults.rateLimit({ global: true, retryAfter: 1.5 });
 		const response = await fetch(`${apiUrl}/v10/users/@me`, { headers: { Authorization: `Bot ${token}` } });
@@ -56,8 +35,7 @@ describe('FaultInjector', () => {
 	});
 
 	it('sends the route 429 bucket headers', async () => {
-		const emu = createEmulator();
-		running.push({ emu });
+		const emu = trackEmulator();
 		const { apiUrl, token } = await emu.start();
 		emu.faults.rateLimit({ match: '/users/@me', retryAfter: 2 });
 		const response = await fetch(`${apiUrl}/v10/users/@me`, { headers: { Authorization: `Bot ${token}` } });
@@ -100,8 +78,7 @@ describe('RateLimiter', () => {
 	});
 
 	it('answers 429 globally past the per-second limit for bot routes only', async () => {
-		const emu = createEmulator({ rateLimit: { globalPerSecond: 2 }, clock: () => 1_700_000_000_000 });
-		running.push({ emu });
+		const emu = trackEmulator({ rateLimit: { globalPerSecond: 2 }, clock: () => 1_700_000_000_000 });
 		const { apiUrl, token } = await emu.start();
 		const get = () => fetch(`${apiUrl}/v10/users/@me`, { headers: { Authorization: `Bot ${token}` } });
 		const statuses = [(await get()).status, (await get()).status];

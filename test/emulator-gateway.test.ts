@@ -1,22 +1,11 @@
 import { once } from 'node:events';
-import { ButtonStyle, ChannelType, Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ButtonStyle, ChannelType, type Interaction } from 'discord.js';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createEmulator, GatewayClose, type DiscordEmulator, type EmulatorOptions, type GatewayEvent } from '../src/sandbox/emulator/index.js';
+import { GatewayClose, type DiscordEmulator, type GatewayEvent } from '../src/sandbox/emulator/index.js';
+import { useEmulators } from './support/emulator-client.js';
 
-const running: { emu: DiscordEmulator; client?: Client }[] = [];
-
-async function startBot(options: EmulatorOptions = {}, onInteraction?: (interaction: Interaction) => Promise<void>) {
-	const emu = createEmulator(options);
-	const { apiUrl, token } = await emu.start();
-	const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: apiUrl } });
-	running.push({ emu, client });
-	if (onInteraction) client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction).catch(() => {}));
-	const ready = once(client, Events.ClientReady);
-	await client.login(token);
-	await ready;
-	return { emu, client };
-}
+const { startBot, trackEmulator } = useEmulators();
 
 function nextGatewayEvent(emu: DiscordEmulator, type: GatewayEvent['type']): Promise<GatewayEvent> {
 	return new Promise((resolve) => {
@@ -32,13 +21,6 @@ function nextGatewayEvent(emu: DiscordEmulator, type: GatewayEvent['type']): Pro
 const echo = async (interaction: Interaction) => {
 	if (interaction.isChatInputCommand()) await interaction.reply({ content: `echo ${interaction.options.getString('query') ?? ''}` });
 };
-
-afterEach(async () => {
-	for (const { emu, client } of running.splice(0)) {
-		await client?.destroy();
-		await emu.stop();
-	}
-});
 
 describe('DiscordEmulator gateway', () => {
 	it('lets the real discord.js client log in and caches the sandbox guild', async () => {
@@ -57,8 +39,7 @@ describe('DiscordEmulator gateway', () => {
 	});
 
 	it('answers GET /gateway/bot with the url, one shard and all four session_start_limit fields', async () => {
-		const emu = createEmulator();
-		running.push({ emu });
+		const emu = trackEmulator();
 		const { apiUrl, gatewayUrl, token } = await emu.start();
 		const response = await fetch(`${apiUrl}/v10/gateway/bot`, { headers: { Authorization: `Bot ${token}` } });
 		const body = (await response.json()) as { url: string; shards: number; session_start_limit: Record<string, number> };
@@ -69,8 +50,7 @@ describe('DiscordEmulator gateway', () => {
 	});
 
 	it('closes with 4004 when IDENTIFY carries a wrong token, and ACKs heartbeats', async () => {
-		const emu = createEmulator();
-		running.push({ emu });
+		const emu = trackEmulator();
 		const { gatewayUrl } = await emu.start();
 		const socket = new WebSocket(`${gatewayUrl}/?v=10&encoding=json`);
 		const received: { op: number }[] = [];
@@ -170,8 +150,7 @@ describe('DiscordEmulator gateway', () => {
 	});
 
 	it('refuses to inject before any bot has connected', async () => {
-		const emu = createEmulator();
-		running.push({ emu });
+		const emu = trackEmulator();
 		await emu.start();
 		expect(() => emu.injectCommand({ name: 'paper' })).toThrow(/no bot session/);
 	});

@@ -1,21 +1,9 @@
-import { once } from 'node:events';
-import { ButtonStyle, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, SlashCommandBuilder, type Interaction, type TextChannel } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, readSnowflakeTime, type DiscordEmulator, type EmulatorOptions } from '../src/sandbox/emulator/index.js';
+import { ButtonStyle, Client, DiscordAPIError, MessageFlags, SlashCommandBuilder, type Interaction, type TextChannel } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { readSnowflakeTime, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
+import { useEmulators } from './support/emulator-client.js';
 
-const running: { emu: DiscordEmulator; client?: Client }[] = [];
-
-async function startBot(options: EmulatorOptions = {}, onInteraction?: (interaction: Interaction) => Promise<void>) {
-	const emu = createEmulator(options);
-	const { apiUrl, token } = await emu.start();
-	const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: apiUrl } });
-	running.push({ emu, client });
-	if (onInteraction) client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction).catch(() => {}));
-	const ready = once(client, Events.ClientReady);
-	await client.login(token);
-	await ready;
-	return { emu, client };
-}
+const { startBot } = useEmulators();
 
 /** Runs `work` inside the bot's handler and hands back what it returned or threw. */
 function captureHandler<T>(work: (interaction: Interaction) => Promise<T>) {
@@ -34,13 +22,6 @@ function captureHandler<T>(work: (interaction: Interaction) => Promise<T>) {
 async function papersChannel(client: Client, emu: DiscordEmulator): Promise<TextChannel> {
 	return (await client.channels.fetch(emu.ids.channelId)) as TextChannel;
 }
-
-afterEach(async () => {
-	for (const { emu, client } of running.splice(0)) {
-		await client?.destroy();
-		await emu.stop();
-	}
-});
 
 describe('DiscordEmulator REST', () => {
 	it('records a reply with its route template and answers the callback with 204 and no body', async () => {

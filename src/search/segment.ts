@@ -3,6 +3,7 @@ import { boundedEditDistance } from './edit-distance.js';
 import { compareRecency } from './rank-order.js';
 import { isStopword, scanHashedTokens } from './tokenize.js';
 import { Vocabulary } from './vocabulary.js';
+import { grow } from './grow.js';
 
 /**
  * An immutable, compact inverted index over a fixed list of papers: one sorted vocabulary, postings
@@ -177,9 +178,9 @@ function createPostingsBuilder(paperCount: number) {
 		const id = vocabulary.idOfRange(text, start, end, hash, lowerCased);
 		if (id === before) {
 			if (id >= flagsOf.length) {
-				flagsOf = grow8(flagsOf, flagsOf.length * 2);
-				tfOf = grow16(tfOf, tfOf.length * 2);
-				stopword = grow8(stopword, stopword.length * 2);
+				flagsOf = grow(flagsOf, flagsOf.length * 2);
+				tfOf = grow(tfOf, tfOf.length * 2);
+				stopword = grow(stopword, stopword.length * 2);
 			}
 			stopword[id] = isStopword(vocabulary.terms[id] as string) ? 1 : 0;
 		}
@@ -214,8 +215,8 @@ function createPostingsBuilder(paperCount: number) {
 			abstractLength[doc] = Math.min(abstractTokens, 0xffff);
 			if (pairCount + docTermCount > pairTerms.length) {
 				const size = Math.ceil((pairCount + docTermCount) * 1.5);
-				pairTerms = grow32(pairTerms, size);
-				pairCodes = grow8(pairCodes, size);
+				pairTerms = grow(pairTerms, size);
+				pairCodes = grow(pairCodes, size);
 			}
 			for (let i = 0; i < docTermCount; i++) {
 				const id = docTerms[i] as number;
@@ -320,8 +321,8 @@ function buildGramIndex(terms: readonly string[]) {
 				ids.set(gram, id);
 			}
 			if (count === gramOf.length) {
-				gramOf = grow32(gramOf, count * 2);
-				termOf = grow32(termOf, count * 2);
+				gramOf = grow(gramOf, count * 2);
+				termOf = grow(termOf, count * 2);
 			}
 			gramOf[count] = id;
 			termOf[count] = t;
@@ -339,24 +340,6 @@ function buildGramIndex(terms: readonly string[]) {
 		cursor[g] = (cursor[g] as number) + 1;
 	}
 	return { ids, offsets, terms: gramTerms };
-}
-
-function grow8(array: Uint8Array, size: number): Uint8Array {
-	const next = new Uint8Array(size);
-	next.set(array);
-	return next;
-}
-
-function grow16(array: Uint16Array, size: number): Uint16Array {
-	const next = new Uint16Array(size);
-	next.set(array);
-	return next;
-}
-
-function grow32(array: Uint32Array, size: number): Uint32Array {
-	const next = new Uint32Array(size);
-	next.set(array);
-	return next;
 }
 
 /** counts[i + 1] += 1 … then a running sum: the usual counting-sort offsets. */

@@ -1,4 +1,5 @@
 import { hashRange } from './tokenize.js';
+import { grow } from './grow.js';
 
 /**
  * The build-time vocabulary: an open-addressing hash table keyed by the characters of a text range, so
@@ -65,8 +66,8 @@ export class Vocabulary {
 	private add(term: string, hash: number, slot: number): number {
 		const id = this.terms.length;
 		this.terms.push(term);
-		if (id + 2 > this.starts.length) this.starts = grow32(this.starts, this.starts.length * 2);
-		if (this.poolSize + term.length > this.pool.length) this.pool = grow16(this.pool, Math.max(this.pool.length * 2, this.poolSize + term.length));
+		if (id + 2 > this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
+		if (this.poolSize + term.length > this.pool.length) this.pool = grow(this.pool, Math.max(this.pool.length * 2, this.poolSize + term.length));
 		for (let i = 0; i < term.length; i++) this.pool[this.poolSize + i] = term.charCodeAt(i);
 		this.starts[id] = this.poolSize;
 		this.poolSize += term.length;
@@ -92,16 +93,4 @@ export class Vocabulary {
 		}
 		this.table = table;
 	}
-}
-
-function grow32(array: Uint32Array, size: number): Uint32Array {
-	const next = new Uint32Array(size);
-	next.set(array);
-	return next;
-}
-
-function grow16(array: Uint16Array, size: number): Uint16Array {
-	const next = new Uint16Array(size);
-	next.set(array);
-	return next;
 }

@@ -39,9 +39,15 @@ export interface DigestHarness {
 
 export type LaunchOptions = Pick<BotOptions, 'wrapDigestSender' | 'digestConcurrency'>;
 
-export async function startDigestHarness(start: string, options: LaunchOptions = {}): Promise<DigestHarness> {
+export interface HarnessOptions extends LaunchOptions {
+	/** Config overrides, e.g. `{ HF_ENABLED: 'true', HF_BASE_URL: server.baseUrl }` to ingest from a fixture server. */
+	env?: Record<string, string>;
+}
+
+export async function startDigestHarness(start: string, { env = {}, ...options }: HarnessOptions = {}): Promise<DigestHarness> {
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-digest-'));
-	const config = parseConfig({ DATABASE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, SEEDS_DIR: join(repoRoot, 'seeds'), PAPERS_YEAR: '2026', HF_ENABLED: 'false' });
+	// Live sources are off unless a test points them at its fixture server.
+	const config = parseConfig({ DATABASE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, SEEDS_DIR: join(repoRoot, 'seeds'), PAPERS_YEAR: '2026', HF_ENABLED: 'false', ...env });
 	let time = Date.parse(start);
 	const emu = createEmulator({ clock: () => time });
 	const { apiUrl, token } = await emu.start();

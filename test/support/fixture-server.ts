@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -44,7 +44,14 @@ export interface FixtureServer {
 	close(): Promise<void>;
 }
 
-export async function startFixtureServer(initial: FixtureHandler = () => undefined): Promise<FixtureServer> {
+export interface ListenOptions {
+	/** 0 (the default) picks a free port. */
+	port?: number;
+	/** Loopback by default: the fixture server is never meant to be reachable from elsewhere. */
+	host?: string;
+}
+
+export async function startFixtureServer(initial: FixtureHandler = () => undefined, listen: ListenOptions = {}): Promise<FixtureServer> {
 	let handler = initial;
 	const requests: URL[] = [];
 	const server = createServer((request, response) => {
@@ -57,10 +64,17 @@ export async function startFixtureServer(initial: FixtureHandler = () => undefin
 				response.end(`fixture handler failed: ${String(error)}`);
 			});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const host = listen.host ?? '127.0.0.1';
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(listen.port ?? 0, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
 	const { port } = server.address() as AddressInfo;
 	return {
-		baseUrl: `http://127.0.0.1:${port}`,
+		baseUrl: `http://${host}:${port}`,
 		requests,
 		setHandler: (next) => {
 			handler = next;
@@ -154,6 +168,58 @@ export function arxivRecordedHandler(fixtures = readArxivFixtures()): FixtureHan
 		if (url.pathname !== '/api/query') return undefined;
 		const match = fixtures.find((fixture) => keys.every((key) => (fixture.query.get(key) ?? '') === (url.searchParams.get(key) ?? '')));
 		return match ? { status: match.status, file: match.file } : undefined;
+	};
+}
+
+/** The recorded HF days by listing date; the malformed day counts too (`malformed-python-repr-2024-12-12.json` → 2024-12-12). */
+export function readHfDays(dir = HF_FIXTURES): Map<string, string> {
+	const days = new Map<string, string>();
+	for (const name of readdirSync(dir)) {
+		const day = /(\d{4}-\d{2}-\d{2})\.json$/.exec(name)?.[1];
+		if (day) days.set(day, join(dir, name));
+	}
+	return days;
+}
+
+export interface RecordedSiteOptions {
+	hfDir?: string;
+	arxivDir?: string;
+	/** Serve this recorded day for every date without a recording of its own (so "today's" ingest finds papers). */
+	replayDay?: string;
+}
+
+/** The recording served to arXiv queries no recording matches; its second page is the recorded empty result. */
+export const ARXIV_FALLBACK_FEED = 'arxivpy-2026-q_testing_s0_m100_cfe7536492ca.xml';
+export const ARXIV_EMPTY_FEED = 'arxivpy-2026-id_0000.0000_s0_m100_8b51d9633a68.xml';
+
+/**
+ * Both APIs from the recordings, for `npm run fixtures` and tests: HF `/api/daily_papers?date=D` → D's recorded
+ * day (`[]` for other days and pages after the first), arXiv `/api/query` → the exact recording when one
+ * matches, else a real recorded feed (later pages empty), so a bot pointed here ingests real responses.
+ */
+export function recordedSiteHandler(options: RecordedSiteOptions = {}): FixtureHandler {
+	const hfDays = readHfDays(options.hfDir);
+	const replay = options.replayDay === undefined ? undefined : hfDays.get(options.replayDay);
+	if (options.replayDay !== undefined && !replay) throw new Error(`no recorded HF day ${options.replayDay} (have: ${[...hfDays.keys()].sort().join(', ')})`);
+	const arxivDir = options.arxivDir ?? ARXIV_FIXTURES;
+	const arxivExact = arxivRecordedHandler(readArxivFixtures(arxivDir));
+	return async (request) => {
+		const { url } = request;
+		if (url.pathname === '/api/daily_papers') {
+			const file = hfDays.get(url.searchParams.get('date') ?? '') ?? replay;
+			return file && (url.searchParams.get('p') ?? '0') === '0' ? { file } : json([]);
+		}
+		if (url.pathname === '/api/query') {
+			const exact = await arxivExact(request);
+			if (exact) return exact;
+			const firstPage = (url.searchParams.get('start') ?? '0') === '0';
+			return { file: join(arxivDir, firstPage ? ARXIV_FALLBACK_FEED : ARXIV_EMPTY_FEED) };
+		}
+		if (url.pathname === '/') {
+			const days = [...hfDays.keys()].sort().join(', ');
+			return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `Paperboy fixture server: /api/daily_papers?date=YYYY-MM-DD (recorded days: ${days}${options.replayDay ? `; other days replay ${options.replayDay}` : ''}), /api/query (arXiv)\n` };
+		}
+		return undefined;
 	};
 }
 

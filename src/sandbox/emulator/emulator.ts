@@ -91,14 +91,13 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 	readonly #core: EmulatorCore;
 	readonly #recorder: RequestRecorder;
 	readonly #options: EmulatorOptions;
-	readonly #clock: () => number;
 	#server: Server | null = null;
 	#port = 0;
 
 	constructor(options: EmulatorOptions = {}) {
 		super();
 		this.#options = options;
-		const clock = (this.#clock = options.clock ?? Date.now);
+		const clock = options.clock ?? Date.now;
 		const nextId = createSnowflakeGenerator(clock);
 		const nowIso = () => new Date(clock()).toISOString();
 		const logger = options.logger ?? silentLogger;

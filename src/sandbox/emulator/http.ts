@@ -40,7 +40,6 @@ async function handleRequest(deps: HttpDeps, req: IncomingMessage, res: ServerRe
 	const segments = path.split('/').filter(Boolean).map(safeDecode);
 	const decodedPath = `/${segments.join('/')}`;
 	const found = match ? matchRoute(deps.routes, method, segments) : ({ kind: 'none' } as const);
-	const route = found.kind === 'found' ? found.route : null;
 	const record: RecordedRequest = {
 		seq: deps.recorder.nextSeq(),
 		method,

@@ -1,4 +1,4 @@
-import type { ApiCommand, CommandRegistry } from './commands.js';
+import type { ApiCommand } from './commands.js';
 import type { ApiMessage } from './messages.js';
 import { toApiChannel, toApiMember, toApiUser, type Json } from './shapes.js';
 import { ChannelType, type World } from './world.js';

@@ -1,0 +1,8 @@
+type GrowableArray = Uint8Array | Uint16Array | Uint32Array;
+
+/** A copy of `array` with room for `size` elements: the index builds into typed arrays of unknown final size. */
+export function grow<T extends GrowableArray>(array: T, size: number): T {
+	const next = new (array.constructor as new (length: number) => T)(size);
+	next.set(array);
+	return next;
+}
