@@ -1,10 +1,10 @@
+import { expectSourceError } from './support/source-error.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arxivQueryUrl, categorySearchQuery, createArxivSource, fetchArxivQuery, type ArxivFetchOptions } from '../src/papers/sources/arxiv.js';
 import { paperFromArxivEntry, parseArxivFeed } from '../src/papers/sources/arxiv-feed.js';
 import { createRateLimiter } from '../src/papers/sources/limiter.js';
-import { SourceError } from '../src/papers/sources/source-error.js';
 import {
 	ARXIV_FIXTURES,
 	arxivRecordedHandler,
@@ -30,15 +30,6 @@ function fixture(name: string): string {
 
 function fetchOptions(overrides: Partial<ArxivFetchOptions> = {}): ArxivFetchOptions {
 	return { baseUrl: server.baseUrl, timeoutMs: 5000, maxPages: 1, limiter: createRateLimiter({ intervalMs: 0 }), http: { retries: 0 }, ...overrides };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-	const error = await promise.then(
-		() => undefined,
-		(caught: unknown) => caught,
-	);
-	expect(error).toBeInstanceOf(SourceError);
-	return error as SourceError;
 }
 
 const onlyWithFixtures = it.skipIf(!hasSharedFixtures);
@@ -161,7 +152,7 @@ describe('fetchArxivQuery', () => {
 
 	onlyWithFixtures(withFixtures('turns the recorded HTTP 400 error feed (id_list=abc) into a clear error'), async () => {
 		server.setHandler(arxivRecordedHandler());
-		const error = await failure(fetchArxivQuery({ searchQuery: '', idList: 'abc', start: 0, maxResults: 100 }, fetchOptions()));
+		const error = await expectSourceError(fetchArxivQuery({ searchQuery: '', idList: 'abc', start: 0, maxResults: 100 }, fetchOptions()));
 		expect(error.source).toBe('arxiv');
 		expect(error.message).toBe(`arxiv: API error: incorrect id format for abc (${error.url})`);
 		expect(error.url).toContain('id_list=abc');
@@ -201,7 +192,7 @@ describe('fetchArxivQuery', () => {
 
 	it('rejects HTML served instead of Atom', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'text/html' }, body: '<html></html>' }));
-		const error = await failure(fetchArxivQuery({ searchQuery: 'cat:cs.LG', start: 0, maxResults: 100 }, fetchOptions()));
+		const error = await expectSourceError(fetchArxivQuery({ searchQuery: 'cat:cs.LG', start: 0, maxResults: 100 }, fetchOptions()));
 		expect(error.message).toContain('expected application/atom+xml or application/xml or text/xml, got text/html');
 	});
 });

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { followTopic, getFollow, listFollows, unfollowTopic } from '../src/digests/follows.js';
-import { silentLogger } from '../src/log.js';
-import { openStore, type Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
+import { useTempStore } from './support/temp-store.js';
 
-let dir: string;
 let store: Store;
-beforeEach(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'paperboy-follows-'));
-	store = await openStore(`sqlite://${join(dir, 'paperboy.sqlite')}`, silentLogger);
-});
-afterEach(async () => {
-	await store.close();
-	rmSync(dir, { recursive: true, force: true });
+useTempStore('follows', (opened) => {
+	store = opened;
 });
 
 const NOW = new Date('2026-03-14T12:00:00.000Z');

@@ -1,3 +1,4 @@
+import { expectSourceError } from './support/source-error.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import { createLogger } from '../src/log.js';
 import { paperFromHfEntry } from '../src/papers/hf-entry.js';
 import { normalizeArxivId } from '../src/papers/paper.js';
 import { createHfSource, fetchHfDay, hfDailyPapersUrl, parseHfDailyPapers, type HfSourceOptions } from '../src/papers/sources/hf.js';
-import { SourceError } from '../src/papers/sources/source-error.js';
 import {
 	HF_FIXTURES,
 	hasSharedFixtures,
@@ -33,15 +33,6 @@ function readDay(day: string): unknown[] {
 	return JSON.parse(readFileSync(join(HF_FIXTURES, `${day}.json`), 'utf8')) as unknown[];
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-	const error = await promise.then(
-		() => undefined,
-		(caught: unknown) => caught,
-	);
-	expect(error).toBeInstanceOf(SourceError);
-	return error as SourceError;
-}
-
 describe('fetchHfDay', () => {
 	for (const day of REAL_DAYS) {
 		it.skipIf(!hasSharedFixtures)(withFixtures(`maps every entry of the real ${day} response`), async () => {
@@ -67,7 +58,7 @@ describe('fetchHfDay', () => {
 
 	it.skipIf(!hasSharedFixtures)(withFixtures('rejects the day stored as Python repr strings, naming source and URL'), async () => {
 		server.setHandler(({ url }) => (url.searchParams.get('date') === '2024-12-12' ? { file: join(HF_FIXTURES, 'malformed-python-repr-2024-12-12.json') } : undefined));
-		const error = await failure(fetchHfDay('2024-12-12', options()));
+		const error = await expectSourceError(fetchHfDay('2024-12-12', options()));
 		expect(error.source).toBe('hf');
 		expect(error.url).toBe(hfDailyPapersUrl(server.baseUrl, '2024-12-12', 100, 0));
 		expect(error.message).toMatch(/^hf: all 18 entries are malformed \(first: expected an object, got a string/);
@@ -126,36 +117,36 @@ describe('fetchHfDay', () => {
 
 	it('rejects a body that is not JSON', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'application/json' }, body: '[{"paper": {"id": "2608.1"' }));
-		const error = await failure(fetchHfDay('2026-08-21', options()));
+		const error = await expectSourceError(fetchHfDay('2026-08-21', options()));
 		expect(error.message).toMatch(/^hf: response is not valid JSON/);
 	});
 
 	it('rejects an HTML page even when it claims to be JSON', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'application/json' }, body: '<!DOCTYPE html><html><body>Rate limited</body></html>' }));
-		const error = await failure(fetchHfDay('2026-08-21', options()));
+		const error = await expectSourceError(fetchHfDay('2026-08-21', options()));
 		expect(error.message).toContain('response is not valid JSON (starts with "<!DOCTYPE html>');
 	});
 
 	it('rejects an HTML page by its content type', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'text/html' }, body: '<html></html>' }));
-		const error = await failure(fetchHfDay('2026-08-21', options()));
+		const error = await expectSourceError(fetchHfDay('2026-08-21', options()));
 		expect(error.message).toContain('expected application/json, got text/html');
 	});
 
 	it('rejects an object where an array of entries belongs', async () => {
 		server.setHandler(() => json({ error: 'Invalid date' }));
-		const error = await failure(fetchHfDay('2026-08-21', options()));
+		const error = await expectSourceError(fetchHfDay('2026-08-21', options()));
 		expect(error.message).toContain('expected an array of entries, got an object');
 	});
 
 	it('rejects a runaway body at the size cap', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'application/json' }, stream: { chunk: Buffer.alloc(64 * 1024, 0x20), count: 64 } }));
-		const error = await failure(fetchHfDay('2026-08-21', options({ http: { retries: 0, maxBytes: 1024 * 1024 } })));
+		const error = await expectSourceError(fetchHfDay('2026-08-21', options({ http: { retries: 0, maxBytes: 1024 * 1024 } })));
 		expect(error.message).toContain('response body exceeds 1 MB');
 	});
 
 	it('refuses a date that is not YYYY-MM-DD', async () => {
-		await failure(fetchHfDay('21/08/2026', options()));
+		await expectSourceError(fetchHfDay('21/08/2026', options()));
 	});
 });
 

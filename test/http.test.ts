@@ -1,7 +1,7 @@
+import { expectSourceError } from './support/source-error.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchText, parseRetryAfter, type FetchTextOptions } from '../src/papers/sources/http.js';
 import { createRateLimiter } from '../src/papers/sources/limiter.js';
-import { SourceError } from '../src/papers/sources/source-error.js';
 import { json, startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 
 let server: FixtureServer;
@@ -25,15 +25,6 @@ function options(overrides: Partial<FetchTextOptions> = {}): FetchTextOptions {
 		},
 		...overrides,
 	};
-}
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-	const error = await promise.then(
-		() => undefined,
-		(caught: unknown) => caught,
-	);
-	expect(error).toBeInstanceOf(SourceError);
-	return error as SourceError;
 }
 
 describe('fetchText', () => {
@@ -64,14 +55,14 @@ describe('fetchText', () => {
 
 	it('gives up after the allowed retries with an error naming source, status and URL', async () => {
 		server.setHandler(() => ({ status: 502, body: 'bad gateway' }));
-		const error = await failure(fetchText(`${server.baseUrl}/down`, options({ retries: 2 })));
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/down`, options({ retries: 2 })));
 		expect(error.status).toBe(502);
 		expect(error.message).toBe(`test: HTTP 502 after 3 attempts (${server.baseUrl}/down)`);
 	});
 
 	it('does not wait out a Retry-After longer than the cap', async () => {
 		server.setHandler(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
-		const error = await failure(fetchText(`${server.baseUrl}/later`, options()));
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/later`, options()));
 		expect(error.message).toContain('asked to retry after 3600 s');
 		expect(sleeps).toEqual([]);
 	});
@@ -79,7 +70,7 @@ describe('fetchText', () => {
 	it('does not retry a plain client error', async () => {
 		server.setHandler(() => ({ status: 404, body: 'nope' }));
 		const before = server.requests.length;
-		const error = await failure(fetchText(`${server.baseUrl}/missing`, options()));
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/missing`, options()));
 		expect(error.message).toContain('HTTP 404');
 		expect(server.requests.length - before).toBe(1);
 	});
@@ -93,32 +84,32 @@ describe('fetchText', () => {
 
 	it('times out a connection that never answers, with a clean error', async () => {
 		server.setHandler(() => ({ hang: true }));
-		const error = await failure(fetchText(`${server.baseUrl}/hang`, options({ timeoutMs: 150, retries: 1 })));
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/hang`, options({ timeoutMs: 150, retries: 1 })));
 		expect(error.message).toBe(`test: no complete response within 150 ms after 2 attempts (${server.baseUrl}/hang)`);
 	});
 
 	it('rejects HTML served where JSON was expected, before reading it', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><p>Login</p>' }));
-		const error = await failure(fetchText(`${server.baseUrl}/html`, options()));
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/html`, options()));
 		expect(error.message).toContain('expected application/json, got text/html');
 	});
 
 	it('aborts a 50 MB body at the 20 MB cap', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'application/json' }, stream: { chunk: Buffer.alloc(1024 * 1024, 0x20), count: 50 } }));
-		const error = await failure(fetchText(`${server.baseUrl}/huge`, options()));
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/huge`, options()));
 		expect(error.message).toContain('response body exceeds 20 MB');
 	});
 
 	it('refuses a body whose declared length is over the cap without reading it', async () => {
 		server.setHandler(() => ({ headers: { 'content-type': 'application/json', 'content-length': '2048' }, body: ' '.repeat(2048) }));
-		const error = await failure(fetchText(`${server.baseUrl}/declared`, options({ maxBytes: 1024 })));
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/declared`, options({ maxBytes: 1024 })));
 		expect(error.message).toContain('response body exceeds 1024 bytes');
 	});
 
 	it('reports an unreachable host as a network error', async () => {
 		const gone = await startFixtureServer();
 		await gone.close();
-		const error = await failure(fetchText(`${gone.baseUrl}/x`, options({ retries: 1 })));
+		const error = await expectSourceError(fetchText(`${gone.baseUrl}/x`, options({ retries: 1 })));
 		expect(error.message).toMatch(/network error: ECONNREFUSED after 2 attempts/);
 	});
 

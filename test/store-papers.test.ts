@@ -1,21 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../src/log.js';
+import { describe, expect, it } from 'vitest';
 import type { Paper } from '../src/papers/paper.js';
 import { mergeStoredPaper } from '../src/store/papers.js';
-import { openStore, type Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
+import { useTempStore } from './support/temp-store.js';
 
-let dir: string;
 let store: Store;
-beforeEach(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'paperboy-papers-'));
-	store = await openStore(`sqlite://${join(dir, 'paperboy.sqlite')}`, silentLogger);
-});
-afterEach(async () => {
-	await store.close();
-	rmSync(dir, { recursive: true, force: true });
+useTempStore('papers', (opened) => {
+	store = opened;
 });
 
 const T1 = new Date('2026-03-14T08:00:00.000Z');

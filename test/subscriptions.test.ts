@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	getSubscription,
 	listGuildSubscriptions,
@@ -11,18 +8,12 @@ import {
 	unsubscribeChannel,
 } from '../src/digests/subscriptions.js';
 import { UserError } from '../src/errors.js';
-import { silentLogger } from '../src/log.js';
-import { openStore, type Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
+import { useTempStore } from './support/temp-store.js';
 
-let dir: string;
 let store: Store;
-beforeEach(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'paperboy-subs-'));
-	store = await openStore(`sqlite://${join(dir, 'paperboy.sqlite')}`, silentLogger);
-});
-afterEach(async () => {
-	await store.close();
-	rmSync(dir, { recursive: true, force: true });
+useTempStore('subs', (opened) => {
+	store = opened;
 });
 
 const NOW = new Date('2026-03-14T12:00:00.000Z');
