@@ -116,6 +116,17 @@ describe('startIngestService', () => {
 		expect(report.runs[0]?.error).toMatch(/network error: ECONNREFUSED/);
 	});
 
+	it('runs a request for a named day after the run in flight instead of joining it', async () => {
+		serveDay([hfEntry({ id: '2608.00002', title: 'Sparse Attention Budgets' })]);
+		const ingest = start();
+		const latest = ingest.runNow();
+		const named = ingest.runNow({ date: '2026-08-20' });
+		expect(named).not.toBe(latest);
+		await named;
+		expect(server.requests.some((url) => url.searchParams.get('date') === '2026-08-20')).toBe(true);
+		await ingest.stop();
+	});
+
 	it('shares one run between concurrent callers and starts none after stop', async () => {
 		serveDay([hfEntry({ id: '2608.00001', title: 'Quantum Gradient Tricks' })]);
 		const ingest = start();

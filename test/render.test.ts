@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listButtons, renderMessage, toTerminalText, wrap, type RenderMessage } from '../src/sandbox/render.js';
+import { listButtons, renderMessage, resolveMentions, toTerminalText, wrap, type RenderMessage } from '../src/sandbox/render.js';
 
 const card: RenderMessage = {
 	content: 'Shared by <@123>',
@@ -72,5 +72,13 @@ describe('wrap', () => {
 	it('keeps paragraph breaks and counts emoji as one character', () => {
 		expect(wrap('one\n\ntwo', 10)).toEqual(['one', '', 'two']);
 		expect(wrap('🙂🙂🙂 ab', 5)).toEqual(['🙂🙂🙂', 'ab']);
+	});
+});
+
+describe('resolveMentions', () => {
+	it('shows channel and user mentions by name and timestamps as UTC, as a Discord client would', () => {
+		const names = { channel: (id: string) => (id === '11111111111111111' ? 'papers' : undefined), user: () => 'ada' };
+		expect(resolveMentions('<#11111111111111111> by <@22222222222222222> at <t:1773478800:R>', names)).toBe('#papers by @ada at 2026-03-14 09:00 UTC');
+		expect(resolveMentions('<#33333333333333333>', names)).toBe('<#33333333333333333>');
 	});
 });

@@ -58,6 +58,15 @@ async function runInProcess(argv: string[], options?: Parameters<typeof runSandb
 }
 
 describe('runSandbox', () => {
+	it('replays a time jump so a digest subscribed on the corpus day arrives in #papers', async () => {
+		const script = await writeScript(['as admin', '/digest subscribe time:09:00', 'time +1d', '/digest list']);
+		const { code, output } = await runInProcess(['--script', script]);
+		expect(code).toBe(0);
+		expect(output).toContain('Sandbox clock: 2026-03-14 08:00 UTC');
+		expect(output).toContain('── #papers · Paperboy');
+		expect(output).toMatch(/last 2026-03-14: sent 10 papers/);
+	});
+
 	it('runs a script of console lines, renders the answers, and exits 0', async () => {
 		const script = await writeScript([
 			'# a comment',

@@ -24,6 +24,8 @@ export interface BotOptions {
 	commands?: readonly SlashCommand[];
 	/** Digests in flight at once during a fan-out; the REST queues pace the requests themselves. */
 	digestConcurrency?: number;
+	/** Called once the corpus is loaded, before anything is scheduled; the sandbox sets its clock here. */
+	onCorpusLoaded?: (corpus: Corpus) => void;
 	/** Wraps the Discord sender the scheduler uses; tests put a crash point here to kill a fan-out midway. */
 	wrapDigestSender?: (sender: DigestSender) => DigestSender;
 }
@@ -37,7 +39,7 @@ export interface RunningBot {
 	digests: DigestScheduler;
 	/** Live sources (Hugging Face, arXiv): scheduled ingest into the store and the live index. */
 	ingest: IngestService;
-	/** Runs what is due at `now` (digests); the sandbox calls it when its clock jumps. */
+	/** Runs what is due at `now` (ingest, then digests); the sandbox calls it when its clock jumps. */
 	onTimeChanged(now: Date): Promise<void>;
 	stop(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			storedPapers: await store.listPapers(),
 			logger,
 		});
+		options.onCorpusLoaded?.(corpus);
 		const matchTopics = createIndexTopicMatcher(corpus.index);
 		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock };
 		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
@@ -110,6 +113,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				logger.info('bot stopped');
 			})());
 		const onTimeChanged = async (now: Date) => {
+			// A jump skips the scheduled ingests too: fetch the new day first so its digest can carry it.
+			await ingest.runNow({ date: now.toISOString().slice(0, 10) });
 			await digests.tick(now);
 		};
 		return { client: readyClient, context, corpus, store, digests, ingest, stop, onTimeChanged };

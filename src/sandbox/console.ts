@@ -1,7 +1,7 @@
 import type { CommandData } from '../discord/command.js';
 import type { ApiMessage, DiscordEmulator, InteractionHandle } from './emulator/index.js';
 import { ConsoleInputError, parseConsoleLine, type ConsoleAction, type OptionInput } from './parse-line.js';
-import { listButtons, renderMessage, type RenderMessage } from './render.js';
+import { listButtons, renderMessage, type MentionNames, type RenderMessage } from './render.js';
 import { parseTimeInput, type SandboxClock } from './clock.js';
 
 export const CONSOLE_HELP = `Console commands (as in Discord, options are name:value):
@@ -19,8 +19,8 @@ export interface ConsoleDeps {
 	emulator: DiscordEmulator;
 	commands: readonly CommandData[];
 	clock: SandboxClock;
-	/** Called after the clock moves, so scheduled work (digests) runs at the new time. */
-	onTimeChanged?: (now: Date) => Promise<void>;
+	/** Called after the clock moves from `previous` to `now`, so scheduled work (digests) runs as if time had passed. */
+	onTimeChanged?: (now: Date, previous: Date) => Promise<void>;
 	print: (text: string) => void;
 }
 
@@ -33,6 +33,10 @@ export type LineOutcome = 'ok' | 'failed' | 'quit';
 export function createConsole(deps: ConsoleDeps) {
 	const { emulator, print } = deps;
 	let userId = emulator.ids.userId;
+	const names: MentionNames = {
+		channel: (id) => emulator.world.channels.get(id)?.name ?? undefined,
+		user: (id) => emulator.world.users.get(id)?.username,
+	};
 	/** Most recent first: `click` looks for the button here. */
 	const shown: ApiMessage[] = [];
 
@@ -47,7 +51,7 @@ export function createConsole(deps: ConsoleDeps) {
 	emulator.on('message', (message) => {
 		if (message.webhook_id) return;
 		remember(message);
-		print(renderMessage(message as RenderMessage, `── ${describeChannel(emulator, message.channel_id)} · Paperboy`));
+		print(renderMessage(message as RenderMessage, `── ${describeChannel(emulator, message.channel_id)} · Paperboy`, names));
 	});
 
 	async function runLine(line: string): Promise<LineOutcome> {
@@ -113,9 +117,10 @@ export function createConsole(deps: ConsoleDeps) {
 			print(`! ${(error as Error).message}`);
 			return 'failed';
 		}
+		const previous = deps.clock.now();
 		deps.clock.set(target);
 		print(`Sandbox clock: ${target.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-		await deps.onTimeChanged?.(target);
+		await deps.onTimeChanged?.(target, previous);
 		return 'ok';
 	}
 
@@ -123,7 +128,7 @@ export function createConsole(deps: ConsoleDeps) {
 		try {
 			const message = await handle.reply();
 			remember(message);
-			print(renderMessage(message as RenderMessage, '── Paperboy'));
+			print(renderMessage(message as RenderMessage, '── Paperboy', names));
 			return 'ok';
 		} catch (error) {
 			print(`! The bot did not answer: ${(error as Error).message}`);

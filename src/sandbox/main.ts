@@ -5,11 +5,14 @@ import type { Config } from '../config.js';
 import { startBot, type RunningBot } from '../discord/bot.js';
 import { commands } from '../discord/commands.js';
 import { createRest, deployCommands } from '../discord/deploy.js';
+import { latestListing } from '../browse/pages.js';
 import { createLogger, type Logger } from '../log.js';
+import type { Paper } from '../papers/paper.js';
 import { createSandboxClock } from './clock.js';
 import { createConsole, type LineOutcome } from './console.js';
 import { createEmulator, type DiscordEmulator, type EmulatorOptions, type RecordedRequest } from './emulator/index.js';
 
+export const SANDBOX_DATABASE_URL = 'sqlite://data/sandbox.sqlite';
 export const SANDBOX_USAGE = 'usage: npm run sandbox -- [--script FILE] [--json]   (or pipe console lines on stdin)';
 
 interface SandboxArgs {
@@ -38,13 +41,21 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 	let bot: RunningBot | undefined;
 	try {
 		await deployCommands(createRest(endpoints.apiUrl, endpoints.token), commands, emulator.ids.guildId);
-		bot = await startBot({ config, apiUrl: endpoints.apiUrl, token: endpoints.token, logger, clock: () => clock.now() });
+		bot = await startBot({
+			config,
+			apiUrl: endpoints.apiUrl,
+			token: endpoints.token,
+			logger,
+			clock: () => clock.now(),
+			onCorpusLoaded: (corpus) => clock.set(sandboxStartTime(corpus.index.all(), clock.now())),
+		});
 		print(`Sandbox ready: server "Paperboy Sandbox", channel #papers, ${bot.corpus.index.size} papers. Type help for commands.`);
+		print(`Sandbox clock: ${formatClock(clock.now())} UTC (the corpus's latest listing day; move it with: time +1d)`);
 		const session = createConsole({
 			emulator,
 			commands: commands.map((command) => command.data),
 			clock,
-			onTimeChanged: (now) => bot?.onTimeChanged(now) ?? Promise.resolve(),
+			onTimeChanged: (now, previous) => (bot ? replayTime(bot, previous, now, print) : Promise.resolve()),
 			print,
 		});
 		const failures = await feedLines(args, scripted, session.runLine, print);
@@ -57,6 +68,46 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 		await bot?.stop();
 		await emulator.stop();
 	}
+}
+
+/** The sandbox keeps its own database file (unless DATABASE_URL is set) so a fake server's subscriptions never mix with a real deployment's. */
+export function withSandboxDatabase(config: Config, env: NodeJS.ProcessEnv = process.env): Config {
+	return env.DATABASE_URL?.trim() ? config : { ...config, databaseUrl: SANDBOX_DATABASE_URL };
+}
+
+/**
+ * The sandbox replays the corpus's most recent listing day, 08:00 UTC: the shipped seed is dated Mar 14,
+ * so a digest subscribed now arrives at the next `time +1d` instead of months of empty days later.
+ */
+export function sandboxStartTime(papers: readonly { listedOn: string }[], fallback: Date): Date {
+	const { day } = latestListing(papers as Paper[]);
+	return day ? new Date(`${day}T08:00:00.000Z`) : fallback;
+}
+
+/** Digest slots are checked every quarter hour of a jump, as the per-minute cron would have, up to this many days. */
+const REPLAY_STEP_MS = 15 * 60_000;
+const REPLAY_MAX_DAYS = 14;
+
+/**
+ * `time +1d` must behave as if the day had passed: the scheduler only delivers what is due *today*, so
+ * a jump straight past 09:00 would skip that digest. Ingest runs once for the new time, then every
+ * quarter hour in between is ticked in order.
+ */
+export async function replayTime(bot: RunningBot, from: Date, to: Date, print: (text: string) => void): Promise<void> {
+	const span = to.getTime() - from.getTime();
+	if (span <= 0 || span > REPLAY_MAX_DAYS * 86_400_000) {
+		if (span > 0) print(`(jumped more than ${REPLAY_MAX_DAYS} days: only what is due at the new time runs)`);
+		return bot.onTimeChanged(to);
+	}
+	await bot.ingest.runNow({ date: to.toISOString().slice(0, 10) });
+	for (let at = Math.ceil((from.getTime() + 1) / REPLAY_STEP_MS) * REPLAY_STEP_MS; at < to.getTime(); at += REPLAY_STEP_MS) {
+		await bot.digests.tick(new Date(at));
+	}
+	await bot.onTimeChanged(to);
+}
+
+function formatClock(date: Date): string {
+	return date.toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function parseSandboxArgs(argv: readonly string[]): SandboxArgs {

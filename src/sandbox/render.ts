@@ -31,12 +31,19 @@ export interface RenderMessage {
 const WIDTH = 78;
 const EPHEMERAL = 1 << 6;
 
-export function renderMessage(message: RenderMessage, heading?: string): string {
+/** Names for `<#channel>` and `<@user>` mentions, which Discord shows as #papers and @someone. */
+export interface MentionNames {
+	channel(id: string): string | undefined;
+	user(id: string): string | undefined;
+}
+
+export function renderMessage(message: RenderMessage, heading?: string, names?: MentionNames): string {
+	const text = (markdown: string) => toTerminalText(resolveMentions(markdown, names));
 	const lines: string[] = [];
 	const ephemeral = ((message.flags ?? 0) & EPHEMERAL) !== 0;
 	if (heading) lines.push(`${heading}${ephemeral ? '  (only you can see this)' : ''}`);
-	if (message.content) lines.push(...wrap(toTerminalText(message.content), WIDTH));
-	for (const embed of message.embeds ?? []) lines.push(...renderEmbed(embed));
+	if (message.content) lines.push(...wrap(text(message.content), WIDTH));
+	for (const embed of message.embeds ?? []) lines.push(...renderEmbed(embed, text));
 	const buttons = listButtons(message);
 	if (buttons.length > 0) lines.push(buttons.map(formatButton).join(' '));
 	return lines.join('\n');
@@ -46,16 +53,24 @@ export function listButtons(message: RenderMessage): RenderButton[] {
 	return (message.components ?? []).flatMap((row) => row.components ?? []).filter((component) => component.type === 2);
 }
 
-function renderEmbed(embed: RenderEmbed): string[] {
+function renderEmbed(embed: RenderEmbed, text: (markdown: string) => string): string[] {
 	const inner = WIDTH - 4;
 	const body: string[] = [];
 	if (embed.author?.name) body.push(...wrap(embed.author.name, inner));
-	if (embed.title) body.push(...wrap(toTerminalText(embed.title), inner).map((line) => bold(line)));
+	if (embed.title) body.push(...wrap(text(embed.title), inner).map((line) => bold(line)));
 	if (embed.url) body.push(...wrap(embed.url, inner));
-	if (embed.description) body.push('', ...wrap(toTerminalText(embed.description), inner));
-	for (const field of embed.fields ?? []) body.push('', ...wrap(`${toTerminalText(field.name)}: ${toTerminalText(field.value)}`, inner));
+	if (embed.description) body.push('', ...wrap(text(embed.description), inner));
+	for (const field of embed.fields ?? []) body.push('', ...wrap(`${text(field.name)}: ${text(field.value)}`, inner));
 	if (embed.footer?.text) body.push('', ...wrap(embed.footer.text, inner));
 	return [`┌${'─'.repeat(WIDTH - 2)}┐`, ...body.map((line) => `│ ${pad(line, inner)} │`), `└${'─'.repeat(WIDTH - 2)}┘`];
+}
+
+/** `<#id>` → `#name`, `<@id>` → `@name`, `<t:unix:R>` → a UTC time, as a Discord client renders them. */
+export function resolveMentions(text: string, names?: MentionNames): string {
+	return text
+		.replace(/<#(\d{17,20})>/g, (mention, id: string) => (names?.channel(id) ? `#${names.channel(id)}` : mention))
+		.replace(/<@!?(\d{17,20})>/g, (mention, id: string) => (names?.user(id) ? `@${names.user(id)}` : mention))
+		.replace(/<t:(\d{1,13})(?::[tTdDfFR])?>/g, (_mention, seconds: string) => `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 }
 
 /** Discord markdown as a terminal shows it: masked links become their text, bold stays bold, escapes go. */

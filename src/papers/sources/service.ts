@@ -71,7 +71,8 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 	let stopped = false;
 
 	const runNow: IngestService['runNow'] = (request = {}) => {
-		if (running) return running;
+		// A plain "latest" run joins one in flight; a run for named dates waits for it and then runs its own.
+		if (running) return isLatest(request) ? running : running.then(() => runNow(request));
 		if (stopped || sources.length === 0) return Promise.resolve(emptyReport());
 		running = runIngest({ ...request, sources }, ports, logger).finally(() => {
 			running = undefined;
@@ -93,6 +94,10 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 			if (running) await Promise.race([running, delay(options.stopTimeoutMs ?? SERVICE_DEFAULTS.stopTimeoutMs)]);
 		},
 	};
+}
+
+function isLatest(request: Pick<IngestRequest, 'date' | 'from' | 'to'>): boolean {
+	return request.date === undefined && request.from === undefined && request.to === undefined;
 }
 
 async function runIngest(request: IngestRequest, ports: IngestPorts, logger: Logger): Promise<IngestReport> {
