@@ -1,3 +1,4 @@
+import { isCancelled } from '../src/papers/sources/source-error.js';
 import { expectSourceError } from './support/source-error.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchText, parseRetryAfter, type FetchTextOptions } from '../src/papers/sources/http.js';
@@ -86,6 +87,16 @@ describe('fetchText', () => {
 		server.setHandler(() => ({ hang: true }));
 		const error = await expectSourceError(fetchText(`${server.baseUrl}/hang`, options({ timeoutMs: 150, retries: 1 })));
 		expect(error.message).toBe(`test: no complete response within 150 ms after 2 attempts (${server.baseUrl}/hang)`);
+	});
+
+	it('stops a hanging request and its retries at once when the signal aborts (shutdown)', async () => {
+		server.setHandler(() => ({ hang: true }));
+		const before = server.requests.length;
+		const shutdown = new AbortController();
+		setTimeout(() => shutdown.abort(), 50);
+		const error = await expectSourceError(fetchText(`${server.baseUrl}/hang`, options({ timeoutMs: 60_000, retries: 5, signal: shutdown.signal })));
+		expect(isCancelled(error)).toBe(true);
+		expect(server.requests.length - before).toBe(1);
 	});
 
 	it('rejects HTML served where JSON was expected, before reading it', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig, type Config } from '../src/config.js';
-import { runSandbox } from '../src/sandbox/main.js';
+import { applySandboxDefaults, runSandbox } from '../src/sandbox/main.js';
 import { seedsDir } from './support/bot-harness.js';
 import { runScript } from './support/spawn-script.js';
 
@@ -132,5 +132,16 @@ describe('sandbox start script', () => {
 		expect(run.stdout).toContain('Results for “difusion”');
 		expect(run.stdout).toContain('VQ4DiT: Efficient Post-Training');
 		expect(run.code).toBe(0);
+	});
+});
+
+describe('applySandboxDefaults', () => {
+	it('uses its own database file and no live ingest unless the environment sets them', () => {
+		const config = parseConfig({});
+		expect(applySandboxDefaults(config, {})).toMatchObject({ databaseUrl: 'sqlite://data/sandbox.sqlite', hfEnabled: false });
+		expect(applySandboxDefaults(config, { DATABASE_URL: 'sqlite:///tmp/x.sqlite', HF_BASE_URL: 'http://127.0.0.1:8787' })).toMatchObject({
+			databaseUrl: config.databaseUrl,
+			hfEnabled: true,
+		});
 	});
 });

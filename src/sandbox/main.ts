@@ -70,9 +70,18 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 	}
 }
 
-/** The sandbox keeps its own database file (unless DATABASE_URL is set) so a fake server's subscriptions never mix with a real deployment's. */
-export function withSandboxDatabase(config: Config, env: NodeJS.ProcessEnv = process.env): Config {
-	return env.DATABASE_URL?.trim() ? config : { ...config, databaseUrl: SANDBOX_DATABASE_URL };
+/**
+ * What the offline sandbox changes unless the environment says otherwise: its own database file, so a
+ * fake server's subscriptions never mix with a real deployment's; and no Hugging Face ingest, since it is
+ * offline (set HF_BASE_URL, e.g. to `npm run fixtures`, or HF_ENABLED=true to ingest).
+ */
+export function applySandboxDefaults(config: Config, env: NodeJS.ProcessEnv = process.env): Config {
+	const set = (name: string) => Boolean(env[name]?.trim());
+	return {
+		...config,
+		databaseUrl: set('DATABASE_URL') ? config.databaseUrl : SANDBOX_DATABASE_URL,
+		hfEnabled: set('HF_ENABLED') || set('HF_BASE_URL') ? config.hfEnabled : false,
+	};
 }
 
 /**

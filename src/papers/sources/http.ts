@@ -1,7 +1,7 @@
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
 import { defaultSleep, type RateLimiter } from './limiter.js';
-import { SourceError } from './source-error.js';
+import { CANCELLED, SourceError } from './source-error.js';
 
 export const HTTP_DEFAULTS = Object.freeze({
 	retries: 3,
@@ -32,6 +32,8 @@ export interface FetchTextOptions {
 	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
 	logger?: Logger;
+	/** Aborts the request and any retry wait: the bot is shutting down. */
+	signal?: AbortSignal;
 }
 
 export interface FetchedText {
@@ -54,6 +56,7 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
 	const logger = options.logger ?? silentLogger;
 	const maxRetryAfterMs = options.maxRetryAfterMs ?? HTTP_DEFAULTS.maxRetryAfterMs;
 	for (let attempt = 0; ; attempt += 1) {
+		if (options.signal?.aborted) throw new SourceError(options.source, url, CANCELLED);
 		const run = () => attemptFetch(url, options);
 		const outcome = options.limiter ? await options.limiter.run(run) : await run();
 		if (outcome.kind === 'done') return outcome.result;
@@ -66,12 +69,27 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
 		}
 		const delay = outcome.retryAfterMs ?? backoffDelay(attempt, options);
 		logger.warn('source request failed, retrying', { source: options.source, url, problem: outcome.problem, attempt: attempts, delayMs: delay });
-		await sleep(delay);
+		await abortable(sleep(delay), options.signal);
 	}
+}
+
+/** Resolves when `wait` does or as soon as `signal` aborts (the next loop turn then stops). */
+function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+	if (!signal) return wait;
+	return new Promise((resolve) => {
+		const done = () => {
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		signal.addEventListener('abort', done, { once: true });
+		void wait.then(done);
+	});
 }
 
 async function attemptFetch(url: string, options: FetchTextOptions): Promise<Attempt> {
 	const controller = new AbortController();
+	const cancel = () => controller.abort();
+	options.signal?.addEventListener('abort', cancel, { once: true });
 	let timedOut = false;
 	const timer = setTimeout(() => {
 		timedOut = true;
@@ -98,10 +116,12 @@ async function attemptFetch(url: string, options: FetchTextOptions): Promise<Att
 		return { kind: 'done', result: { url, status, contentType, text } };
 	} catch (error) {
 		if (error instanceof SourceError) throw error;
+		if (options.signal?.aborted) throw new SourceError(options.source, url, CANCELLED);
 		if (timedOut) return { kind: 'retry', problem: `no complete response within ${options.timeoutMs} ms` };
 		return { kind: 'retry', problem: `network error: ${networkReason(error)}` };
 	} finally {
 		clearTimeout(timer);
+		options.signal?.removeEventListener('abort', cancel);
 	}
 }
 

@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import type { Paper } from '../paper.js';
 import { mergePaper } from './merge.js';
-import { isSourceError } from './source-error.js';
+import { isSourceError, isCancelled } from './source-error.js';
 import type { IngestPorts, IngestReport, IngestRequest, LiveSource, SourceRunResult } from './types.js';
 
 export const INGEST_LIMITS = Object.freeze({
@@ -70,6 +70,11 @@ async function ingestSource(source: LiveSource, date: string | undefined, ports:
 
 async function failRun(run: SourceRunResult, error: unknown, ports: IngestPorts, logger: IngestPorts['logger']): Promise<SourceRunResult> {
 	run.error = error instanceof Error ? error.message : String(error);
+	if (isCancelled(error)) {
+		// Shutting down is not a failure of the source: its status keeps saying what it last did.
+		logger.info('source ingest cancelled: shutting down');
+		return run;
+	}
 	logger.error('source ingest failed, keeping what is stored', { ...(isSourceError(error) ? { url: error.url } : {}), error });
 	await recordStatus(ports, run.source, { lastErrorAt: ports.clock().toISOString(), lastError: run.error }, logger);
 	return run;

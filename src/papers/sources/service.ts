@@ -9,6 +9,7 @@ import { ingestOnce } from './ingest.js';
 import { createLiveIndex } from './live-index.js';
 import { scheduleIngest, type IngestSchedule } from './schedule.js';
 import type { IngestPorts, IngestReport, IngestRequest, LiveSource } from './types.js';
+import { CANCELLED } from './source-error.js';
 
 export type IngestStore = Pick<Store, 'upsertPapers' | 'recordSourceStatus'>;
 export type IngestIndex = Pick<PaperIndex, 'get' | 'all' | 'upsert'>;
@@ -65,7 +66,9 @@ export interface IngestService {
  */
 export function startIngestService(options: IngestServiceOptions): IngestService {
 	const logger = options.logger.child({ component: 'ingest' });
-	const sources = options.sources ?? createConfiguredSources(options.config, { logger });
+	// Aborted on stop, so a retry wait or a slow source never holds shutdown or writes to a closed store.
+	const shutdown = new AbortController();
+	const sources = options.sources ?? createConfiguredSources(options.config, { logger, signal: shutdown.signal });
 	const ports = createIngestPorts({ store: options.store, index: options.index, clock: options.clock, logger });
 	let running: Promise<IngestReport> | undefined;
 	let stopped = false;
@@ -90,6 +93,7 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 		runNow,
 		async stop() {
 			stopped = true;
+			shutdown.abort();
 			await schedule?.stop().catch((error: unknown) => logger.warn('could not stop the ingest schedule', { error }));
 			if (running) await Promise.race([running, delay(options.stopTimeoutMs ?? SERVICE_DEFAULTS.stopTimeoutMs)]);
 		},
@@ -104,7 +108,7 @@ async function runIngest(request: IngestRequest, ports: IngestPorts, logger: Log
 	try {
 		const report = await ingestOnce(request, ports);
 		const summary = { added: report.added, updated: report.updated, failed: report.failed };
-		if (report.failed > 0) logger.error('ingest finished with failing sources; the next run retries', { ...summary, errors: failures(report) });
+		if (report.failed > 0 && !stoppedBy(report)) logger.error('ingest finished with failing sources; the next run retries', { ...summary, errors: failures(report) });
 		else logger.info('ingest finished', summary);
 		return report;
 	} catch (error) {
@@ -156,8 +160,14 @@ export function localDigestTimes(
 	return [...times].sort().slice(0, max);
 }
 
+/** Every failure in the report is a request cancelled by shutdown. */
+function stoppedBy(report: IngestReport): boolean {
+	return report.runs.every((run) => !run.error || run.error.includes(CANCELLED));
+}
+
 function failures(report: IngestReport): string[] {
-	return report.runs.filter((run) => run.error).map((run) => `${run.source}${run.date ? ` ${run.date}` : ''}: ${run.error}`);
+	// The error text already names the source and URL.
+	return report.runs.filter((run) => run.error).map((run) => `${run.date ? `${run.date}: ` : ''}${run.error}`);
 }
 
 function emptyReport(): IngestReport {

@@ -15,6 +15,13 @@ export class SourceError extends Error {
 	}
 }
 
+/** The problem text of a request stopped because the bot is shutting down: not a failure of the source. */
+export const CANCELLED = 'cancelled: shutting down';
+
+export function isCancelled(error: unknown): boolean {
+	return error instanceof SourceError && error.problem === CANCELLED;
+}
+
 export function isSourceError(error: unknown): error is SourceError {
 	return error instanceof SourceError;
 }
