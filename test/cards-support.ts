@@ -57,17 +57,8 @@ export function visibleText(payload: MessagePayload): string {
 	return parts.join('\n');
 }
 
-/** mulberry32: tiny, fast, and the same sequence on every machine, so a failure is reproducible by seed. */
-export function createRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+// mulberry32 from the benchmark: the same sequence on every machine, so a failure is reproducible by seed.
+export { createRandom } from '../bench/corpus.js';
 
 const NASTY_PIECES = [
 	'@everyone',

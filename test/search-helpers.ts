@@ -1,9 +1,8 @@
+import { loadRealCorpus } from '../bench/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { parseDailyDump } from '../src/papers/dump.js';
-import { paperFromHfEntry } from '../src/papers/hf-entry.js';
 import type { Paper } from '../src/papers/paper.js';
 
 /** Shared corpora for the search tests: the shipped seed and, when ../shared is present, the real corpus. */
@@ -21,14 +20,7 @@ export function loadSeedPapers(): Paper[] {
 }
 
 export function loadRealPapers(): Paper[] {
-	const lines = gunzipSync(readFileSync(REAL_CORPUS_PATH)).toString('utf8').split('\n');
-	const papers: Paper[] = [];
-	for (const line of lines) {
-		if (!line.trim()) continue;
-		const result = paperFromHfEntry(JSON.parse(line));
-		if (result.ok) papers.push(result.paper);
-	}
-	return papers;
+	return loadRealCorpus();
 }
 
 export function makePaper(overrides: Partial<Paper> & Pick<Paper, 'id' | 'title'>): Paper {
