@@ -66,6 +66,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 		case 'unsubscribe': {
 			const channelId = targetChannelId(interaction);
 			await unsubscribeChannel(context.store, guildId, channelId);
+			context.schedulesChanged();
 			return replyEphemeral(interaction, DigestReplies.unsubscribed(channelId));
 		}
 		case 'list':
@@ -76,6 +77,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 			const channelId = targetChannelId(interaction);
 			checkBotCanPost(interaction, channelId);
 			const resumed = await resumeSubscription(context.store, guildId, channelId, context.clock());
+			context.schedulesChanged();
 			return replyEphemeral(interaction, DigestReplies.resumed(resumed, nextRunAt(resumed, context.clock())));
 		}
 		default:
@@ -102,6 +104,7 @@ async function subscribe(interaction: ChatInputCommandInteraction, context: BotC
 	checkBotCanPost(interaction, channelId);
 	const now = context.clock();
 	const { subscription, created } = await subscribeChannel(context.store, input, now);
+	context.schedulesChanged();
 	context.logger.info('digest subscribed', { guildId, channelId, created, time: subscription.time, timezone: subscription.timezone, topics: subscription.topics.length });
 	await replyEphemeral(interaction, DigestReplies.subscribed(subscription, nextRunAt(subscription, now), created));
 }

@@ -188,11 +188,13 @@ async function follow(interaction: ChatInputCommandInteraction, context: BotCont
 		timezone: interaction.options.getString('timezone') ?? undefined,
 	};
 	const { follow: followed, change, resumed } = await followTopic(context.store, input, now);
+	context.schedulesChanged();
 	await replyEphemeral(interaction, DigestReplies.followed(followed, change, resumed, nextRunAt(followed, now)));
 }
 
 async function unfollow(interaction: ChatInputCommandInteraction | ButtonInteraction, context: BotContext, topic: string | undefined): Promise<void> {
 	const { follow: remaining, removed } = await unfollowTopic(context.store, interaction.user.id, topic, context.clock());
+	context.schedulesChanged();
 	await replyEphemeral(interaction, remaining ? DigestReplies.unfollowedTopics(removed, remaining) : DigestReplies.unfollowedAll);
 }
 

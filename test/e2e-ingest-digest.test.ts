@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiMessage } from '../src/sandbox/emulator/index.js';
 import { digestPaperIds, startDigestHarness, type DigestHarness } from './support/digest-harness.js';
 import { HF_FIXTURES, hasSharedFixtures, json, readHfDays, startFixtureServer, withFixtures, type FixtureServer } from './support/fixture-server.js';
@@ -62,6 +62,8 @@ function channelDigests(h: DigestHarness): ApiMessage[] {
 async function subscribe(h: DigestHarness): Promise<void> {
 	const reply = await h.command({ name: 'digest', subcommand: 'subscribe', userId: h.emu.ids.adminId });
 	expect(reply.flags & 64).toBe(64);
+	// The new 09:00 UTC digest gets its own ingest ten minutes before.
+	await vi.waitFor(() => expect(h.bot.ingest.expressions).toContain('50 8 * * *'));
 }
 
 async function statsText(h: DigestHarness): Promise<string> {

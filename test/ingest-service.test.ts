@@ -144,6 +144,15 @@ describe('startIngestService', () => {
 		expect(ingest.expressions).toEqual(['15 * * * *', '50 7 * * *', '55 23 * * *']);
 	});
 
+	it('replaces the pre-digest runs when the digest times change', async () => {
+		const ingest = start({ config: config({ INGEST_CRON: '15 * * * *' }), extraTimes: ['08:00'] });
+		ingest.reschedule(['06:30']);
+		expect(ingest.expressions).toEqual(['15 * * * *', '20 6 * * *']);
+		await ingest.stop();
+		ingest.reschedule(['07:00']);
+		expect(ingest.expressions).toEqual(['15 * * * *', '20 6 * * *']);
+	});
+
 	it('falls back to INGEST_CRON alone on a bad digest time, and to no schedule on a bad cron, without throwing', () => {
 		const ingest = start({ extraTimes: ['25:00'] });
 		expect(ingest.expressions).toEqual(['5 * * * *']);

@@ -44,6 +44,9 @@ export interface RunningBot {
 	stop(): Promise<void>;
 }
 
+/** How often the pre-digest ingest times are recomputed even when no command changed them. */
+const INGEST_TIMES_REFRESH_MS = 6 * 60 * 60 * 1000;
+
 /** In-flight replies get this long to finish on shutdown before the connection is closed anyway. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
@@ -63,7 +66,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		});
 		options.onCorpusLoaded?.(corpus);
 		const matchTopics = createIndexTopicMatcher(corpus.index);
-		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock };
+		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock, schedulesChanged: () => {} };
 		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
 		client = createDiscordClient(options.apiUrl);
 		watchClient(client, logger);
@@ -88,22 +91,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		// Started only once the client is ready: the catch-up pass sends at once.
 		digests.start();
 		// Ingest also runs shortly before each digest time in use, so digests carry the day's papers.
-		const schedules = [...(await store.subscriptions.values()), ...(await store.follows.values())];
-		const ingest = startIngestService({
-			config,
-			store,
-			index: corpus.index,
-			clock,
-			logger,
-			timezone: 'UTC',
-			extraTimes: localDigestTimes(schedules, clock(), 'UTC'),
-		});
+		const digestTimes = async () => localDigestTimes([...(await store.subscriptions.values()), ...(await store.follows.values())], clock(), 'UTC');
+		const ingest = startIngestService({ config, store, index: corpus.index, clock, logger, timezone: 'UTC', extraTimes: await digestTimes() });
 		void ingest.runNow();
+		// Those times move when subscriptions change and, in UTC, when a zone shifts for daylight saving.
+		context.schedulesChanged = () => {
+			digestTimes().then(ingest.reschedule, (error: unknown) => logger.warn('could not refresh the pre-digest ingest times', { error }));
+		};
+		const refreshTimer = setInterval(context.schedulesChanged, INGEST_TIMES_REFRESH_MS).unref();
 
 		let stopping: Promise<void> | undefined;
 		const stop = () =>
 			(stopping ??= (async () => {
 				readyClient.off(Events.InteractionCreate, onInteraction);
+				clearInterval(refreshTimer);
 				await ingest.stop();
 				// A fan-out in progress finishes and records before the store closes under it.
 				await digests.stop();

@@ -16,4 +16,6 @@ export interface BotContext {
 	matchTopics: TopicMatcher;
 	logger: Logger;
 	clock: () => Date;
+	/** Tell the bot digest times changed (subscribe, follow, …) so the pre-digest ingest follows them. Never throws. */
+	schedulesChanged: () => void;
 }

@@ -55,6 +55,8 @@ export interface IngestService {
 	readonly expressions: readonly string[];
 	/** Ingests each source's latest listing now, or joins the run in flight. Never rejects. */
 	runNow(request?: Pick<IngestRequest, 'date' | 'from' | 'to' | 'onProgress'>): Promise<IngestReport>;
+	/** Replaces the pre-digest run times (subscriptions changed, or a daylight-saving shift moved them). */
+	reschedule(extraTimes: readonly string[]): void;
 	/** Stops the schedule and waits (bounded) for a running ingest, so the store can be closed after it. */
 	stop(): Promise<void>;
 }
@@ -84,13 +86,22 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 	};
 
 	if (sources.length === 0) logger.warn('no live source is switched on (HF_ENABLED=false and no ARXIV_CATEGORIES): serving the stored corpus only');
-	const schedule = sources.length === 0 ? undefined : startSchedule(options, () => runNow(), logger);
+	let schedule = sources.length === 0 ? undefined : startSchedule(options, () => runNow(), logger);
 	if (schedule) logger.info('ingest scheduled', { sources: sources.map((source) => source.name), cron: schedule.expressions });
 
 	return {
 		sources,
-		expressions: schedule?.expressions ?? [],
+		get expressions() {
+			return schedule?.expressions ?? [];
+		},
 		runNow,
+		reschedule(extraTimes) {
+			if (stopped || sources.length === 0) return;
+			const previous = schedule;
+			schedule = startSchedule({ ...options, extraTimes }, () => runNow(), logger);
+			void previous?.stop().catch((error: unknown) => logger.warn('could not stop the previous ingest schedule', { error }));
+			logger.debug('ingest rescheduled', { cron: schedule?.expressions });
+		},
 		async stop() {
 			stopped = true;
 			shutdown.abort();
