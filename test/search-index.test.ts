@@ -156,6 +156,14 @@ describe('get', () => {
 		expect(small.get('arXiv:2401.01234')).toBe(paper);
 		expect(small.get('2401.99999')).toBeUndefined();
 	});
+
+	it('finds a paper known under a title id by its arXiv id, once a live listing adds it', () => {
+		const twin = makePaper({ id: 't-0123456789ab', title: 'Seed Twin Paper' });
+		const small = buildPaperIndex([twin]);
+		expect(small.get('2408.17131')).toBeUndefined();
+		small.upsert([{ ...twin, arxivId: '2408.17131' }]);
+		expect(small.get('2408.17131v1')?.id).toBe(twin.id);
+	});
 });
 
 describe('similar', () => {

@@ -64,6 +64,8 @@ class SegmentedIndex implements PaperIndex {
 	private baseDeleted = 0;
 	private live: Segment | undefined;
 	private livePapers = new Map<string, Paper>();
+	/** arXiv id → paper id, for papers known under another id (a seed's title id enriched by a live listing). */
+	private arxivAliases = new Map<string, string>();
 	private allCache: readonly Paper[] | undefined;
 
 	constructor(papers: readonly Paper[]) {
@@ -83,7 +85,8 @@ class SegmentedIndex implements PaperIndex {
 			const doc = this.baseIds.get(key);
 			if (doc !== undefined && !this.base.deleted[doc]) return this.base.papers[doc];
 		}
-		return undefined;
+		const alias = this.arxivAliases.get(normalizeArxivId(trimmed) ?? '');
+		return alias === undefined || alias === trimmed ? undefined : this.get(alias);
 	}
 
 	search(query: string, limit: number = SearchDefaults.searchLimit): SearchHit[] {
@@ -131,6 +134,7 @@ class SegmentedIndex implements PaperIndex {
 				this.baseDeleted++;
 			}
 			this.livePapers.set(paper.id, paper);
+			rememberAlias(this.arxivAliases, paper);
 		}
 		this.allCache = undefined;
 		const threshold = Math.max(SearchDefaults.minLiveSegmentSize, this.base.documentCount * SearchDefaults.liveSegmentShare);
@@ -149,6 +153,8 @@ class SegmentedIndex implements PaperIndex {
 	private rebuild(papers: readonly Paper[]): void {
 		this.base = buildSegment(papers);
 		this.baseIds = new Map(papers.map((paper, doc) => [paper.id, doc]));
+		this.arxivAliases = new Map();
+		for (const paper of papers) rememberAlias(this.arxivAliases, paper);
 		this.baseDeleted = 0;
 		this.live = undefined;
 		this.livePapers = new Map();
@@ -264,4 +270,8 @@ function dedupeById(papers: readonly Paper[]): Paper[] {
 	const byId = new Map<string, Paper>();
 	for (const paper of papers) byId.set(paper.id, paper);
 	return [...byId.values()];
+}
+
+function rememberAlias(aliases: Map<string, string>, paper: Paper): void {
+	if (paper.arxivId && paper.arxivId !== paper.id) aliases.set(paper.arxivId, paper.id);
 }
