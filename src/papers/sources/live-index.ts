@@ -38,14 +38,19 @@ export function createLiveIndex(index: Pick<PaperIndex, 'get' | 'all' | 'upsert'
 	};
 	return {
 		findExisting(paper) {
+			// Only a record whose id the corpus loader would also give it; a seed twin reached through its arXiv
+			// alias keeps the fetched paper under its own arXiv id in the store (see above).
+			const keepsId = (record: Paper) => paperIdFor(record.title, record.arxivId ?? paper.arxivId) === record.id;
 			const known = index.get(paper.arxivId ?? paper.id) ?? index.get(paper.id);
-			if (known) return known;
+			if (known) return keepsId(known) ? known : undefined;
 			const twin = titleTwin(paper);
-			return twin && paperIdFor(twin.title, twin.arxivId ?? paper.arxivId) === twin.id ? twin : undefined;
+			return twin && keepsId(twin) ? twin : undefined;
 		},
 		upsert(papers) {
 			const entries = papers.map((paper) => {
-				if (index.get(paper.id)) return paper;
+				const known = index.get(paper.id);
+				// Found under another id: the arXiv id of a seed twin shown through the seed's entry.
+				if (known) return known.id === paper.id ? paper : { ...mergePaper(known, paper), id: known.id };
 				const twin = titleTwin(paper);
 				// The seed's listing day and id stay; everything the live record knows is shown.
 				return twin ? { ...mergePaper(twin, paper), id: twin.id } : paper;
