@@ -1,7 +1,7 @@
 import Fuse from 'fuse.js';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
-import type { Paper } from '../src/papers/paper.js';
+import { titleId, type Paper } from '../src/papers/paper.js';
 import { FUSE_OPTIONS } from '../src/search/fuse-rank.js';
 import { buildPaperIndex, MAX_QUERY_LENGTH } from '../src/search/index.js';
 import { HAS_REAL_CORPUS, loadRealPapers, loadSeedPapers, makePaper, NO_REAL_CORPUS_REASON, titleStarting } from './search-helpers.js';
@@ -163,6 +163,13 @@ describe('get', () => {
 		expect(small.get('2408.17131')).toBeUndefined();
 		small.upsert([{ ...twin, arxivId: '2408.17131' }]);
 		expect(small.get('2408.17131v1')?.id).toBe(twin.id);
+	});
+
+	it('still opens a paper by the title id it had before its arXiv listing merged in', () => {
+		const merged = makePaper({ id: '2408.17131', arxivId: '2408.17131', title: 'Seed Twin Paper' });
+		const small = buildPaperIndex([merged]);
+		expect(small.get(titleId('Seed Twin Paper'))?.id).toBe('2408.17131');
+		expect(small.get('t-000000000000')).toBeUndefined();
 	});
 });
 

@@ -1,4 +1,4 @@
-import { normalizeArxivId, type Paper } from '../papers/paper.js';
+import { normalizeArxivId, titleId, type Paper } from '../papers/paper.js';
 import { UserError } from '../errors.js';
 import { autocompleteSegment, autocompleteWords, recentInSegment } from './autocomplete.js';
 import { idf, liveCount, planQuery, scoreCandidates, type Candidate, type QueryGroup } from './candidates.js';
@@ -66,6 +66,8 @@ class SegmentedIndex implements PaperIndex {
 	private livePapers = new Map<string, Paper>();
 	/** arXiv id → paper id, for papers known under another id (a seed's title id enriched by a live listing). */
 	private arxivAliases = new Map<string, string>();
+	/** Title id → paper id, built on the first miss: a seed's card posted before its arXiv twin merged still opens. */
+	private titleAliases: Map<string, string> | undefined;
 	private allCache: readonly Paper[] | undefined;
 
 	constructor(papers: readonly Paper[]) {
@@ -85,7 +87,7 @@ class SegmentedIndex implements PaperIndex {
 			const doc = this.baseIds.get(key);
 			if (doc !== undefined && !this.base.deleted[doc]) return this.base.papers[doc];
 		}
-		const alias = this.arxivAliases.get(normalizeArxivId(trimmed) ?? '');
+		const alias = this.arxivAliases.get(normalizeArxivId(trimmed) ?? '') ?? this.titleAlias(trimmed);
 		return alias === undefined || alias === trimmed ? undefined : this.get(alias);
 	}
 
@@ -137,6 +139,7 @@ class SegmentedIndex implements PaperIndex {
 			rememberAlias(this.arxivAliases, paper);
 		}
 		this.allCache = undefined;
+		this.titleAliases = undefined;
 		const threshold = Math.max(SearchDefaults.minLiveSegmentSize, this.base.documentCount * SearchDefaults.liveSegmentShare);
 		if (this.livePapers.size > threshold) this.rebuild(this.all());
 		else this.live = buildSegment([...this.livePapers.values()]);
@@ -150,10 +153,20 @@ class SegmentedIndex implements PaperIndex {
 		return this.allCache;
 	}
 
+	private titleAlias(id: string): string | undefined {
+		if (!TITLE_ID.test(id)) return undefined;
+		if (!this.titleAliases) {
+			this.titleAliases = new Map();
+			for (const paper of this.all()) if (paper.id !== titleId(paper.title)) this.titleAliases.set(titleId(paper.title), paper.id);
+		}
+		return this.titleAliases.get(id);
+	}
+
 	private rebuild(papers: readonly Paper[]): void {
 		this.base = buildSegment(papers);
 		this.baseIds = new Map(papers.map((paper, doc) => [paper.id, doc]));
 		this.arxivAliases = new Map();
+		this.titleAliases = undefined;
 		for (const paper of papers) rememberAlias(this.arxivAliases, paper);
 		this.baseDeleted = 0;
 		this.live = undefined;
@@ -275,3 +288,5 @@ function dedupeById(papers: readonly Paper[]): Paper[] {
 function rememberAlias(aliases: Map<string, string>, paper: Paper): void {
 	if (paper.arxivId && paper.arxivId !== paper.id) aliases.set(paper.arxivId, paper.id);
 }
+
+const TITLE_ID = /^t-[0-9a-f]{12}$/;
