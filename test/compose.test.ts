@@ -97,6 +97,14 @@ describe('buildDigestPayload', () => {
 		expect(buttons).toHaveLength(2);
 	});
 
+	it('says the cut was by upvotes only when upvotes are known', () => {
+		const target = channelTarget(subscription());
+		const unranked = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001')], total: 3 });
+		expect(unranked.embeds?.[0]?.footer?.text).toBe('Top 1 of 3 new papers, newest first');
+		const ranked = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001', { upvotes: 4 })], total: 3 });
+		expect(ranked.embeds?.[0]?.footer?.text).toBe('Top 1 of 3 new papers, by upvotes');
+	});
+
 	it('adds an Unfollow button to a personal digest', () => {
 		const target = followTarget({ userId: 'u', topics: ['llm'], time: '09:00', timezone: 'UTC', createdAt: '2026-03-01T00:00:00.000Z' });
 		const payload = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001')], total: 1 });

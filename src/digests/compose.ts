@@ -88,7 +88,9 @@ const DIGEST_MAX_PAPERS = 10;
 /** The Discord message for a composed digest. */
 export function buildDigestPayload(target: DigestTarget, day: string, digest: ComposedDigest): MessagePayload {
 	const topics = targetSchedule(target).topics;
-	const footer = DigestMessages.digestFooter(digest.papers.length, Math.max(digest.total, digest.papers.length), topics) || undefined;
+	// Upvotes rank only when some are known (seeds have none); otherwise recency decided the cut.
+	const byUpvotes = digest.papers.some((paper) => paper.upvotes !== undefined);
+	const footer = DigestMessages.digestFooter(digest.papers.length, Math.max(digest.total, digest.papers.length), topics, byUpvotes) || undefined;
 	if (target.kind === 'channel') {
 		return formatDigestList({ title: DigestMessages.channelDigestTitle, day, papers: digest.papers, ...(footer ? { footer } : {}) });
 	}

@@ -21,8 +21,8 @@ export const DigestMessages = Object.freeze({
 	channelDigestTitle: 'Daily papers',
 	followDigestTitle: 'Your daily papers',
 	/** Empty when there is nothing to add to the list's own header. */
-	digestFooter: (shown: number, total: number, topics: readonly string[]) =>
-		[shown < total ? `Top ${shown} of ${total} new papers, by upvotes` : '', topics.length > 0 ? `Topics: ${clip(topics.join(', '), 200)}` : '']
+	digestFooter: (shown: number, total: number, topics: readonly string[], byUpvotes: boolean) =>
+		[shown < total ? `Top ${shown} of ${total} new papers${byUpvotes ? ', by upvotes' : ', newest first'}` : '', topics.length > 0 ? `Topics: ${clip(topics.join(', '), 200)}` : '']
 			.filter(Boolean)
 			.join(' · '),
 });

@@ -85,7 +85,7 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 		return running;
 	};
 
-	if (sources.length === 0) logger.warn('no live source is switched on (HF_ENABLED=false and no ARXIV_CATEGORIES): serving the stored corpus only');
+	if (sources.length === 0) logger.warn('no live source is switched on: serving the stored corpus only (set HF_ENABLED=true or HF_BASE_URL, or ARXIV_CATEGORIES)');
 	let schedule = sources.length === 0 ? undefined : startSchedule(options, () => runNow(), logger);
 	if (schedule) logger.info('ingest scheduled', { sources: sources.map((source) => source.name), cron: schedule.expressions });
 
