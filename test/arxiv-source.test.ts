@@ -1,3 +1,4 @@
+import { createVirtualLimiter } from './support/virtual-limiter.js';
 import { expectSourceError } from './support/source-error.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,16 +168,7 @@ describe('fetchArxivQuery', () => {
 
 	onlyWithFixtures(withFixtures('pages through recorded results, one request per page, spaced by the limiter'), async () => {
 		server.setHandler(arxivRecordedHandler());
-		const waits: number[] = [];
-		let clock = 0;
-		const limiter = createRateLimiter({
-			intervalMs: 3000,
-			now: () => clock,
-			sleep: async (ms) => {
-				waits.push(ms);
-				clock += ms;
-			},
-		});
+		const { limiter, waits } = createVirtualLimiter(3000);
 		const before = server.requests.length;
 		const batch = await fetchArxivQuery({ searchQuery: 'testing', idList: '', start: 0, maxResults: 10, sortBy: 'relevance' }, fetchOptions({ maxPages: 3, limiter }));
 		expect(server.requests.slice(before).map((url) => url.searchParams.get('start'))).toEqual(['0', '10', '20']);

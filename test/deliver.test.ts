@@ -88,6 +88,21 @@ async function dueChannels(day: string, ...channelIds: string[]): Promise<DueDig
 const run = (due: DueDigest[], sender: DigestSender, papers: readonly DigestPaper[], now: Date, on: Store = store) =>
 	deliverDigests(due, { sender, store: on, papers, now, logger: silentLogger });
 
+
+/** Day 1's digest to c1 is posted, then the process "dies" before recording it; a new store opens the same file. */
+async function crashAfterSendAndRestart(discord: FakeDiscord) {
+	await subscribe('c1');
+	discord.hangAfterSend.add('c1');
+	void run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, AT1);
+	await expect.poll(() => discord.messages.length).toBe(1);
+	discord.hangAfterSend.clear();
+	const restarted = await openStore(`sqlite://${file()}`, silentLogger);
+	extraStores.push(restarted);
+	const subscription = await restarted.subscriptions.get('g:c1');
+	if (!subscription) throw new Error('the subscription did not survive the restart');
+	return { restarted, subscription };
+}
+
 describe('deliverDigests', () => {
 	it('posts one digest per channel and records it', async () => {
 		const discord = new FakeDiscord();
@@ -145,17 +160,10 @@ describe('deliverDigests', () => {
 
 	it('heals a crash between send and record: the retry reuses the nonce and papers, and one message exists', async () => {
 		const discord = new FakeDiscord();
-		await subscribe('c1');
-		discord.hangAfterSend.add('c1');
-		void run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, AT1);
-		await expect.poll(() => discord.messages.length).toBe(1);
 		// "Restart": a new process opens the same database; a paper arrived meanwhile.
-		discord.hangAfterSend.clear();
-		const restarted = await openStore(`sqlite://${file()}`, silentLogger);
-		extraStores.push(restarted);
-		const subscription = await restarted.subscriptions.get('g:c1');
+		const { restarted, subscription } = await crashAfterSendAndRestart(discord);
 		const late = paper('2603.00009', { upvotes: 100, firstSeenAt: '2026-03-15T08:59:00.000Z' });
-		const report = await run([{ target: channelTarget(subscription!), day: DAY1 }], discord, [...DAY1_PAPERS, late], AT1, restarted);
+		const report = await run([{ target: channelTarget(subscription), day: DAY1 }], discord, [...DAY1_PAPERS, late], AT1, restarted);
 		expect(report.counts.sent).toBe(1);
 		expect(discord.messages).toHaveLength(1);
 		const record = await restarted.deliveries.get('channel:c1');
@@ -312,15 +320,8 @@ describe('settleStalePending', () => {
 describe('deliverDigests after a crash that outlived the day', () => {
 	it('does not resend the papers of a digest that may have been posted', async () => {
 		const discord = new FakeDiscord();
-		await subscribe('c1');
-		discord.hangAfterSend.add('c1');
-		void run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, AT1);
-		await expect.poll(() => discord.messages.length).toBe(1);
-		discord.hangAfterSend.clear();
-		const restarted = await openStore(`sqlite://${file()}`, silentLogger);
-		extraStores.push(restarted);
-		const subscription = await restarted.subscriptions.get('g:c1');
-		await run([{ target: channelTarget(subscription!), day: DAY2 }], discord, DAY2_PAPERS, AT2, restarted);
+		const { restarted, subscription } = await crashAfterSendAndRestart(discord);
+		await run([{ target: channelTarget(subscription), day: DAY2 }], discord, DAY2_PAPERS, AT2, restarted);
 		const second = JSON.stringify(discord.in('c1')[1]?.payload);
 		expect(second).toContain('2603.00003');
 		expect(second).not.toContain('2603.00001');

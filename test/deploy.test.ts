@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commands } from '../src/discord/commands.js';
 import { createRest, deployCommands } from '../src/discord/deploy.js';
-import { createEmulator, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
+import type { DiscordEmulator } from '../src/sandbox/emulator/index.js';
+import { useStartedEmulator } from './support/emulator-client.js';
 import { runScript } from './support/spawn-script.js';
 
 let emu: DiscordEmulator;
 let apiUrl: string;
 let token: string;
 
-beforeAll(async () => {
-	emu = createEmulator();
-	({ apiUrl, token } = await emu.start());
-});
-
-afterAll(async () => {
-	await emu?.stop();
+useStartedEmulator((started) => {
+	({ emu, apiUrl, token } = started);
 });
 
 describe('deployCommands', () => {

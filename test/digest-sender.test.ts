@@ -1,9 +1,10 @@
 import { REST } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessagePayload } from '../src/cards/types.js';
 import { DeliveryError } from '../src/digests/errors.js';
 import { createDigestSender, toDeliveryError } from '../src/discord/digest-sender.js';
-import { createEmulator, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
+import type { DiscordEmulator } from '../src/sandbox/emulator/index.js';
+import { useStartedEmulator } from './support/emulator-client.js';
 
 /** The DigestSender over real @discordjs/rest against the emulator: what Discord answers, as the digest domain sees it. */
 
@@ -11,13 +12,8 @@ let emu: DiscordEmulator;
 let apiUrl: string;
 let token: string;
 
-beforeAll(async () => {
-	emu = createEmulator();
-	({ apiUrl, token } = await emu.start());
-});
-
-afterAll(async () => {
-	await emu.stop();
+useStartedEmulator((started) => {
+	({ emu, apiUrl, token } = started);
 });
 
 const payload: MessagePayload = { embeds: [{ title: 'Daily papers', description: '**1.** A paper' }], allowed_mentions: { parse: [] } };

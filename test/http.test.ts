@@ -1,3 +1,4 @@
+import { createVirtualLimiter } from './support/virtual-limiter.js';
 import { isCancelled } from '../src/papers/sources/source-error.js';
 import { expectSourceError } from './support/source-error.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,23 +153,14 @@ describe('parseRetryAfter', () => {
 
 describe('createRateLimiter', () => {
 	it('spaces calls by the interval and never runs two at once', async () => {
-		let clock = 0;
-		const waits: number[] = [];
-		const limiter = createRateLimiter({
-			intervalMs: 3000,
-			now: () => clock,
-			sleep: async (ms) => {
-				waits.push(ms);
-				clock += ms;
-			},
-		});
+		const { limiter, waits, clock } = createVirtualLimiter(3000);
 		let active = 0;
 		let maxActive = 0;
 		const task = async () => {
 			active += 1;
 			maxActive = Math.max(maxActive, active);
 			await Promise.resolve();
-			clock += 500;
+			clock.now += 500;
 			active -= 1;
 		};
 		await Promise.all([limiter.run(task), limiter.run(task), limiter.run(task)]);

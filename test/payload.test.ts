@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toMessageOptions, toReplyOptions, toUpdateOptions } from '../src/discord/payload.js';
+import { toReplyOptions, toUpdateOptions } from '../src/discord/payload.js';
 
 const embed = { title: 'A paper', description: 'Abstract' };
 const row = { type: 1, components: [{ type: 2, style: 1, label: 'Share', custom_id: 'paper:share:2401.00001' }] };
@@ -25,12 +25,5 @@ describe('toReplyOptions', () => {
 describe('toUpdateOptions', () => {
 	it('replaces the whole message: absent parts are cleared, mentions disabled', () => {
 		expect(toUpdateOptions({ embeds: [embed] } as never)).toEqual({ content: '', embeds: [embed], components: [], allowedMentions: { parse: [] } });
-	});
-});
-
-describe('toMessageOptions', () => {
-	it('builds a channel message with mentions disabled', () => {
-		expect(toMessageOptions({ content: 'Digest', embeds: [embed] } as never)).toEqual({ content: 'Digest', embeds: [embed], components: [], allowedMentions: { parse: [] } });
-		expect(toMessageOptions({} as never)).toEqual({ embeds: [], components: [], allowedMentions: { parse: [] } });
 	});
 });

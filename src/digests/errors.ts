@@ -22,7 +22,3 @@ export const DiscordErrorCode = Object.freeze({
 	cannotSendToUser: 50007,
 	missingPermissions: 50013,
 });
-
-export function isDeliveryError(error: unknown): error is DeliveryError {
-	return error instanceof DeliveryError;
-}

@@ -25,10 +25,6 @@ export function targetSchedule(target: DigestTarget): DigestSchedule {
 	return target.kind === 'channel' ? target.subscription : target.follow;
 }
 
-export function targetTopics(target: DigestTarget): string[] {
-	return targetSchedule(target).topics;
-}
-
 /** Where the target's record lives: subscriptions by `<guild>:<channel>`, follows by user id. */
 export function targetStoreKey(target: DigestTarget): string {
 	return target.kind === 'channel' ? subscriptionKey(target.subscription.guildId, target.subscription.channelId) : target.follow.userId;

@@ -1,4 +1,4 @@
-import { MessageFlags, type InteractionReplyOptions, type InteractionUpdateOptions, type MessageCreateOptions } from 'discord.js';
+import { MessageFlags, type InteractionReplyOptions, type InteractionUpdateOptions } from 'discord.js';
 import type { MessagePayload } from '../cards/types.js';
 
 /**
@@ -24,14 +24,4 @@ export function toUpdateOptions(payload: MessagePayload): InteractionUpdateOptio
 		components: (payload.components ?? []) as InteractionUpdateOptions['components'],
 		allowedMentions: { parse: [] },
 	};
-}
-
-export function toMessageOptions(payload: MessagePayload): MessageCreateOptions {
-	const options: MessageCreateOptions = {
-		embeds: (payload.embeds ?? []) as MessageCreateOptions['embeds'],
-		components: (payload.components ?? []) as MessageCreateOptions['components'],
-		allowedMentions: { parse: [] },
-	};
-	if (payload.content !== undefined) options.content = payload.content;
-	return options;
 }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createEmulator, type DiscordEmulator, type EmulatorOptions } from '../../src/sandbox/emulator/index.js';
 
 /**
@@ -37,4 +37,23 @@ export function useEmulators() {
 	}
 
 	return { trackEmulator, startBot };
+}
+
+export interface StartedEmulator {
+	emu: DiscordEmulator;
+	apiUrl: string;
+	token: string;
+}
+
+/** One emulator started for the whole test file (no bot logged in), handed to `use`, stopped after the file. */
+export function useStartedEmulator(use: (started: StartedEmulator) => void): void {
+	let emu: DiscordEmulator | undefined;
+	beforeAll(async () => {
+		emu = createEmulator();
+		const { apiUrl, token } = await emu.start();
+		use({ emu, apiUrl, token });
+	});
+	afterAll(async () => {
+		await emu?.stop();
+	});
 }

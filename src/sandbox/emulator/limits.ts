@@ -1,34 +1,36 @@
-import { checkAutocompleteChoices, checkMessageLimits } from '../../cards/measure.js';
+import { findAutocompleteViolations, findMessageViolations, type LimitViolation } from '../../cards/measure.js';
 import type { FieldError } from './errors.js';
 
 /**
  * Limits Discord enforces that no per-field schema expresses (6,000 characters across embeds, five
  * action rows, unique custom_ids, the bot's 2,000-character content cap — the spec says 4,000, which
  * only Nitro users get). The rules live in src/cards/measure.ts, shared with the card builders; this
- * adapter turns its readable lines (`embeds[0].title: 300 characters > 256`) into Discord field errors.
+ * adapter turns their structured violations into Discord's field errors.
  */
 export function checkMessageCrossFieldLimits(body: Record<string, unknown>): FieldError[] {
-	return checkMessageLimits(body).map(toFieldError);
+	return findMessageViolations(body).map(toFieldError);
 }
 
 export function checkAutocompleteCrossFieldLimits(data: Record<string, unknown> | undefined): FieldError[] {
-	return checkAutocompleteChoices(data?.choices).map((problem) => {
-		const error = toFieldError(problem);
+	return findAutocompleteViolations(data?.choices).map((violation) => {
+		const error = toFieldError(violation);
 		return { ...error, path: ['data', ...error.path] };
 	});
 }
 
-export function toFieldError(problem: string): FieldError {
-	const split = problem.indexOf(': ');
-	const location = split === -1 ? '' : problem.slice(0, split);
-	const detail = split === -1 ? problem : problem.slice(split + 2);
-	const path = location === 'message' ? [] : parsePath(location);
-	if (/duplicates/.test(detail)) return { path, code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' };
-	const embedTotal = /characters across embeds > (\d+)/.exec(detail);
-	if (embedTotal) return { path, code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${embedTotal[1]}` };
-	const max = /> (\d+)$/.exec(detail);
-	if (max) return { path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max[1]} or fewer in length.` };
-	return { path, code: 'BASE_TYPE_INVALID', message: detail };
+export function toFieldError(violation: LimitViolation): FieldError {
+	const path = violation.path === 'message' ? [] : parsePath(violation.path);
+	switch (violation.kind) {
+		case 'duplicateCustomId':
+			return { path, code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' };
+		case 'embedTotal':
+			return { path, code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${violation.limit}` };
+		case 'tooLong':
+		case 'tooMany':
+			return { path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${violation.limit} or fewer in length.` };
+		case 'invalid':
+			return { path, code: 'BASE_TYPE_INVALID', message: violation.detail };
+	}
 }
 
 /** `embeds[0].fields[1].name` → `['embeds', 0, 'fields', 1, 'name']`. */
