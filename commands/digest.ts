@@ -10,11 +10,13 @@ import { DigestReplies, formatSubscriptionLine, formatSubscriptionList } from '.
 import { replyEphemeral } from '../src/discord/dispatcher.js';
 import { toReplyOptions } from '../src/discord/payload.js';
 import { UserError } from '../src/errors.js';
+import { StoreMessages } from '../src/store/messages.js';
 
 const SUBCOMMAND = 1;
 const STRING = 3;
 const INTEGER = 4;
 const CHANNEL = 7;
+const SNOWFLAKE = /^\d{17,20}$/;
 /** Text and announcement channels: where a digest can be read. */
 const POSTABLE_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
 
@@ -40,7 +42,16 @@ export const data: CommandData = {
 				{ type: INTEGER, name: 'max_papers', description: `Most papers per digest (1–${DigestLimits.maxPapers}, default 10)`, min_value: DigestLimits.minPapers, max_value: DigestLimits.maxPapers },
 			],
 		},
-		{ type: SUBCOMMAND, name: 'unsubscribe', description: 'Stop a channel’s digest', options: [channelOption('Which channel (default: this one)')] },
+		{
+			type: SUBCOMMAND,
+			name: 'unsubscribe',
+			description: 'Stop a channel’s digest',
+			options: [
+				channelOption('Which channel (default: this one)'),
+				// A deleted channel can no longer be picked in a channel option, so its digest is named by id.
+				{ type: STRING, name: 'channel_id', description: 'Or the id of a deleted channel, as /digest list shows it' },
+			],
+		},
 		{ type: SUBCOMMAND, name: 'list', description: 'This server’s digests: schedule, topics, next run, last delivery, pauses' },
 		{
 			type: SUBCOMMAND,
@@ -64,10 +75,10 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 		case 'subscribe':
 			return subscribe(interaction, context, guildId);
 		case 'unsubscribe': {
-			const channelId = targetChannelId(interaction);
+			const channelId = unsubscribeTarget(interaction);
 			await unsubscribeChannel(context.store, guildId, channelId);
 			context.schedulesChanged();
-			return replyEphemeral(interaction, DigestReplies.unsubscribed(channelId));
+			return replyEphemeral(interaction, channelGone(interaction, channelId) ? DigestReplies.unsubscribedGone(channelId) : DigestReplies.unsubscribed(channelId));
 		}
 		case 'list':
 			return list(interaction, context, guildId);
@@ -111,10 +122,11 @@ async function subscribe(interaction: ChatInputCommandInteraction, context: BotC
 
 async function list(interaction: ChatInputCommandInteraction, context: BotContext, guildId: string): Promise<void> {
 	const subscriptions = await listGuildSubscriptions(context.store, guildId);
-	if (subscriptions.length === 0) return replyEphemeral(interaction, DigestReplies.noSubscriptions);
+	const storeWarning = StoreMessages.healthWarning(context.store.health());
+	if (subscriptions.length === 0) return replyEphemeral(interaction, [storeWarning, DigestReplies.noSubscriptions].filter(Boolean).join('\n'));
 	const now = context.clock();
-	const lines = subscriptions.map((subscription) => formatSubscriptionLine(subscription, nextRunAt(subscription, now)));
-	await interaction.reply(toReplyOptions(formatSubscriptionList(lines)));
+	const lines = subscriptions.map((subscription) => formatSubscriptionLine(subscription, nextRunAt(subscription, now), channelGone(interaction, subscription.channelId)));
+	await interaction.reply(toReplyOptions(formatSubscriptionList(lines, storeWarning)));
 }
 
 async function preview(interaction: ChatInputCommandInteraction, context: BotContext, guildId: string): Promise<void> {
@@ -147,6 +159,26 @@ function requireManager(interaction: ChatInputCommandInteraction): string {
 function targetChannelId(interaction: ChatInputCommandInteraction): string {
 	const value = interaction.options.get('channel')?.value;
 	return typeof value === 'string' && value ? value : interaction.channelId;
+}
+
+/** `channel_id` (a deleted channel's digest) or the channel option; both at once is ambiguous. */
+function unsubscribeTarget(interaction: ChatInputCommandInteraction): string {
+	const typed = interaction.options.getString('channel_id');
+	if (typed === null) return targetChannelId(interaction);
+	if (interaction.options.get('channel')) throw new UserError(DigestReplies.channelAndChannelId);
+	const id = /^\s*(?:<#(\d+)>|(\d+))\s*$/.exec(typed);
+	const channelId = id?.[1] ?? id?.[2];
+	if (!channelId || !SNOWFLAKE.test(channelId)) throw new UserError(DigestReplies.badChannelId(typed));
+	return channelId;
+}
+
+/**
+ * A channel of this server that no longer exists. The gateway cache holds every channel of a cached guild (the
+ * Guilds intent), so a miss there means deleted; an uncached guild says nothing, so nothing is marked.
+ */
+function channelGone(interaction: ChatInputCommandInteraction, channelId: string): boolean {
+	const channels = interaction.guild?.channels.cache;
+	return channels !== undefined && !channels.has(channelId);
 }
 
 /** Names every permission the bot lacks in the channel; a subscription it could never deliver is refused up front. */

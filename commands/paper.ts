@@ -19,6 +19,8 @@ import { replyEphemeral } from '../src/discord/dispatcher.js';
 import { toReplyOptions, toUpdateOptions } from '../src/discord/payload.js';
 import { UserError } from '../src/errors.js';
 import type { Paper } from '../src/papers/paper.js';
+import { isStoreError } from '../src/store/errors.js';
+import { StoreMessages } from '../src/store/messages.js';
 
 const STRING = 3;
 const SUBCOMMAND = 1;
@@ -151,7 +153,14 @@ async function buildResultsPage(context: BotContext, query: string, page: number
 async function buildStatsCard(context: BotContext) {
 	const { config, index, store } = context;
 	const enabled = { hf: config.hfEnabled, arxiv: config.arxivCategories.length > 0 };
-	return formatSourcesCard(await store.listSourceStatus(), enabled, { corpusSize: index.size });
+	// Where operators look when something is wrong: a failing store still gets the card, with its warning.
+	const statuses = await store.listSourceStatus().catch((error: unknown) => {
+		if (!isStoreError(error)) throw error;
+		context.logger.error('/paper stats could not read the source status', { error });
+		return [];
+	});
+	const storeWarning = StoreMessages.healthWarning(store.health());
+	return formatSourcesCard(statuses, enabled, { corpusSize: index.size, ...(storeWarning ? { storeWarning } : {}) });
 }
 
 async function buildTodayPage(context: BotContext, page: number, day?: string) {

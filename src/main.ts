@@ -34,8 +34,17 @@ async function main(): Promise<number> {
 async function runProduction(config: Config, token: string): Promise<number> {
 	const logger = createLogger({ level: config.logLevel, secrets: [token] });
 	keepRunningOnStrayErrors(logger);
-	const bot = await startBot({ config, apiUrl: config.discordApiUrl, token, logger });
+	let exitCode = 0;
+	let finished: () => void = () => {};
+	const done = new Promise<void>((resolve) => (finished = resolve));
+	// Another instance took the database over; the bot has stopped itself. Non-zero so the supervisor says so.
+	const onLeaseLost = () => {
+		exitCode = 1;
+		finished();
+	};
+	const bot = await startBot({ config, apiUrl: config.discordApiUrl, token, logger, onLeaseLost });
 	await new Promise<void>((resolve) => {
+		void done.then(resolve);
 		const shutdown = (signal: string) => {
 			logger.info('shutting down', { signal });
 			bot.stop().then(resolve, (error: unknown) => {
@@ -46,7 +55,7 @@ async function runProduction(config: Config, token: string): Promise<number> {
 		process.once('SIGINT', shutdown);
 		process.once('SIGTERM', shutdown);
 	});
-	return 0;
+	return exitCode;
 }
 
 /** A stray rejection in a library callback must be visible, but it must not take every server's bot down. */

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arxivQueryUrl, categorySearchQuery, createArxivSource, fetchArxivQuery, type ArxivFetchOptions } from '../src/papers/sources/arxiv.js';
 import { paperFromArxivEntry, parseArxivFeed } from '../src/papers/sources/arxiv-feed.js';
+import { createLogger } from '../src/log.js';
+import { PAPER_LIMITS } from '../src/papers/limits.js';
+import { capPapers } from '../src/papers/sources/cut.js';
 import { createRateLimiter } from '../src/papers/sources/limiter.js';
 import {
 	ARXIV_FIXTURES,
@@ -87,7 +90,7 @@ describe('parseArxivFeed', () => {
 	});
 
 	onlyWithFixtures(withFixtures('reads the empty result as zero entries'), () => {
-		expect(parseArxivFeed(fixture('arxivpy-2026-id_0000.0000_s0_m100_8b51d9633a68.xml'), 'u')).toEqual({ entries: [], rejected: [], totalResults: 0, startIndex: 0 });
+		expect(parseArxivFeed(fixture('arxivpy-2026-id_0000.0000_s0_m100_8b51d9633a68.xml'), 'u')).toEqual({ entries: [], rejected: [], droppedEntries: 0, totalResults: 0, startIndex: 0 });
 	});
 
 	onlyWithFixtures(withFixtures('reads every recorded feed without rejecting an entry'), () => {
@@ -95,7 +98,18 @@ describe('parseArxivFeed', () => {
 			const feed = parseArxivFeed(readFileSync(recorded.file, 'utf8'), recorded.file);
 			expect(feed.rejected).toEqual([]);
 			for (const entry of feed.entries) expect(entry.title).not.toMatch(/\s{2}|\n/);
+			// Every real entry is kept whole: nothing is over the limits.
+			expect(feed.droppedEntries).toBe(0);
+			expect(capPapers(feed.entries.map(paperFromArxivEntry)).cuts).toEqual([]);
 		}
+	});
+
+	it('keeps the first 500 entries of a feed that ignores max_results and counts the rest', () => {
+		const entries = Array.from({ length: 600 }, (_, index) => ({ id: `2608.${String(10000 + index)}v1`, title: `Paper ${index}`, published: '2026-08-20T10:00:00Z' }));
+		const feed = parseArxivFeed(atomFeed(entries), 'u');
+		expect(feed.entries).toHaveLength(PAPER_LIMITS.entriesPerPage);
+		expect(feed.entries.at(-1)?.title).toBe(`Paper ${PAPER_LIMITS.entriesPerPage - 1}`);
+		expect(feed.droppedEntries).toBe(100);
 	});
 
 	it('rejects HTML and other non-feeds', () => {
@@ -174,6 +188,34 @@ describe('fetchArxivQuery', () => {
 		expect(server.requests.slice(before).map((url) => url.searchParams.get('start'))).toEqual(['0', '10', '20']);
 		expect(batch.papers).toHaveLength(30);
 		expect(waits).toEqual([3000, 3000]);
+	});
+
+	it('shortens a 1 MB abstract and too many authors, counts them and warns with the URL', async () => {
+		const lines: Record<string, unknown>[] = [];
+		const authors = Array.from({ length: 1200 }, (_, index) => `Member ${index}`);
+		server.setHandler(() => atom(atomFeed([{ id: '2608.00010v1', title: 'Big collaboration', published: '2026-08-20T10:00:00Z', summary: 'Measured. '.repeat(105_000), authors }])));
+		const batch = await fetchArxivQuery({ searchQuery: 'cat:cs.LG', start: 0, maxResults: 100 }, fetchOptions({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }));
+		const [paper] = batch.papers;
+		expect(paper!.abstract.length).toBeLessThanOrEqual(PAPER_LIMITS.abstractChars);
+		expect(paper!.authors).toHaveLength(PAPER_LIMITS.authors);
+		expect(batch.cut).toEqual({ truncated: 2, droppedEntries: 0, invalidUtf8: 0 });
+		expect(lines).toEqual([expect.objectContaining({ level: 'warn', source: 'arxiv', url: batch.urls[0], truncated: 2 })]);
+	});
+
+	it('reads a feed with invalid UTF-8 and counts it', async () => {
+		const parts = atomFeed([{ id: '2608.00011v1', title: 'CafXX models', published: '2026-08-20T10:00:00Z' }]).split('XX');
+		const body = Buffer.concat(parts.flatMap((part, index) => (index === 0 ? [Buffer.from(part)] : [Buffer.from([0xe9]), Buffer.from(part)])));
+		server.setHandler(() => ({ headers: { 'content-type': 'application/atom+xml' }, body }));
+		const batch = await fetchArxivQuery({ searchQuery: 'cat:cs.LG', start: 0, maxResults: 100 }, fetchOptions());
+		expect(batch.papers.map((paper) => paper.title)).toEqual(['Caf\uFFFD models']);
+		expect(batch.cut).toEqual({ truncated: 0, droppedEntries: 0, invalidUtf8: 1 });
+	});
+
+	onlyWithFixtures(withFixtures('cuts nothing from a recorded 100-entry response'), async () => {
+		server.setHandler(arxivRecordedHandler());
+		const batch = await fetchArxivQuery({ searchQuery: 'testing', idList: '', start: 0, maxResults: 100, sortBy: 'relevance' }, fetchOptions());
+		expect(batch.papers).toHaveLength(100);
+		expect(batch.cut).toBeUndefined();
 	});
 
 	it('stops after a short page', async () => {

@@ -88,6 +88,21 @@ describe('ingestCommand', () => {
 		expect(sources.stdout).toMatch(/^hf: last success never, 0 papers added, FAILING since 2026-08-21T12:00:00.000Z: hf: expected application\/json/);
 	});
 
+	it('reports what was cut to the limits in the summary, the JSON report and the source status', async () => {
+		const entries = Array.from({ length: 600 }, (_, index) => hfEntry({ id: `2608.${String(10000 + index)}`, title: index === 0 ? 'T'.repeat(1500) : `Paper ${index}` }));
+		server.setHandler(({ url }) => json(url.searchParams.get('p') === '0' ? entries : []));
+		const summary = await run(['ingest', '--date', '2026-08-21']);
+		expect(summary.code).toBe(0);
+		expect(summary.stdout).toBe('hf: 500 fetched, 500 added, 0 updated, cut to the limits: 100 entries over the page cap dropped, 1 field shortened\nIngested: 500 new, 0 updated.\n');
+		expect(summary.stderr).toContain('"message":"hf: response has more entries than the 500 kept per page; the rest are dropped"');
+		const report = await run(['ingest', '--date', '2026-08-21', '--json']);
+		expect(JSON.parse(report.stdout).runs).toEqual([expect.objectContaining({ source: 'hf', fetched: 500, truncated: 1, droppedEntries: 100, invalidUtf8: 0 })]);
+		const sources = await run(['sources']);
+		expect(sources.stdout).toContain(`hf: last success ${NOW.toISOString()}, 500 papers added, last fetch cut to the limits: 100 entries over the page cap dropped, 1 field shortened\n`);
+		const json = await run(['sources', '--json']);
+		expect(JSON.parse(json.stdout)[0].status).toMatchObject({ lastTruncated: 1, lastDroppedEntries: 100 });
+	});
+
 	it('says which source is off, exit 1', async () => {
 		const arxiv = await run(['ingest', '--source', 'arxiv']);
 		expect(arxiv).toMatchObject({ code: 1, stderr: 'paperboy: the arXiv source is off: set ARXIV_CATEGORIES (for example cs.LG,cs.CL)\n' });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigestPayload, composeDigest, rankPapers, selectNewPapers, windowStart, type DigestPaper } from '../src/digests/compose.js';
-import { channelTarget, followTarget } from '../src/digests/targets.js';
+import { buildDigestPayload, composeDigest, DigestWindow, rankPapers, selectNewPapers, windowStart, type DigestPaper } from '../src/digests/compose.js';
+import { withDelivered } from '../src/digests/ledger.js';
+import { addDays } from '../src/digests/local-time.js';
+import { channelTarget, digestNonce, followTarget } from '../src/digests/targets.js';
 import { matchTopicsByText } from '../src/digests/topics.js';
 import type { DeliveryRecord, Subscription } from '../src/store/records.js';
 
@@ -34,6 +36,35 @@ describe('selectNewPapers', () => {
 
 	it('ignores papers listed after the digest day', () => {
 		expect(selectNewPapers([paper('future', { listedOn: '2026-03-16' })], undefined, '2026-03-15', NOW)).toEqual([]);
+	});
+});
+
+describe('DigestWindow.keepSentDays', () => {
+	const NOW_FAR = new Date('2027-01-01T00:00:00.000Z');
+	const delivered = (record: DeliveryRecord | undefined, day: string, papers: readonly DigestPaper[]) =>
+		withDelivered(record, 'channel:c', { day, at: `${day}T09:00:00.000Z`, outcome: 'sent', paperCount: papers.length }, Object.fromEntries(papers.map((entry) => [entry.id, entry.listedOn])));
+
+	it('is the look-back plus a day of time-zone skew', () => {
+		expect(DigestWindow.keepSentDays).toBe(DigestWindow.maxLookbackDays + 1);
+	});
+
+	it('never lets a paper back in once its id is trimmed, however late it was sent, and keeps the map bounded', () => {
+		const listedOn = '2026-03-01';
+		const late = paper('late', { listedOn, firstSeenAt: undefined });
+		// Sent on its listing day or up to the whole look-back later (a target back after a week away).
+		for (let lag = 0; lag <= DigestWindow.maxLookbackDays; lag += 1) {
+			const sentOn = addDays(listedOn, lag);
+			let record = delivered(undefined, sentOn, [late]);
+			for (let next = 1; next <= 40; next += 1) {
+				const day = addDays(sentOn, next);
+				const daily = paper(`p-${day}`, { listedOn: day, firstSeenAt: undefined });
+				const picked = selectNewPapers([late, daily], record, day, NOW_FAR);
+				expect(picked.map((entry) => entry.id)).toEqual([daily.id]);
+				record = delivered(record, day, picked);
+				expect(Object.keys(record.sent).length).toBeLessThanOrEqual(DigestWindow.keepSentDays + 1);
+			}
+			expect(record.sent).not.toHaveProperty('late');
+		}
 	});
 });
 
@@ -100,9 +131,16 @@ describe('buildDigestPayload', () => {
 	it('says the cut was by upvotes only when upvotes are known', () => {
 		const target = channelTarget(subscription());
 		const unranked = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001')], total: 3 });
-		expect(unranked.embeds?.[0]?.footer?.text).toBe('Top 1 of 3 new papers, newest first');
+		const reference = `ref ${digestNonce(target.key, '2026-03-15')}`;
+		expect(unranked.embeds?.[0]?.footer?.text).toBe(`Top 1 of 3 new papers, newest first · ${reference}`);
 		const ranked = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001', { upvotes: 4 })], total: 3 });
-		expect(ranked.embeds?.[0]?.footer?.text).toBe('Top 1 of 3 new papers, by upvotes');
+		expect(ranked.embeds?.[0]?.footer?.text).toBe(`Top 1 of 3 new papers, by upvotes · ${reference}`);
+	});
+
+	it('ends the footer with the delivery key, which the read-back after a crash looks for', () => {
+		const target = channelTarget(subscription());
+		const payload = buildDigestPayload(target, '2026-03-16', { papers: [paper('2603.00001')], total: 1 });
+		expect(payload.embeds?.[0]?.footer?.text).toBe(`ref ${digestNonce(target.key, '2026-03-16')}`);
 	});
 
 	it('adds an Unfollow button to a personal digest', () => {

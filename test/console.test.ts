@@ -110,6 +110,20 @@ describe('createConsole', () => {
 		expect(output).toContain(' 1. VQ4DiT: Efficient Post-Training Vector Quantization for Diffusion Transformers   → t-b6da3eceecac');
 	});
 
+	it('does take a channel option as #name, as a Discord user picks it', async () => {
+		await run('as admin');
+		const { outcome, output } = await run('/digest resume channel:#papers');
+		await run('as member');
+		expect(outcome).toBe('ok');
+		expect(output).toContain('#papers has no digest subscription.');
+	});
+
+	it('does fail a line whose channel option names no channel of the server, which Discord would never send', async () => {
+		const { outcome, output } = await run('/digest unsubscribe channel:123456789012345678');
+		expect(outcome).toBe('failed');
+		expect(output).toBe('! option channel: 123456789012345678 is not a channel of this server (Discord only offers existing channels)');
+	});
+
 	it('moves the clock, switches user, prints help, and quits', async () => {
 		expect(await run('time 2026-03-15T09:00')).toEqual({ outcome: 'ok', output: 'Sandbox clock: 2026-03-15 09:00 UTC' });
 		expect(await run('time whenever')).toMatchObject({ outcome: 'failed' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagePayload } from '../src/cards/types.js';
 import type { DigestPaper } from '../src/digests/compose.js';
-import { classifyDeliveryError, deliverDigests, settleStalePending, type DigestSender } from '../src/digests/deliver.js';
+import { classifyDeliveryError, deliverDigests, type DeliveryLookup, type DigestSender } from '../src/digests/deliver.js';
 import { DeliveryError } from '../src/digests/errors.js';
 import { followTopic } from '../src/digests/follows.js';
 import { subscribeChannel } from '../src/digests/subscriptions.js';
@@ -12,16 +12,26 @@ import { channelTarget, digestNonce, followTarget, type DueDigest } from '../src
 import { silentLogger } from '../src/log.js';
 import { openStore, type Store } from '../src/store/store.js';
 
-/** A stand-in for Discord behind our DigestSender port: keeps messages, honours enforce_nonce, fails on demand. */
+/**
+ * A stand-in for Discord behind our DigestSender port: keeps messages, honours enforce_nonce only inside its
+ * window (as Discord does: "a few minutes"), reads channels back, fails on demand.
+ */
 class FakeDiscord implements DigestSender {
-	messages: Array<{ id: string; channelId: string; payload: MessagePayload; nonce: string }> = [];
+	static readonly nonceWindowMs = 5 * 60_000;
+	messages: Array<{ id: string; channelId: string; payload: MessagePayload; nonce: string; at: number }> = [];
 	dmOpens: string[] = [];
+	lookups: string[] = [];
 	failures = new Map<string, DeliveryError>();
 	dmFailures = new Map<string, DeliveryError>();
 	/** Channels whose send is accepted by Discord but never answered: the process "dies" right after. */
 	hangAfterSend = new Set<string>();
+	/** Channels whose send is posted but answered with this error (a timeout after Discord accepted it). */
+	failAfterSend = new Map<string, DeliveryError>();
+	/** Channels whose history the bot may not read (no Read Message History). */
+	unreadable = new Set<string>();
 	inFlight = 0;
 	maxInFlight = 0;
+	now = 0;
 
 	async sendToChannel(channelId: string, payload: MessagePayload, nonce: string): Promise<{ messageId: string }> {
 		this.inFlight += 1;
@@ -30,11 +40,13 @@ class FakeDiscord implements DigestSender {
 			await new Promise((resolve) => setImmediate(resolve));
 			const failure = this.failures.get(channelId);
 			if (failure) throw failure;
-			const existing = this.messages.find((message) => message.channelId === channelId && message.nonce === nonce);
+			const existing = this.messages.find((message) => message.channelId === channelId && message.nonce === nonce && this.now - message.at < FakeDiscord.nonceWindowMs);
 			if (existing) return { messageId: existing.id };
 			const id = `m${this.messages.length + 1}`;
-			this.messages.push({ id, channelId, payload, nonce });
+			this.messages.push({ id, channelId, payload, nonce, at: this.now });
 			if (this.hangAfterSend.has(channelId)) return await new Promise<never>(() => {});
+			const late = this.failAfterSend.get(channelId);
+			if (late) throw late;
 			return { messageId: id };
 		} finally {
 			this.inFlight -= 1;
@@ -46,6 +58,13 @@ class FakeDiscord implements DigestSender {
 		const failure = this.dmFailures.get(userId);
 		if (failure) throw failure;
 		return { channelId: `dm-${userId}` };
+	}
+
+	async findDelivery({ channelId, reference, since }: { channelId: string; reference: string; since: Date }): Promise<DeliveryLookup> {
+		this.lookups.push(channelId);
+		if (this.unreadable.has(channelId)) return { kind: 'unverifiable', reason: 'no Read Message History' };
+		const found = this.messages.find((message) => message.channelId === channelId && message.at >= since.getTime() && JSON.stringify(message.payload).includes(`ref ${reference}`));
+		return found ? { kind: 'posted', messageId: found.id } : { kind: 'absent' };
 	}
 
 	in(channelId: string) {
@@ -85,8 +104,10 @@ async function dueChannels(day: string, ...channelIds: string[]): Promise<DueDig
 	const subscriptions = await Promise.all(channelIds.map((channelId) => store.subscriptions.get(`g:${channelId}`)));
 	return subscriptions.map((subscription) => ({ target: channelTarget(subscription!), day }));
 }
-const run = (due: DueDigest[], sender: DigestSender, papers: readonly DigestPaper[], now: Date, on: Store = store) =>
-	deliverDigests(due, { sender, store: on, papers, now, logger: silentLogger });
+const run = (due: DueDigest[], sender: DigestSender, papers: readonly DigestPaper[], now: Date, on: Store = store) => {
+	if (sender instanceof FakeDiscord) sender.now = now.getTime();
+	return deliverDigests(due, { sender, store: on, papers, now, logger: silentLogger });
+};
 
 
 /** Day 1's digest to c1 is posted, then the process "dies" before recording it; a new store opens the same file. */
@@ -158,13 +179,14 @@ describe('deliverDigests', () => {
 		expect(text).not.toContain('2603.00001');
 	});
 
-	it('heals a crash between send and record: the retry reuses the nonce and papers, and one message exists', async () => {
+	it('heals a crash between send and record by reading the channel back: found, recorded, nothing re-sent', async () => {
 		const discord = new FakeDiscord();
 		// "Restart": a new process opens the same database; a paper arrived meanwhile.
 		const { restarted, subscription } = await crashAfterSendAndRestart(discord);
 		const late = paper('2603.00009', { upvotes: 100, firstSeenAt: '2026-03-15T08:59:00.000Z' });
 		const report = await run([{ target: channelTarget(subscription), day: DAY1 }], discord, [...DAY1_PAPERS, late], AT1, restarted);
-		expect(report.counts.sent).toBe(1);
+		expect(report.counts.confirmed).toBe(1);
+		expect(discord.lookups).toEqual(['c1']);
 		expect(discord.messages).toHaveLength(1);
 		const record = await restarted.deliveries.get('channel:c1');
 		expect(Object.keys(record?.sent ?? {}).sort()).toEqual(['2603.00001', '2603.00002']);
@@ -295,25 +317,115 @@ describe('classifyDeliveryError', () => {
 	});
 });
 
-describe('settleStalePending', () => {
-	const pending = { day: DAY1, nonce: 'n', paperIds: ['2603.00001'], at: AT1.toISOString() };
+const MINUTES_15 = 15 * 60_000;
+const later = (at: Date, ms: number) => new Date(at.getTime() + ms);
 
-	it('counts an unconfirmed send from an earlier day as sent (the process died mid-send)', () => {
-		const record = { target: 'channel:c1', sent: {}, pending };
-		settleStalePending(record, DAY2, DAY1_PAPERS);
-		expect(record).toEqual({ target: 'channel:c1', sent: { '2603.00001': '2026-03-14' } });
+describe('deliverDigests after an attempt of unknown outcome', () => {
+	it('restarted 15 minutes later, past the nonce window: reads back, finds the digest, posts nothing', async () => {
+		const discord = new FakeDiscord();
+		const { restarted, subscription } = await crashAfterSendAndRestart(discord);
+		const report = await run([{ target: channelTarget(subscription), day: DAY1 }], discord, DAY1_PAPERS, later(AT1, MINUTES_15), restarted);
+		expect(report.counts.confirmed).toBe(1);
+		expect(discord.in('c1')).toHaveLength(1);
+		expect((await restarted.subscriptions.get('g:c1'))?.lastDelivery).toMatchObject({ outcome: 'sent', messageId: 'm1' });
 	});
 
-	it('leaves the papers eligible when Discord answered with an error', () => {
-		const record = { target: 'channel:c1', sent: {}, pending: { ...pending, failedAt: AT1.toISOString() } };
-		settleStalePending(record, DAY2, DAY1_PAPERS);
-		expect(record).toEqual({ target: 'channel:c1', sent: {} });
+	it('a crash before Discord saw the send: the read-back finds nothing and the same papers are sent once', async () => {
+		const discord = new FakeDiscord();
+		await subscribe('c1');
+		// The pending promise was written, then the process died before the request left.
+		await store.deliveries.set('channel:c1', { target: 'channel:c1', sent: {}, pending: { day: DAY1, nonce: digestNonce('channel:c1', DAY1), paperIds: ['2603.00001'], at: AT1.toISOString() } });
+		const report = await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, later(AT1, MINUTES_15));
+		expect(report.counts.sent).toBe(1);
+		expect(discord.in('c1')).toHaveLength(1);
+		expect(JSON.stringify(discord.in('c1')[0]?.payload)).toContain('2603.00001');
+		expect(JSON.stringify(discord.in('c1')[0]?.payload)).not.toContain('2603.00002');
 	});
 
-	it('keeps a pending digest of the same day for the retry', () => {
-		const record = { target: 'channel:c1', sent: {}, pending };
-		settleStalePending(record, DAY1, DAY1_PAPERS);
-		expect(record.pending).toBe(pending);
+	it('a digest that never reached Discord, found the next day: its papers come in the next digest, none marked sent unseen', async () => {
+		const discord = new FakeDiscord();
+		await subscribe('c1');
+		await store.deliveries.set('channel:c1', { target: 'channel:c1', sent: {}, pending: { day: DAY1, nonce: digestNonce('channel:c1', DAY1), paperIds: ['2603.00001', '2603.00002'], at: AT1.toISOString() } });
+		const report = await run(await dueChannels(DAY2, 'c1'), discord, DAY2_PAPERS, AT2);
+		expect(report.counts.sent).toBe(1);
+		const text = JSON.stringify(discord.in('c1')[0]?.payload);
+		for (const id of ['2603.00001', '2603.00002', '2603.00003']) expect(text).toContain(id);
+	});
+
+	it('a request that timed out after Discord posted it: the next pass finds it instead of posting again', async () => {
+		const discord = new FakeDiscord();
+		await subscribe('c1');
+		discord.failAfterSend.set('c1', new DeliveryError('request timed out', { status: 0 }));
+		const first = await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, AT1);
+		expect(first.counts.retry).toBe(1);
+		expect((await store.deliveries.get('channel:c1'))?.pending?.failedAt).toBeUndefined();
+		discord.failAfterSend.clear();
+		const second = await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, later(AT1, MINUTES_15));
+		expect(second.counts.confirmed).toBe(1);
+		expect(discord.in('c1')).toHaveLength(1);
+		expect(Object.keys((await store.deliveries.get('channel:c1'))?.sent ?? {}).sort()).toEqual(['2603.00001', '2603.00002']);
+	});
+
+	it('a store failure right after a successful send: the next pass records it from the channel, never re-posts', async () => {
+		const discord = new FakeDiscord();
+		await subscribe('c1');
+		let failNextRecord = true;
+		const deliveries = store.deliveries;
+		const flaky: Store = {
+			...store,
+			deliveries: {
+				...deliveries,
+				update: (key, change) => {
+					// The first write after the send (the record) fails, as a full disk would.
+					if (failNextRecord && discord.messages.length > 0) {
+						failNextRecord = false;
+						return Promise.reject(Object.assign(new Error('SQLITE_FULL: database or disk is full'), { name: 'StoreError' }));
+					}
+					return deliveries.update(key, change);
+				},
+			},
+		};
+		const first = await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, AT1, flaky);
+		expect(first.counts.error).toBe(1);
+		for (const minutes of [1, 10, 30]) await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, later(AT1, minutes * 60_000));
+		expect(discord.in('c1')).toHaveLength(1);
+		expect((await store.subscriptions.get('g:c1'))?.lastDelivery).toMatchObject({ outcome: 'sent', messageId: 'm1' });
+	});
+
+	it('a 429 is a known "not posted": retried without a read-back', async () => {
+		const discord = new FakeDiscord();
+		await subscribe('c1');
+		discord.failures.set('c1', new DeliveryError('rate limited', { status: 429 }));
+		await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, AT1);
+		expect((await store.deliveries.get('channel:c1'))?.pending?.failedAt).toBe(AT1.toISOString());
+		discord.failures.clear();
+		const report = await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, later(AT1, 60_000));
+		expect(report.counts.sent).toBe(1);
+		expect(discord.lookups).toEqual([]);
+	});
+
+	it('without Read Message History, inside the nonce window: re-sent with the same nonce, one message', async () => {
+		const discord = new FakeDiscord();
+		discord.unreadable.add('c1');
+		const { restarted, subscription } = await crashAfterSendAndRestart(discord);
+		const report = await run([{ target: channelTarget(subscription), day: DAY1 }], discord, DAY1_PAPERS, later(AT1, 20_000), restarted);
+		expect(report.counts.sent).toBe(1);
+		expect(discord.in('c1')).toHaveLength(1);
+	});
+
+	it('without Read Message History, past the window: not re-sent, counted as sent and reported as unconfirmed', async () => {
+		const discord = new FakeDiscord();
+		discord.unreadable.add('c1');
+		const { restarted, subscription } = await crashAfterSendAndRestart(discord);
+		const report = await run([{ target: channelTarget(subscription), day: DAY1 }], discord, DAY1_PAPERS, later(AT1, MINUTES_15), restarted);
+		expect(report.counts.unconfirmed).toBe(1);
+		expect(discord.in('c1')).toHaveLength(1);
+		const updated = await restarted.subscriptions.get('g:c1');
+		expect(updated?.lastDelivery?.outcome).toBe('unconfirmed');
+		expect(updated?.unconfirmed).toMatchObject({ day: DAY1, reason: 'no Read Message History' });
+		const next = await run([{ target: channelTarget(updated!), day: DAY2 }], discord, DAY2_PAPERS, AT2, restarted);
+		expect(next.counts.sent).toBe(1);
+		expect(JSON.stringify(discord.in('c1')[1]?.payload)).not.toContain('2603.00001');
 	});
 });
 

@@ -19,7 +19,7 @@ useStartedEmulator((started) => {
 const payload: MessagePayload = { embeds: [{ title: 'Daily papers', description: '**1.** A paper' }], allowed_mentions: { parse: [] } };
 
 function sender(options: ConstructorParameters<typeof REST>[0] = {}) {
-	return createDigestSender(new REST({ api: apiUrl, retries: 0, ...options }).setToken(token));
+	return createDigestSender(new REST({ api: apiUrl, retries: 0, ...options }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => true });
 }
 
 async function failure(work: Promise<unknown>): Promise<DeliveryError> {
@@ -77,7 +77,7 @@ describe('createDigestSender', () => {
 		expect(limited.status).toBe(429);
 		expect(limited.retryAfterMs).toBeGreaterThan(0);
 
-		const offline = createDigestSender(new REST({ api: 'http://127.0.0.1:9/api', retries: 0 }).setToken(token));
+		const offline = createDigestSender(new REST({ api: 'http://127.0.0.1:9/api', retries: 0 }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => true });
 		expect(await failure(offline.openDm('123'))).toMatchObject({ status: 0 });
 		expect(emu.messages(channel.id)).toHaveLength(0);
 	});

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDailyDump } from '../src/papers/dump.js';
+import { PAPER_LIMITS } from '../src/papers/limits.js';
 import { titleId } from '../src/papers/paper.js';
 
 const seedText = readFileSync(new URL('../seeds/000_44d1e5d38125c694.txt', import.meta.url), 'utf8');
@@ -60,6 +61,46 @@ describe('parseDailyDump', () => {
 		const result = parseDailyDump(text, { file: 'dump.txt', now });
 		expect(result.papers.map((paper) => paper.title)).toEqual(['Beta']);
 		expect(result.problems[0]).toMatchObject({ line: 11, message: expect.stringMatching(/^text with no title before it skipped/) });
+	});
+
+	it('keeps a paper whose title line is 1,072 characters, shortened for display, and says so with its line', () => {
+		const longTitle = `Towards ${'a very long and winding title '.repeat(36)}`.trim().slice(0, 1072);
+		expect(longTitle).toHaveLength(1072);
+		const text = `${header}${longTitle}\n\n${abstractA}\n\nBeta\n\n${abstractB}\n`;
+		const result = parseDailyDump(text, { file: 'dump.txt', now });
+		expect(result.papers.map((paper) => paper.abstract)).toEqual([abstractA, abstractB]);
+		expect(result.skipped).toBe(0);
+		const [paper] = result.papers;
+		expect(paper!.title.length).toBeLessThanOrEqual(PAPER_LIMITS.titleChars);
+		expect(paper!.title.endsWith('…')).toBe(true);
+		expect(longTitle.startsWith(paper!.title.slice(0, -1))).toBe(true);
+		expect(paper!.id).toBe(titleId(paper!.title));
+		expect(result.problems).toEqual([
+			{ file: 'dump.txt', line: 11, message: expect.stringMatching(/^title of 1,072 characters is longer than the 1,000 allowed; shortened \("Towards a very long/) },
+		]);
+		expect(result.problems[0]!.message).not.toContain('no title before it');
+	});
+
+	it('keeps a title longer than any real one but within the limit, whole and without a problem', () => {
+		const title = `Long ${'x'.repeat(395)}`;
+		const result = parseDailyDump(`${header}${title}\n\n${abstractA}\n`, { file: 'dump.txt', now });
+		expect(result.papers.map((paper) => paper.title)).toEqual([title]);
+		expect(result.problems).toEqual([]);
+	});
+
+	it('names a long line with no abstract after it as such, not as an abstract without a title', () => {
+		const result = parseDailyDump(`${header}Alpha\n\n${abstractA}\n\n${'w'.repeat(1072)}\n`, { file: 'dump.txt', now });
+		expect(result.papers.map((paper) => paper.title)).toEqual(['Alpha']);
+		expect(result.problems).toEqual([
+			{ file: 'dump.txt', line: 15, message: expect.stringMatching(/^line of 1,072 characters with no closing period and no abstract after it skipped \("w{57}…"\)$/) },
+		]);
+	});
+
+	it('shortens an abstract over the limit and says so', () => {
+		const abstract = `${'We measure it again. '.repeat(600)}`.trim();
+		const result = parseDailyDump(`${header}Alpha\n\n${abstract}\n`, { file: 'dump.txt', now });
+		expect(result.papers[0]!.abstract.length).toBeLessThanOrEqual(PAPER_LIMITS.abstractChars);
+		expect(result.problems).toEqual([{ file: 'dump.txt', line: 11, message: 'abstract of 12,599 characters is longer than the 10,000 allowed; shortened ("Alpha")' }]);
 	});
 
 	it('reports a stray header line in the middle and keeps reading', () => {

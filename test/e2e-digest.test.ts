@@ -76,6 +76,7 @@ describe('channel digests', () => {
 		let crashed = false;
 		const crashAfterTwo = (sender: DigestSender): DigestSender => ({
 			openDm: (userId) => sender.openDm(userId),
+			findDelivery: (query) => sender.findDelivery(query),
 			async sendToChannel(channelId, payload, nonce) {
 				if (crashed) return new Promise(() => {});
 				const result = await sender.sendToChannel(channelId, payload, nonce);

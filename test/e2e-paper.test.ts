@@ -5,7 +5,10 @@ import { hashQuery } from '../src/cards/custom-ids.js';
 import type { SlashCommand } from '../src/discord/command.js';
 import { commands } from '../src/discord/commands.js';
 import { GENERIC_FAILURE, STALE_BUTTON, UNKNOWN_COMMAND } from '../src/discord/dispatcher.js';
+import { silentLogger } from '../src/log.js';
 import type { ApiMessage, InteractionHandle, RecordedRequest } from '../src/sandbox/emulator/index.js';
+import { pruneStore } from '../src/store/prune.js';
+import { QUERY_MEMO_TTL_MS } from '../src/store/store.js';
 import { startHarness, type Harness } from './support/bot-harness.js';
 
 /**
@@ -131,6 +134,12 @@ describe('/paper search', () => {
 		await h.restart();
 		const back = await click(second, buttonLabelled(second, /prev/i).custom_id as string).reply();
 		expect(embedText(back)).toBe(embedText(first));
+	});
+
+	it('answers a page button whose stored query expired as stale', async () => {
+		const first = await search(LONG_QUERY).reply();
+		await pruneStore(h.bot.store, new Date(Date.now() + QUERY_MEMO_TTL_MS + 60_000), silentLogger);
+		expect(await ephemeralText(click(first, buttonLabelled(first, /next/i).custom_id as string))).toBe(BrowseMessages.pageGone);
 	});
 
 	it.each([

@@ -2,7 +2,8 @@ import { createVirtualLimiter } from './support/virtual-limiter.js';
 import { isCancelled } from '../src/papers/sources/source-error.js';
 import { expectSourceError } from './support/source-error.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchText, parseRetryAfter, type FetchTextOptions } from '../src/papers/sources/http.js';
+import { createLogger } from '../src/log.js';
+import { decodeBody, fetchText, parseRetryAfter, type FetchTextOptions } from '../src/papers/sources/http.js';
 import { createRateLimiter } from '../src/papers/sources/limiter.js';
 import { json, startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 
@@ -118,6 +119,25 @@ describe('fetchText', () => {
 		expect(error.message).toContain('response body exceeds 1024 bytes');
 	});
 
+	it('reads a valid UTF-8 body whole, a multi-byte character split across chunks included', async () => {
+		// 120 kB arrive in several chunks, which split characters; the body is decoded once it is whole.
+		server.setHandler(() => ({ headers: { 'content-type': 'application/json' }, stream: { chunk: Buffer.from('ö😀', 'utf8'), count: 20_000 } }));
+		const result = await fetchText(`${server.baseUrl}/utf8`, options());
+		expect(result.invalidUtf8).toBe(false);
+		expect(result.text).toBe('ö😀'.repeat(20_000));
+	});
+
+	it('reads invalid UTF-8 lossily, flags it and warns naming the source and URL', async () => {
+		const lines: Record<string, unknown>[] = [];
+		const body = Buffer.concat([Buffer.from('["caf'), Buffer.from([0xe9]), Buffer.from('", "ok"]')]);
+		server.setHandler(() => ({ headers: { 'content-type': 'application/json' }, body }));
+		const url = `${server.baseUrl}/latin1`;
+		const result = await fetchText(url, options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }));
+		expect(result.invalidUtf8).toBe(true);
+		expect(JSON.parse(result.text)).toEqual(['caf\uFFFD', 'ok']);
+		expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: 'source response is not valid UTF-8; bad bytes read as U+FFFD', source: 'test', url })]);
+	});
+
 	it('reports an unreachable host as a network error', async () => {
 		const gone = await startFixtureServer();
 		await gone.close();
@@ -132,6 +152,15 @@ describe('fetchText', () => {
 		const limiter = { run: <T>(task: () => Promise<T>) => (runs++, task()) };
 		await fetchText(`${server.baseUrl}/limited-twice`, options({ limiter }));
 		expect(runs).toBe(2);
+	});
+});
+
+describe('decodeBody', () => {
+	it('decodes strictly and says when it had to replace bad bytes', () => {
+		expect(decodeBody(Buffer.from('\uFEFF[1]', 'utf8'))).toEqual({ text: '[1]', valid: true });
+		expect(decodeBody(new Uint8Array([0x61, 0xc3]))).toEqual({ text: 'a\uFFFD', valid: false });
+		// A lone surrogate encoded as bytes (CESU-style) is not UTF-8 either.
+		expect(decodeBody(new Uint8Array([0xed, 0xa0, 0x80])).valid).toBe(false);
 	});
 });
 

@@ -106,6 +106,30 @@ describe('startIngestService', () => {
 		expect(status).toMatchObject({ lastSuccessAt: NOW.toISOString(), lastError: expect.stringMatching(/HTTP 503/), added: 1 });
 	});
 
+	it('keeps what the last run cut in the stored source status, through a failure, until a clean run clears it', async () => {
+		serveDay(Array.from({ length: 600 }, (_, index) => hfEntry({ id: `2608.${String(10000 + index)}`, title: `Paper ${index}`, summary: index === 0 ? 'x'.repeat(20_000) : undefined })));
+		const ingest = start({ sources: [createHfSource({ baseUrl: server.baseUrl, timeoutMs: 2000, http: { retries: 0 }, logger: logger() })] });
+		const first = await ingest.runNow();
+		expect(first.runs).toEqual([expect.objectContaining({ added: 500, truncated: 1, droppedEntries: 100, invalidUtf8: 0 })]);
+		expect(await store.listSourceStatus()).toEqual([{ name: 'hf', lastSuccessAt: NOW.toISOString(), lastAdded: 500, added: 500, lastTruncated: 1, lastDroppedEntries: 100 }]);
+		expect((await store.listPapers()).find((paper) => paper.id === '2608.10000')?.abstract).toHaveLength(10_000);
+		expect(logs.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+			'hf: response has more entries than the 500 kept per page; the rest are dropped',
+			'hf: fields over the size limits shortened',
+		]);
+
+		server.setHandler(() => ({ status: 503, body: 'down' }));
+		await ingest.runNow();
+		expect((await store.listSourceStatus())[0]).toMatchObject({ lastTruncated: 1, lastDroppedEntries: 100, lastError: expect.stringMatching(/HTTP 503/) });
+
+		serveDay([hfEntry({ id: '2608.00001', title: 'Quantum Gradient Tricks' })]);
+		await ingest.runNow();
+		const [status] = await store.listSourceStatus();
+		expect(status).not.toHaveProperty('lastTruncated');
+		expect(status).not.toHaveProperty('lastDroppedEntries');
+		expect(status).toMatchObject({ lastAdded: 1, added: 501 });
+	});
+
 	it('survives an unreachable source', async () => {
 		const closed = await startFixtureServer();
 		const baseUrl = closed.baseUrl;

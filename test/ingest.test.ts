@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
+import { PAPER_LIMITS } from '../src/papers/limits.js';
 import { normalizeTitle, titleId, type Paper } from '../src/papers/paper.js';
 import { createArxivSource } from '../src/papers/sources/arxiv.js';
 import { createConfiguredSources } from '../src/papers/sources/from-config.js';
@@ -71,6 +72,8 @@ describe('ingestOnce', () => {
 		expect(memory.papers.size).toBe(26);
 		expect(memory.indexed).toHaveLength(26);
 		expect(memory.statuses.get('hf')).toEqual({ lastSuccessAt: NOW.toISOString(), added: 26 });
+		// The real day is kept whole.
+		expect(report.runs).toEqual([expect.objectContaining({ fetched: 26, truncated: 0, droppedEntries: 0, invalidUtf8: 0 })]);
 		const again = await ingestOnce({ sources: [hf(hfDailyHandler())], date: '2025-10-15' }, memory.ports);
 		expect(again).toMatchObject({ added: 0, updated: 0 });
 		expect(memory.papers.size).toBe(26);
@@ -174,6 +177,31 @@ describe('ingestOnce', () => {
 		expect([...memory.papers.values()].map((paper) => paper.listedOn).sort()).toEqual(['2026-08-19', '2026-08-21']);
 	});
 
+	it('reports a 10,000-entry page cut to 500 in the run and the status, and a clean run clears it', async () => {
+		const memory = createMemoryPorts();
+		const entries = Array.from({ length: 10_000 }, (_, index) => hfEntry({ id: `2608.${String(10000 + index)}`, title: `Paper ${index}` }));
+		const report = await ingestOnce({ sources: [hf(({ url }) => json(url.searchParams.get('p') === '0' ? entries : []))], date: '2026-08-21' }, memory.ports);
+		expect(report.runs).toEqual([expect.objectContaining({ fetched: 500, added: 500, truncated: 0, droppedEntries: 9500, invalidUtf8: 0 })]);
+		expect(memory.papers.size).toBe(500);
+		expect(memory.statuses.get('hf')).toEqual({ lastSuccessAt: NOW.toISOString(), added: 500, lastDroppedEntries: 9500 });
+		expect(formatSourceStatus('hf', memory.statuses.get('hf'))).toBe(`hf: last success ${NOW.toISOString()}, 500 papers added, last fetch cut to the limits: 9,500 entries over the page cap dropped`);
+		expect(memory.logs.find((line) => line.message === 'source ingested')).toMatchObject({ cut: '9,500 entries over the page cap dropped' });
+
+		await ingestOnce({ sources: [hf(() => json([hfEntry({ id: '2608.99999', title: 'Small day' })]))], date: '2026-08-22' }, memory.ports);
+		expect(memory.statuses.get('hf')).toEqual({ lastSuccessAt: NOW.toISOString(), added: 501 });
+	});
+
+	it('stores a 1 MB abstract shortened, and counts it and an invalid UTF-8 body', async () => {
+		const memory = createMemoryPorts();
+		const body = Buffer.concat([Buffer.from(JSON.stringify([hfEntry({ id: '2608.77777', title: 'Verbose', summary: 'Long words. '.repeat(90_000) })]).slice(0, -1)), Buffer.from(',"\xff"]', 'latin1')]);
+		const report = await ingestOnce({ sources: [hf(() => ({ headers: { 'content-type': 'application/json' }, body }))], date: '2026-08-21' }, memory.ports);
+		expect(report.runs).toEqual([expect.objectContaining({ added: 1, rejected: 1, truncated: 1, droppedEntries: 0, invalidUtf8: 1 })]);
+		expect(memory.papers.get('2608.77777')?.abstract.length).toBeLessThanOrEqual(PAPER_LIMITS.abstractChars);
+		expect(memory.statuses.get('hf')).toMatchObject({ lastTruncated: 1, lastInvalidUtf8: 1 });
+		expect(memory.statuses.get('hf')).not.toHaveProperty('lastDroppedEntries');
+		expect(memory.logs.find((line) => line.message === 'source ingested')).toMatchObject({ cut: '1 field shortened, 1 response not valid UTF-8' });
+	});
+
 	it('survives a status store that fails', async () => {
 		const memory = createMemoryPorts();
 		memory.ports.recordStatus = () => Promise.reject(new Error('disk full'));
@@ -214,6 +242,12 @@ describe('formatSourceStatus', () => {
 		expect(formatSourceStatus('arxiv', undefined, false)).toBe('arxiv: off');
 		expect(formatSourceStatus('hf', { lastSuccessAt: '2026-08-21T10:00:00.000Z', added: 12, lastErrorAt: '2026-08-21T11:00:00.000Z', lastError: 'hf: HTTP 503 (u)' })).toBe(
 			'hf: last success 2026-08-21T10:00:00.000Z, 12 papers added, FAILING since 2026-08-21T11:00:00.000Z: hf: HTTP 503 (u)',
+		);
+	});
+
+	it('says what the last fetch cut to the limits', () => {
+		expect(formatSourceStatus('arxiv', { lastSuccessAt: '2026-08-21T10:00:00.000Z', added: 3, lastTruncated: 2, lastInvalidUtf8: 1 })).toBe(
+			'arxiv: last success 2026-08-21T10:00:00.000Z, 3 papers added, last fetch cut to the limits: 2 fields shortened, 1 response not valid UTF-8',
 		);
 	});
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePaperJson, parsePaperJsonLines } from '../src/papers/json.js';
+import { PAPER_LIMITS } from '../src/papers/limits.js';
 
 const entry = (id: string, title: string) => ({
 	paper: { id, title, summary: `Abstract of ${title}.`, authors: [{ name: 'Ada Lovelace', hidden: true }], publishedAt: '2025-03-02T10:00:00.000Z', upvotes: 4 },
@@ -46,6 +47,18 @@ describe('parsePaperJson', () => {
 			[6, 'codeUrl must be an http(s) URL'],
 			[7, 'a Python repr string, not a JSON object ("{\'paper\': {\'id\': \'2412.07760\'}}")'],
 			[8, 'expected an object, got number'],
+		]);
+	});
+
+	it('keeps a record whose fields are over the limits, shortened, and names the record', () => {
+		const long = { ...exported, title: 'T'.repeat(1072), authors: Array.from({ length: 1001 }, (_, index) => `A${index}`) };
+		const result = parsePaperJson(JSON.stringify([entry('2503.00001', 'Good'), long]), 'long.json');
+		expect(result.skipped).toBe(0);
+		expect(result.papers[1]!.title).toHaveLength(PAPER_LIMITS.titleChars);
+		expect(result.papers[1]!.authors).toHaveLength(PAPER_LIMITS.authors);
+		expect(result.problems).toEqual([
+			{ file: 'long.json', record: 2, message: 'title of 1,072 characters is longer than the 1,000 allowed; shortened' },
+			{ file: 'long.json', record: 2, message: '1,001 authors are more than the 1,000 kept; the rest left out' },
 		]);
 	});
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -121,6 +121,19 @@ describe('sandbox start script', () => {
 		const callbacks = requests.filter((request) => request.route === '/interactions/{interaction_id}/{interaction_token}/callback');
 		expect(callbacks.map((request) => request.status)).toEqual([204, 204]);
 		expect(run.stderr).toContain('Starting the offline sandbox');
+	});
+
+	it('delivers in a second run the digest subscribed in the first, in the same #papers, without a stack trace', async () => {
+		const env = { DATABASE_URL: `sqlite://${join(dir, 'twice.sqlite')}`, PAPERS_YEAR: '2026' };
+		const first = await runScript('src/sandbox/start.ts', ['--script', await writeScript(['as admin', '/digest subscribe time:09:00'])], { env }).done;
+		expect(first.code).toBe(0);
+		const { channelId } = JSON.parse(await readFile(join(dir, 'twice.world.json'), 'utf8')) as { channelId: string };
+		const second = await runScript('src/sandbox/start.ts', ['--script', await writeScript(['time +1d']), '--json'], { env }).done;
+		const posted = second.stdout.trim().split('\n').map((line) => JSON.parse(line) as { method: string; path: string; status: number });
+		expect(posted).toContainEqual(expect.objectContaining({ method: 'POST', path: `/channels/${channelId}/messages`, status: 200 }));
+		expect(second.stderr).toContain('── #papers · Paperboy');
+		expect(second.stderr).not.toMatch(/\sat .*\.ts:\d+/);
+		expect(second.code).toBe(0);
 	});
 
 	it('reads console lines from piped stdin', async () => {

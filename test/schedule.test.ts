@@ -5,7 +5,7 @@ import cron from 'node-cron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagePayload } from '../src/cards/types.js';
 import type { DigestPaper } from '../src/digests/compose.js';
-import type { DigestSender } from '../src/digests/deliver.js';
+import type { DeliveryLookup, DigestSender } from '../src/digests/deliver.js';
 import { localClock } from '../src/digests/local-time.js';
 import { createDigestScheduler, cronLogger, DIGEST_CRON_NAME, findDueDigests, isDue, nextRunAt, type DigestScheduler } from '../src/digests/schedule.js';
 import { createLogger, silentLogger } from '../src/log.js';
@@ -16,14 +16,19 @@ import { openStore, type Store } from '../src/store/store.js';
 class FakeDiscord implements DigestSender {
 	messages: Array<{ channelId: string; nonce: string; at: string; payload: MessagePayload }> = [];
 	now: () => Date = () => new Date(0);
+	/** enforce_nonce only inside Discord's window ("a few minutes"). */
 	async sendToChannel(channelId: string, payload: MessagePayload, nonce: string) {
-		const existing = this.messages.findIndex((message) => message.channelId === channelId && message.nonce === nonce);
+		const existing = this.messages.findIndex((message) => message.channelId === channelId && message.nonce === nonce && this.now().getTime() - Date.parse(message.at) < 5 * 60_000);
 		if (existing >= 0) return { messageId: `m${existing}` };
 		this.messages.push({ channelId, nonce, at: this.now().toISOString(), payload });
 		return { messageId: `m${this.messages.length - 1}` };
 	}
 	async openDm(userId: string) {
 		return { channelId: `dm-${userId}` };
+	}
+	async findDelivery({ channelId, reference }: { channelId: string; reference: string }): Promise<DeliveryLookup> {
+		const index = this.messages.findIndex((message) => message.channelId === channelId && JSON.stringify(message.payload).includes(`ref ${reference}`));
+		return index >= 0 ? { kind: 'posted', messageId: `m${index}` } : { kind: 'absent' };
 	}
 }
 

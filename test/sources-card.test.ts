@@ -35,6 +35,36 @@ describe('formatSourcesCard', () => {
 		expect(arxiv).toEqual({ name: 'arXiv · off', value: 'Last success: never\nPapers added: 0' });
 	});
 
+	it('says what the last fetch cut to the limits, only when something was cut', () => {
+		const payload = formatSourcesCard(
+			[
+				{ name: 'hf', lastSuccessAt: SUCCESS, added: 500, lastDroppedEntries: 9500, lastTruncated: 1, lastInvalidUtf8: 1 },
+				{ name: 'arxiv', lastSuccessAt: SUCCESS, added: 3, lastTruncated: 0 },
+			],
+			{ hf: true, arxiv: true },
+		);
+		expectValidMessage(payload);
+		const [hf, arxiv] = payload.embeds![0]!.fields!;
+		expect(hf!.value.split('\n').at(-1)).toBe('Cut on last fetch: 9,500 entries over the page cap dropped, 1 field shortened, 1 response not valid UTF-8');
+		expect(arxiv!.value).not.toContain('cut');
+	});
+
+	it('stays within Discord limits with every field at its longest', () => {
+		const huge = Number.MAX_SAFE_INTEGER;
+		const statuses = Array.from({ length: 15 }, (_, index) => ({
+			name: `${index}${'ẅ'.repeat(400)}`,
+			lastSuccessAt: SUCCESS,
+			lastErrorAt: LATER,
+			lastError: '*_'.repeat(10_000),
+			added: huge,
+			lastTruncated: huge,
+			lastDroppedEntries: huge,
+			lastInvalidUtf8: huge,
+		}));
+		const enabled = Object.fromEntries(statuses.map((status) => [status.name, true]));
+		expectValidMessage(formatSourcesCard(statuses, enabled, { corpusSize: huge, storedCount: huge }));
+	});
+
 	it('says when no source is on', () => {
 		const payload = formatSourcesCard([], { hf: false, arxiv: false }, { corpusSize: 63 });
 		expect(payload.embeds![0]!.description).toContain('No live source is switched on');
@@ -49,6 +79,7 @@ describe('formatSourcesCard', () => {
 				lastErrorAt: LATER,
 				lastError: random() < 0.2 ? 'x'.repeat(20_000) : `@everyone <@123456789012345678> **bold** ${nastyText(random, 3000)}`,
 				added: Math.floor(random() * 1e6),
+				...(random() < 0.5 ? { lastTruncated: Math.floor(random() * 1e6), lastDroppedEntries: Math.floor(random() * 1e9), lastInvalidUtf8: random() < 0.5 ? 1 : -3 } : {}),
 			}));
 			const payload = formatSourcesCard(statuses, { hf: true, arxiv: random() < 0.5 }, { corpusSize: 10_000 });
 			expectValidMessage(payload);

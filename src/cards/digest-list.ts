@@ -19,6 +19,16 @@ export interface DigestListInput {
 	 * 80 characters travels as its hash; the handler matches it with hashQuery against the user's follows.
 	 */
 	unfollowTopic?: string;
+	/**
+	 * The delivery key, shown last in the footer: Discord returns footers when messages are read back, so
+	 * after a crash the bot can tell whether this digest was posted without trusting the nonce window.
+	 */
+	reference?: string;
+}
+
+/** How the delivery key reads in the footer; `findDigestReference` looks for exactly this. */
+export function formatDigestReference(reference: string): string {
+	return `ref ${reference}`;
 }
 
 /** One digest message: a compact numbered list with upvotes, buttons opening each card (2 rows of 5), optional Unfollow. */
@@ -32,7 +42,10 @@ export function formatDigestList(input: DigestListInput): MessagePayload {
 		description: formatListDescription(papers, 1, 'compact', header),
 		color: CARD_COLOR,
 	};
-	const footer = toPlainText(String(input.footer ?? ''), CardBudget.footer);
+	const reference = typeof input.reference === 'string' && input.reference ? formatDigestReference(toPlainText(input.reference, 64)) : '';
+	const separator = reference ? ' · ' : '';
+	const text = toPlainText(String(input.footer ?? ''), CardBudget.footer - reference.length - separator.length);
+	const footer = text ? `${text}${separator}${reference}` : reference;
 	if (footer) embed.footer = { text: footer };
 	const rows: ActionRow[] = buildOpenButtonRows(papers, 1);
 	const unfollow = buildUnfollowRow(input.unfollowTopic);

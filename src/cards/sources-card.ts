@@ -1,3 +1,4 @@
+import { formatStatusCut } from '../papers/sources/status.js';
 import { toSafeMarkdown } from './escape.js';
 import { EPHEMERAL_FLAG } from './limits.js';
 import { CARD_COLOR } from './paper-text.js';
@@ -10,6 +11,10 @@ export interface SourceStatusView {
 	lastErrorAt?: string;
 	lastError?: string;
 	added?: number;
+	/** What the last successful fetch cut to stay within the limits (see PAPER_LIMITS). */
+	lastTruncated?: number;
+	lastDroppedEntries?: number;
+	lastInvalidUtf8?: number;
 }
 
 export interface SourcesCardOptions {
@@ -17,13 +22,18 @@ export interface SourcesCardOptions {
 	corpusSize?: number;
 	/** Of those, papers read from the store at start-up or ingested since. */
 	storedCount?: number;
+	/** One line when the store is unhealthy (StoreMessages.healthWarning), shown first. */
+	storeWarning?: string;
 }
 
 export const SourcesCardBudget = Object.freeze({
-	/** Known sources plus a few stale names at most; 10 fields of at most ~450 characters stay far under 6,000. */
+	/** Known sources plus a few stale names at most; 10 fields of at most ~550 characters stay under 6,000. */
 	sources: 10,
 	error: 300,
 	sourceName: 60,
+	storeWarning: 300,
+	/** The "Cut on last fetch" line: three counts and their words (longer counts end in "…"). */
+	cut: 110,
 });
 
 const SOURCE_LABELS: Readonly<Record<string, string>> = Object.freeze({ hf: 'Hugging Face Daily Papers', arxiv: 'arXiv' });
@@ -42,7 +52,7 @@ export function formatSourcesCard(statuses: readonly SourceStatusView[], enabled
 	const embed: Embed = {
 		title: 'Paper sources',
 		description: describeCorpus(options, names.some((name) => enabled[name] === true)),
-		color: failing ? FAILING_COLOR : CARD_COLOR,
+		color: failing || options.storeWarning ? FAILING_COLOR : CARD_COLOR,
 	};
 	if (fields.length > 0) embed.fields = fields;
 	return { embeds: [embed], allowed_mentions: { parse: [] }, flags: EPHEMERAL_FLAG };
@@ -50,6 +60,7 @@ export function formatSourcesCard(statuses: readonly SourceStatusView[], enabled
 
 function describeCorpus(options: SourcesCardOptions, anyOn: boolean): string {
 	const lines: string[] = [];
+	if (options.storeWarning) lines.push(toSafeMarkdown(options.storeWarning, SourcesCardBudget.storeWarning));
 	if (isCount(options.corpusSize)) {
 		const stored = isCount(options.storedCount) ? ` (${options.storedCount} ingested from live sources)` : '';
 		lines.push(`**${options.corpusSize}** ${options.corpusSize === 1 ? 'paper' : 'papers'} in the corpus${stored}.`);
@@ -65,6 +76,8 @@ function formatSourceField(name: string, status: SourceStatusView | undefined, o
 		`Last success: ${formatInstant(status?.lastSuccessAt) ?? 'never'}`,
 		`Papers added: ${isCount(status?.added) ? status.added : 0}`,
 	];
+	const cut = formatStatusCut(status);
+	if (cut) lines.push(toSafeMarkdown(`Cut on last fetch: ${cut}`, SourcesCardBudget.cut));
 	if (status?.lastError) {
 		const when = formatInstant(status.lastErrorAt);
 		const reason = toSafeMarkdown(status.lastError, SourcesCardBudget.error);

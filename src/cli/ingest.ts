@@ -1,4 +1,5 @@
 import { isUserError, UserError } from '../errors.js';
+import { formatCut } from '../papers/sources/cut.js';
 import { createConfiguredSources } from '../papers/sources/from-config.js';
 import { ingestOnce, resolveDates } from '../papers/sources/ingest.js';
 import { createIngestPorts } from '../papers/sources/service.js';
@@ -86,17 +87,21 @@ function createProgressLine(io: CliIo) {
 	};
 }
 
-/** Totals per source, then every failure with its day and reason. */
+type RunCount = 'fetched' | 'added' | 'updated' | 'rejected' | 'truncated' | 'droppedEntries' | 'invalidUtf8';
+
+/** Totals per source (with what was cut to the limits), then every failure with its day and reason. */
 export function formatIngestSummary(report: IngestReport, dayCount: number): string {
 	const lines: string[] = [];
 	const names = [...new Set(report.runs.map((run) => run.source))];
 	for (const name of names) {
 		const runs = report.runs.filter((run) => run.source === name);
-		const sum = (key: 'fetched' | 'added' | 'updated' | 'rejected') => runs.reduce((total, run) => total + run[key], 0);
+		const sum = (key: RunCount) => runs.reduce((total, run) => total + run[key], 0);
 		const failed = runs.filter((run) => run.error).length;
 		const rejected = sum('rejected');
 		const parts = [`${sum('fetched')} fetched`, `${sum('added')} added`, `${sum('updated')} updated`];
 		if (rejected > 0) parts.push(`${rejected} rejected`);
+		const cut = formatCut({ truncated: sum('truncated'), droppedEntries: sum('droppedEntries'), invalidUtf8: sum('invalidUtf8') });
+		if (cut) parts.push(`cut to the limits: ${cut}`);
 		if (failed > 0) parts.push(`${failed} of ${runs.length} ${runs.length === 1 ? 'request' : 'requests'} failed`);
 		lines.push(`${name}: ${parts.join(', ')}`);
 	}

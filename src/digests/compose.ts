@@ -4,11 +4,13 @@ import type { Paper } from '../papers/paper.js';
 import type { DeliveryRecord } from '../store/records.js';
 import { addDays } from './local-time.js';
 import { DigestMessages } from './messages.js';
-import { targetSchedule, type DigestTarget } from './targets.js';
+import { digestNonce, targetSchedule, type DigestTarget } from './targets.js';
 import type { TopicMatcher } from './topics.js';
 
 /** A paper a digest may carry; seeds have no `firstSeenAt` and count as known from the start. */
 export type DigestPaper = Paper & { firstSeenAt?: string };
+
+const MAX_LOOKBACK_DAYS = 7;
 
 export const DigestWindow = Object.freeze({
 	/** A target's first digest looks back this many days: yesterday's listing, plus one day of time-zone skew. */
@@ -17,9 +19,13 @@ export const DigestWindow = Object.freeze({
 	 * Later digests take papers listed since the day before the previous digest (listing days are UTC, digest
 	 * days local), but never more than this far back: a channel paused for months is not flooded with old news.
 	 */
-	maxLookbackDays: 7,
-	/** Sent ids are kept this long after their listing day, well past any window. */
-	keepSentDays: 30,
+	maxLookbackDays: MAX_LOOKBACK_DAYS,
+	/**
+	 * Sent ids are kept this long after their listing day and no longer: the look-back, plus one day because a
+	 * target's local day may trail the UTC day by one (the prune job trims by the UTC day). An id listed
+	 * earlier is below the floor of every window the target can still have, so it could never be picked again.
+	 */
+	keepSentDays: MAX_LOOKBACK_DAYS + 1,
 });
 
 /**
@@ -91,9 +97,11 @@ export function buildDigestPayload(target: DigestTarget, day: string, digest: Co
 	// Upvotes rank only when some are known (seeds have none); otherwise recency decided the cut.
 	const byUpvotes = digest.papers.some((paper) => paper.upvotes !== undefined);
 	const footer = DigestMessages.digestFooter(digest.papers.length, Math.max(digest.total, digest.papers.length), topics, byUpvotes) || undefined;
+	// The nonce doubles as the delivery key read back after a crash: one value names the (target, day) everywhere.
+	const reference = digestNonce(target.key, day);
 	if (target.kind === 'channel') {
-		return formatDigestList({ title: DigestMessages.channelDigestTitle, day, papers: digest.papers, ...(footer ? { footer } : {}) });
+		return formatDigestList({ title: DigestMessages.channelDigestTitle, day, papers: digest.papers, reference, ...(footer ? { footer } : {}) });
 	}
 	// One Unfollow button: for a single topic it removes that topic, otherwise ('*') it ends the follow.
-	return formatDigestList({ title: DigestMessages.followDigestTitle, day, papers: digest.papers, ...(footer ? { footer } : {}), unfollowTopic: topics.length === 1 ? topics[0] : '*' });
+	return formatDigestList({ title: DigestMessages.followDigestTitle, day, papers: digest.papers, reference, ...(footer ? { footer } : {}), unfollowTopic: topics.length === 1 ? topics[0] : '*' });
 }

@@ -1,27 +1,38 @@
 import type { MessagePayload } from '../cards/types.js';
 import type { Logger } from '../log.js';
-import type { DeliveryRecord, DigestSchedule, Follow, LastDelivery, Pause, Subscription } from '../store/records.js';
+import type { DeliveryRecord, DigestSchedule, Follow, LastDelivery, Pause, PendingDigest, Subscription } from '../store/records.js';
+import { unchanged } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 import { addDays } from './local-time.js';
 import { buildDigestPayload, composeDigest, DigestWindow, type ComposedDigest, type DigestPaper } from './compose.js';
 import { DeliveryError, DiscordErrorCode } from './errors.js';
+import { deliveredLocalDay, emptyRecord, pendingPapers, withDelivered, withoutPending, withPending, withPendingFailed } from './ledger.js';
 import { DigestMessages } from './messages.js';
-import { digestNonce, targetStoreKey, type DigestTarget, type DueDigest } from './targets.js';
+import { digestNonce, targetSchedule, targetStoreKey, type DigestTarget, type DueDigest } from './targets.js';
 import { matchTopicsByText, type TopicMatcher } from './topics.js';
+
+/** What reading a channel back for a delivery key found. */
+export type DeliveryLookup = { kind: 'posted'; messageId: string } | { kind: 'absent' } | { kind: 'unverifiable'; reason: string };
 
 /** The Discord edge, as the digest domain needs it. Implementations throw DeliveryError for anything Discord refuses. */
 export interface DigestSender {
-	/** Posts with `nonce` and `enforce_nonce: true`, so a repeat of the same nonce returns the first message. */
+	/** Posts with `nonce` and `enforce_nonce: true`, so a repeat of the same nonce inside Discord's window returns the first message. */
 	sendToChannel(channelId: string, payload: MessagePayload, nonce: string): Promise<{ messageId: string }>;
 	openDm(userId: string): Promise<{ channelId: string }>;
+	/**
+	 * Looks for one of the bot's own messages carrying `reference` (the delivery key in the footer) posted in the
+	 * channel since `since`. `unverifiable` when the bot cannot read the channel's history.
+	 */
+	findDelivery(query: { channelId: string; direct: boolean; reference: string; since: Date }): Promise<DeliveryLookup>;
 }
 
 /**
- * `sent`/`empty`/`failed`: the day is done. `retry`: transient (429, 5xx, network), tried again next tick.
- * `paused`: Discord refused for good until someone acts. `skipped`: already done (healed after a crash).
- * `error`: the store failed; nothing recorded, tried again next tick.
+ * `sent`/`empty`/`failed`: the day is done. `confirmed`: an attempt whose outcome was unknown was found posted
+ * and recorded, nothing re-sent. `unconfirmed`: it could not be checked and was not re-sent. `retry`: transient
+ * (429, 5xx, network, an unknown outcome not yet checked), tried again next tick. `paused`: Discord refused for
+ * good until someone acts. `skipped`: already done. `error`: the store failed; tried again next tick.
  */
-export type DeliveryStatus = 'sent' | 'empty' | 'failed' | 'retry' | 'paused' | 'skipped' | 'error';
+export type DeliveryStatus = 'sent' | 'confirmed' | 'unconfirmed' | 'empty' | 'failed' | 'retry' | 'paused' | 'skipped' | 'error';
 
 export interface DeliveryResult {
 	target: string;
@@ -54,10 +65,24 @@ export interface DeliverOptions {
 
 export const DEFAULT_DELIVERY_CONCURRENCY = 32;
 
+export const DeliveryTiming = Object.freeze({
+	/**
+	 * An unknown outcome younger than this may be re-sent with its nonce even when the channel cannot be read
+	 * back: Discord's enforce_nonce window ("a few minutes") still covers it. Kept well inside that window.
+	 */
+	nonceTrustMs: 60_000,
+	/** The read-back starts this long before the attempt, for clock skew between us and Discord. */
+	readBackSkewMs: 5 * 60_000,
+});
+
+export function emptyCounts(): Record<DeliveryStatus, number> {
+	return { sent: 0, confirmed: 0, unconfirmed: 0, empty: 0, failed: 0, retry: 0, paused: 0, skipped: 0, error: 0 };
+}
+
 /**
- * Sends each due digest once. Per target: compose, remember what is about to be sent (so a retry after a
- * crash sends the same papers with the same nonce), send, then record. One target's failure never
- * touches another's; nothing is deleted on an error.
+ * Sends each due digest once. Per target: settle an earlier attempt whose outcome is unknown (by reading the
+ * channel back, never by guessing), compose, remember what is about to be sent, send, then record. One
+ * target's failure never touches another's; nothing is deleted on an error.
  */
 export async function deliverDigests(due: readonly DueDigest[], options: DeliverOptions): Promise<DeliveryReport> {
 	// Only papers some due digest could carry are matched: the whole corpus may be years of backfill.
@@ -65,7 +90,7 @@ export async function deliverDigests(due: readonly DueDigest[], options: Deliver
 	const floor = addDays(earliest || '1970-01-01', -DigestWindow.maxLookbackDays);
 	const recent = options.papers.filter((paper) => paper.listedOn >= floor);
 	const matchTopics = memoizeMatcher(options.matchTopics ?? matchTopicsByText, recent);
-	const context = { ...options, matchTopics };
+	const context: Context = { ...options, papers: recent, matchTopics, byId: new Map(options.papers.map((paper) => [paper.id, paper])) };
 	const results: DeliveryResult[] = new Array(due.length);
 	let next = 0;
 	const worker = async () => {
@@ -80,93 +105,152 @@ export async function deliverDigests(due: readonly DueDigest[], options: Deliver
 	};
 	const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY, due.length));
 	await Promise.all(Array.from({ length: workers }, worker));
-	const counts: Record<DeliveryStatus, number> = { sent: 0, empty: 0, failed: 0, retry: 0, paused: 0, skipped: 0, error: 0 };
+	const counts = emptyCounts();
 	for (const result of results) counts[result.status] += 1;
 	return { results, counts };
 }
 
-type Context = DeliverOptions & { matchTopics: TopicMatcher };
+type Context = DeliverOptions & { matchTopics: TopicMatcher; byId: ReadonlyMap<string, DigestPaper> };
+type ResultOf = (status: DeliveryStatus, paperIds?: string[], extra?: Partial<DeliveryResult>) => DeliveryResult;
 
 export async function deliverDigest({ target, day }: DueDigest, context: Context): Promise<DeliveryResult> {
 	const { store, now, logger } = context;
 	const at = now.toISOString();
-	const record: DeliveryRecord = (await store.deliveries.get(target.key)) ?? { target: target.key, sent: {} };
-	const result = (status: DeliveryStatus, paperIds: string[] = [], extra: Partial<DeliveryResult> = {}): DeliveryResult => ({ target: target.key, day, status, paperIds, ...extra });
+	const result: ResultOf = (status, paperIds = [], extra = {}) => ({ target: target.key, day, status, paperIds, ...extra });
+	let record: DeliveryRecord = (await store.deliveries.get(target.key)) ?? emptyRecord(target.key);
 
-	if (record.lastDay !== undefined && record.lastDay >= day) {
+	if (isDayDone(record, day, targetSchedule(target).timezone)) {
 		// Recorded as delivered but the crash came before the subscription was updated: heal, never resend.
-		if (record.lastOutcome) await updateSchedule(store, target, (schedule) => ({ ...schedule, lastDelivery: record.lastOutcome }));
+		const last = record.lastOutcome;
+		if (last) await updateSchedule(store, target, (schedule) => ({ ...schedule, lastDelivery: last }));
 		return result('skipped');
 	}
 
-	settleStalePending(record, day, context.papers);
+	if (record.pending && !record.pending.failedAt) {
+		const settled = await settleUnknownAttempt(target, day, record, record.pending, context, result);
+		if ('done' in settled) return settled.done;
+		record = settled.record;
+	}
+
 	const digest = await composeOrResume(target, day, record, context);
 	if (digest.papers.length === 0) {
-		await finish(store, target, record, day, { day, at, outcome: 'empty', paperCount: 0 }, []);
+		await finish(store, target, { day, at, outcome: 'empty', paperCount: 0 }, {});
 		logger.debug('digest empty', { target: target.key, day });
 		return result('empty');
 	}
 	const paperIds = digest.papers.map((paper) => paper.id);
 	const nonce = digestNonce(target.key, day);
-	if (record.pending?.day !== day || record.pending.failedAt) {
-		// Written before every attempt: a crash during this send must find the promise unfailed.
-		record.pending = { day, nonce, paperIds, at };
-		await store.deliveries.set(target.key, record);
+	const resuming = record.pending?.day === day;
+	if (!resuming || record.pending?.failedAt) {
+		// Written before every attempt that starts afresh: a crash during this send must find the outcome unknown.
+		// A retry keeps the first attempt's time, so the read-back covers every attempt.
+		const first = resuming && record.pending ? record.pending.at : at;
+		const pending: PendingDigest = { day, nonce, paperIds, listedOn: Object.fromEntries(digest.papers.map((paper) => [paper.id, paper.listedOn])), at: first };
+		record = await writeRecord(store, target, (current) => withPending(current, target.key, pending));
 	}
 
+	let messageId: string;
 	try {
 		const channelId = await resolveChannel(store, context.sender, target);
-		const { messageId } = await context.sender.sendToChannel(channelId, buildDigestPayload(target, day, digest), nonce);
-		await finish(store, target, record, day, { day, at, outcome: 'sent', paperCount: paperIds.length, messageId }, digest.papers);
-		return result('sent', paperIds, { messageId });
+		({ messageId } = await context.sender.sendToChannel(channelId, buildDigestPayload(target, day, digest), nonce));
 	} catch (error) {
 		if (!(error instanceof DeliveryError) && isStoreFailure(error)) throw error;
-		return handleSendError(error, target, day, record, digest, context, result);
+		return handleSendError(error, target, day, digest, context, result);
 	}
+	// A store failure from here on leaves the attempt unknown; the next pass reads the channel back and records it.
+	await finish(store, target, { day, at, outcome: 'sent', paperCount: paperIds.length, messageId }, listedOnOf(digest.papers));
+	return result('sent', paperIds, { messageId });
+}
+
+function isDayDone(record: DeliveryRecord, day: string, timeZone: string): boolean {
+	const last = deliveredLocalDay(record.lastOutcome, timeZone) ?? record.lastDay;
+	return last !== undefined && last >= day;
 }
 
 /**
- * A digest left pending on an earlier day was never confirmed. If Discord answered it with an error it was
- * not posted, and its papers stay eligible; if the process died mid-send it may have been posted (and
- * enforce_nonce only dedupes for minutes), so its papers count as sent: never twice beats once more.
+ * An attempt whose outcome is unknown: the process died mid-send, the request got no answer, or the store
+ * failed after Discord accepted it. enforce_nonce only dedupes for minutes, so the channel is read back for
+ * the delivery key: found → recorded as delivered, nothing re-sent; absent → its papers stay eligible;
+ * unreadable → re-sent only while the nonce still protects it, otherwise counted as sent (never twice) and
+ * reported in `/digest list`.
  */
-export function settleStalePending(record: DeliveryRecord, day: string, papers: readonly DigestPaper[]): void {
-	const pending = record.pending;
-	if (!pending || pending.day >= day) return;
-	if (!pending.failedAt) {
-		const listedOn = new Map(papers.map((paper) => [paper.id, paper.listedOn]));
-		for (const id of pending.paperIds) record.sent[id] = listedOn.get(id) ?? pending.day;
+async function settleUnknownAttempt(
+	target: DigestTarget,
+	day: string,
+	record: DeliveryRecord,
+	pending: PendingDigest,
+	context: Context,
+	result: ResultOf,
+): Promise<{ done: DeliveryResult } | { record: DeliveryRecord }> {
+	const { store, logger, now } = context;
+	const at = now.toISOString();
+	const lookup = await lookUpAttempt(target, pending, context);
+	const details = { target: target.key, day: pending.day, nonce: pending.nonce };
+	if (lookup === 'retry') return { done: result('retry', [], { error: 'could not read the channel back yet' }) };
+
+	if (lookup.kind === 'posted') {
+		const outcome: LastDelivery = { day: pending.day, at: pending.at, outcome: 'sent', paperCount: pending.paperIds.length, messageId: lookup.messageId };
+		logger.info('digest found already posted; recorded without re-sending', { ...details, messageId: lookup.messageId });
+		if (pending.day === day) {
+			await finish(store, target, outcome, pendingPapers(pending));
+			return { done: result('confirmed', pending.paperIds, { messageId: lookup.messageId }) };
+		}
+		return { record: await writeRecord(store, target, (current) => withDelivered(current, target.key, outcome, pendingPapers(pending))) };
 	}
-	delete record.pending;
+
+	if (lookup.kind === 'absent') {
+		logger.info('digest attempt not found in the channel; its papers stay eligible', details);
+		const next = pending.day === day ? (current: DeliveryRecord | undefined) => withPendingFailed(current, day, at) : withoutPending;
+		return { record: await writeRecord(store, target, next) };
+	}
+
+	if (pending.day === day && now.getTime() - Date.parse(pending.at) < DeliveryTiming.nonceTrustMs) return { record };
+	const outcome: LastDelivery = { day: pending.day, at: pending.at, outcome: 'unconfirmed', paperCount: pending.paperIds.length };
+	logger.warn('digest outcome unknown and the channel cannot be read back: not re-sent, its papers count as sent', { ...details, reason: lookup.reason });
+	const unconfirmed = { day: pending.day, at, reason: lookup.reason };
+	if (pending.day === day) {
+		await finish(store, target, outcome, pendingPapers(pending), unconfirmed);
+		return { done: result('unconfirmed', pending.paperIds, { error: lookup.reason }) };
+	}
+	const next = await writeRecord(store, target, (current) => withDelivered(current, target.key, outcome, pendingPapers(pending)));
+	await updateSchedule(store, target, (schedule) => ({ ...schedule, unconfirmed }));
+	return { record: next };
+}
+
+/** 'retry' when Discord could not be asked right now (429, 5xx, network): the attempt stays unknown. */
+async function lookUpAttempt(target: DigestTarget, pending: PendingDigest, context: Context): Promise<DeliveryLookup | 'retry'> {
+	const channelId = target.kind === 'channel' ? target.subscription.channelId : ((await context.store.follows.get(target.follow.userId))?.dmChannelId ?? target.follow.dmChannelId);
+	// The DM channel is recorded before any send to it: without one, nothing can have been posted.
+	if (!channelId) return { kind: 'absent' };
+	const since = new Date(Date.parse(pending.at) - DeliveryTiming.readBackSkewMs);
+	try {
+		return await context.sender.findDelivery({ channelId, direct: target.kind === 'follow', reference: pending.nonce, since });
+	} catch (error) {
+		if (error instanceof DeliveryError && error.status === 404) return { kind: 'absent' };
+		if (error instanceof DeliveryError && error.status === 403) return { kind: 'unverifiable', reason: DigestMessages.unverifiableForbidden };
+		context.logger.warn('could not read the channel back for a digest of unknown outcome; retried next tick', { target: target.key, day: pending.day, error });
+		return 'retry';
+	}
 }
 
 /** The papers already promised for this day (a retry), else a fresh composition. */
 async function composeOrResume(target: DigestTarget, day: string, record: DeliveryRecord, context: Context): Promise<ComposedDigest> {
 	const pending = record.pending;
 	if (pending?.day === day) {
-		const byId = new Map(context.papers.map((paper) => [paper.id, paper]));
-		const papers = pending.paperIds.map((id) => byId.get(id)).filter((paper): paper is DigestPaper => paper !== undefined);
+		const papers = pending.paperIds.map((id) => context.byId.get(id)).filter((paper): paper is DigestPaper => paper !== undefined);
 		if (papers.length > 0) return { papers, total: papers.length };
 	}
 	return composeDigest({ target, day, now: context.now, papers: context.papers, record, matchTopics: context.matchTopics });
 }
 
-async function handleSendError(
-	error: unknown,
-	target: DigestTarget,
-	day: string,
-	record: DeliveryRecord,
-	digest: ComposedDigest,
-	context: Context,
-	result: (status: DeliveryStatus, paperIds?: string[], extra?: Partial<DeliveryResult>) => DeliveryResult,
-): Promise<DeliveryResult> {
+async function handleSendError(error: unknown, target: DigestTarget, day: string, digest: ComposedDigest, context: Context, result: ResultOf): Promise<DeliveryResult> {
 	const { store, logger, now } = context;
 	const at = now.toISOString();
 	const message = describe(error);
 	const action = classifyDeliveryError(error, target.kind);
-	if (record.pending?.day === day && error instanceof DeliveryError && action.kind !== 'failed') {
-		record.pending = { ...record.pending, failedAt: at };
-		await store.deliveries.set(target.key, record);
+	// Only an answer that says "not posted" closes the attempt; no answer (or a 5xx) leaves it unknown for the read-back.
+	if (error instanceof DeliveryError && !isOutcomeUnknown(error) && action.kind !== 'failed') {
+		await writeRecord(store, target, (current) => withPendingFailed(current, day, at));
 	}
 	const details = { target: target.key, day, status: (error as DeliveryError).status, code: (error as DeliveryError).code, error };
 	switch (action.kind) {
@@ -186,13 +270,18 @@ async function handleSendError(
 		case 'failed':
 			// Discord rejected the message itself: retrying the same payload cannot help; the papers stay unsent.
 			logger.error('digest rejected by Discord', details);
-			await finish(store, target, record, day, { day, at, outcome: 'failed', paperCount: digest.papers.length }, []);
+			await finish(store, target, { day, at, outcome: 'failed', paperCount: digest.papers.length }, {});
 			return result('failed', [], { error: message });
 		case 'retry':
 			await updateSchedule(store, target, (schedule) => ({ ...schedule, lastFailure: { day, at, error: message } }));
 			logger.warn('digest delivery will be retried', details);
 			return result('retry', [], { error: message });
 	}
+}
+
+/** No answer at all, or a server error: Discord may have posted the message anyway. */
+export function isOutcomeUnknown(error: DeliveryError): boolean {
+	return error.status === 0 || error.status >= 500;
 }
 
 export type DeliveryErrorAction = { kind: 'retry' } | { kind: 'failed' } | { kind: 'reopen-dm' } | { kind: 'pause'; reason: string; code: number | undefined };
@@ -225,32 +314,41 @@ async function resolveChannel(store: DeliveryStore, sender: DigestSender, target
 	return channelId;
 }
 
-/** Records the day as done: sent ids first (the guarantee), then the subscription's last delivery (for display). */
-async function finish(store: DeliveryStore, target: DigestTarget, record: DeliveryRecord, day: string, outcome: LastDelivery, sent: readonly DigestPaper[]): Promise<void> {
-	const keepFrom = addDays(day, -DigestWindow.keepSentDays);
-	const kept = Object.fromEntries(Object.entries(record.sent).filter(([, listedOn]) => listedOn >= keepFrom));
-	for (const paper of sent) kept[paper.id] = paper.listedOn;
-	const { pending: _done, ...rest } = record;
-	await store.deliveries.set(target.key, { ...rest, sent: kept, lastDay: day, lastOutcome: outcome });
+/** Records the day as done: sent ids first (the guarantee), then the schedule's last delivery (for display). */
+async function finish(
+	store: DeliveryStore,
+	target: DigestTarget,
+	outcome: LastDelivery,
+	sent: Readonly<Record<string, string>>,
+	unconfirmed?: DigestSchedule['unconfirmed'],
+): Promise<void> {
+	await writeRecord(store, target, (current) => withDelivered(current, target.key, outcome, sent));
 	await updateSchedule(store, target, (schedule) => {
 		const { lastFailure: _cleared, ...clean } = schedule;
-		return { ...clean, lastDelivery: outcome };
+		return { ...clean, lastDelivery: outcome, ...(unconfirmed ? { unconfirmed } : {}) };
 	});
 }
 
+async function writeRecord(store: DeliveryStore, target: DigestTarget, change: (current: DeliveryRecord | undefined) => DeliveryRecord | undefined): Promise<DeliveryRecord> {
+	const next = await store.deliveries.update(target.key, (current) => change(current) ?? unchanged);
+	return next ?? emptyRecord(target.key);
+}
+
 /**
- * Read-modify-write of the target's own record, re-read so a command that changed it meanwhile (new topics,
- * unsubscribe) is not overwritten; a record deleted meanwhile stays deleted.
+ * Changes the target's own schedule on its latest version, under the store's per-key lock: a command that
+ * changed it meanwhile (new topics, a resume, unsubscribe) is never overwritten; a deleted one stays deleted.
  */
 async function updateSchedule(store: DeliveryStore, target: DigestTarget, change: (schedule: DigestSchedule & Partial<Follow>) => DigestSchedule): Promise<void> {
 	const key = targetStoreKey(target);
 	if (target.kind === 'channel') {
-		const current = await store.subscriptions.get(key);
-		if (current) await store.subscriptions.set(key, change(current) as Subscription);
+		await store.subscriptions.update(key, (current) => (current ? (change(current) as Subscription) : unchanged));
 	} else {
-		const current = await store.follows.get(key);
-		if (current) await store.follows.set(key, change(current) as Follow);
+		await store.follows.update(key, (current) => (current ? (change(current) as Follow) : unchanged));
 	}
+}
+
+function listedOnOf(papers: readonly DigestPaper[]): Record<string, string> {
+	return Object.fromEntries(papers.map((paper) => [paper.id, paper.listedOn]));
 }
 
 /** Runs the matcher once per distinct topic list per run: a thousand channels following "LLM" cost one match. */

@@ -26,30 +26,33 @@ export async function followTopic(store: FollowStore, input: FollowInput, now: D
 	const topics = parseTopics(input.topic);
 	const time = input.time === undefined ? undefined : parseDigestTime(input.time);
 	const timezone = input.timezone === undefined ? undefined : parseTimeZone(input.timezone);
-	const existing = await store.follows.get(input.userId);
 	const at = now.toISOString();
-	let change: FollowChange;
-	let nextTopics: string[];
-	if (topics.length === 0) {
-		change = existing ? (existing.topics.length === 0 ? 'unchanged' : 'all') : 'created';
-		nextTopics = [];
-	} else {
-		const current = existing?.topics ?? [];
-		const known = new Set(current.map((topic) => topic.toLowerCase()));
-		const added = topics.filter((topic) => !known.has(topic.toLowerCase()));
-		nextTopics = [...current, ...added];
-		if (nextTopics.length > DigestLimits.topics) throw new UserError(DigestMessages.tooManyTopics(nextTopics.length, DigestLimits.topics));
-		change = existing ? (added.length > 0 ? 'added' : 'unchanged') : 'created';
-	}
-	const follow: Follow = existing
-		? { ...existing, topics: nextTopics, time: time ?? existing.time, timezone: timezone ?? existing.timezone, updatedAt: at }
-		: { userId: input.userId, topics: nextTopics, time: time ?? parseDigestTime(undefined), timezone: timezone ?? parseTimeZone(undefined), createdAt: at };
-	const resumed = follow.paused !== undefined;
-	if (resumed) {
-		delete follow.paused;
-		delete follow.dmChannelId;
-	}
-	await store.follows.set(input.userId, follow);
+	let change: FollowChange = 'unchanged';
+	let resumed = false;
+	// Applied to the latest record under its lock, so a delivery recording meanwhile never loses these topics.
+	const follow = (await store.follows.update(input.userId, (existing) => {
+		let nextTopics: string[];
+		if (topics.length === 0) {
+			change = existing ? (existing.topics.length === 0 ? 'unchanged' : 'all') : 'created';
+			nextTopics = [];
+		} else {
+			const current = existing?.topics ?? [];
+			const known = new Set(current.map((topic) => topic.toLowerCase()));
+			const added = topics.filter((topic) => !known.has(topic.toLowerCase()));
+			nextTopics = [...current, ...added];
+			if (nextTopics.length > DigestLimits.topics) throw new UserError(DigestMessages.tooManyTopics(nextTopics.length, DigestLimits.topics));
+			change = existing ? (added.length > 0 ? 'added' : 'unchanged') : 'created';
+		}
+		const next: Follow = existing
+			? { ...existing, topics: nextTopics, time: time ?? existing.time, timezone: timezone ?? existing.timezone, updatedAt: at }
+			: { userId: input.userId, topics: nextTopics, time: time ?? parseDigestTime(undefined), timezone: timezone ?? parseTimeZone(undefined), createdAt: at };
+		resumed = next.paused !== undefined;
+		if (resumed) {
+			delete next.paused;
+			delete next.dmChannelId;
+		}
+		return next;
+	})) as Follow;
 	return { follow, change, resumed };
 }
 
@@ -58,23 +61,21 @@ export async function followTopic(store: FollowStore, input: FollowInput, now: D
  * follow (an empty list would otherwise mean "every paper", the opposite of what the user asked).
  */
 export async function unfollowTopic(store: FollowStore, userId: string, topic: string | undefined, now: Date): Promise<{ follow: Follow | undefined; removed: string[] }> {
-	const existing = await store.follows.get(userId);
-	if (!existing) throw new UserError(DigestMessages.notFollowing);
 	const wanted = topic?.trim() ? parseTopics(topic) : [];
-	if (wanted.length === 0) {
-		await store.follows.delete(userId);
-		return { follow: undefined, removed: existing.topics };
-	}
-	const lowered = new Set(wanted.map((entry) => entry.toLowerCase()));
-	const removed = existing.topics.filter((entry) => lowered.has(entry.toLowerCase()));
-	if (removed.length === 0) throw new UserError(DigestMessages.notFollowingTopic(wanted.join(', ')));
-	const remaining = existing.topics.filter((entry) => !lowered.has(entry.toLowerCase()));
-	if (remaining.length === 0) {
-		await store.follows.delete(userId);
-		return { follow: undefined, removed };
-	}
-	const follow: Follow = { ...existing, topics: remaining, updatedAt: now.toISOString() };
-	await store.follows.set(userId, follow);
+	let removed: string[] = [];
+	const follow = await store.follows.update(userId, (existing) => {
+		if (!existing) throw new UserError(DigestMessages.notFollowing);
+		if (wanted.length === 0) {
+			removed = existing.topics;
+			return undefined;
+		}
+		const lowered = new Set(wanted.map((entry) => entry.toLowerCase()));
+		removed = existing.topics.filter((entry) => lowered.has(entry.toLowerCase()));
+		if (removed.length === 0) throw new UserError(DigestMessages.notFollowingTopic(wanted.join(', ')));
+		const remaining = existing.topics.filter((entry) => !lowered.has(entry.toLowerCase()));
+		// Removing the last topic ends the follow: an empty list would mean "every paper".
+		return remaining.length === 0 ? undefined : { ...existing, topics: remaining, updatedAt: now.toISOString() };
+	});
 	return { follow, removed };
 }
 

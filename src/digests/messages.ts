@@ -18,6 +18,10 @@ export const DigestMessages = Object.freeze({
 	pauseUnknownChannel: 'Paused: the channel no longer exists (Unknown Channel). Unsubscribe, or subscribe another channel.',
 	pauseForbidden: (code: number | undefined) => `Paused: Discord refused the digest (403${code ? `, code ${code}` : ''}). Fix the bot's permissions, then run /digest resume.`,
 	pauseDmClosed: 'Paused: Discord does not let the bot DM you (DMs closed or no shared server). Open your DMs and run /paper follow again.',
+	unverifiableNoHistory: 'the bot lacks Read Message History in that channel, so it cannot check whether a digest was posted',
+	unverifiableForbidden: 'the bot cannot read that channel (Missing Access)',
+	unverifiableUncached: 'the channel is not in the bot’s cache, so its permissions are unknown',
+	unverifiableTooManyMessages: 'too many messages were posted after the attempt to find it',
 	channelDigestTitle: 'Daily papers',
 	followDigestTitle: 'Your daily papers',
 	/** Empty when there is nothing to add to the list's own header. */

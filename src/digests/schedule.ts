@@ -3,7 +3,8 @@ import type { Logger } from '../log.js';
 import type { DigestSchedule, Follow, Subscription } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { DigestPaper } from './compose.js';
-import { DEFAULT_DELIVERY_CONCURRENCY, deliverDigests, type DeliveryReport, type DigestSender } from './deliver.js';
+import { DEFAULT_DELIVERY_CONCURRENCY, deliverDigests, emptyCounts, type DeliveryReport, type DigestSender } from './deliver.js';
+import { deliveredLocalDay } from './ledger.js';
 import { addDays, hasReached, localClock, slotInstant, slotMinutes, type LocalClock } from './local-time.js';
 import { channelTarget, followTarget, type DueDigest } from './targets.js';
 import type { TopicMatcher } from './topics.js';
@@ -19,7 +20,7 @@ export function isDue(schedule: DigestSchedule, local: LocalClock): boolean {
 	if (schedule.paused) return false;
 	const slot = slotMinutes(schedule.time);
 	if (local.minutes < slot) return false;
-	const last = schedule.lastDelivery?.day;
+	const last = deliveredLocalDay(schedule.lastDelivery, schedule.timezone);
 	if (last !== undefined && last >= local.day) return false;
 	const created = localClock(new Date(schedule.createdAt), schedule.timezone);
 	return !(created.day > local.day || (created.day === local.day && created.minutes > slot));
@@ -57,7 +58,7 @@ export function nextRunAt(schedule: DigestSchedule, now: Date): Date | undefined
 	const local = localClock(now, schedule.timezone);
 	if (isDue(schedule, local)) return now;
 	const slot = slotMinutes(schedule.time);
-	const doneToday = (schedule.lastDelivery?.day ?? '') >= local.day || hasReached(local, local.day, slot);
+	const doneToday = (deliveredLocalDay(schedule.lastDelivery, schedule.timezone) ?? '') >= local.day || hasReached(local, local.day, slot);
 	return slotInstant(doneToday ? addDays(local.day, 1) : local.day, schedule.time, schedule.timezone);
 }
 
@@ -65,6 +66,8 @@ export interface TickReport {
 	at: string;
 	due: number;
 	delivery: DeliveryReport['counts'];
+	/** Collections that could not be read this pass (logged); the other's digests still went out. */
+	unreadable?: string[];
 }
 
 export interface DigestScheduler {
@@ -97,9 +100,20 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
 	let running: Promise<TickReport> | undefined;
 
 	const runOnce = async (now: Date): Promise<TickReport> => {
-		const [subscriptions, follows] = await Promise.all([options.store.subscriptions.values(), options.store.follows.values()]);
+		const unreadable: string[] = [];
+		// Read apart: an unreadable follows table must not stop every channel's digest (nor the reverse).
+		const readTargets = async <T>(collection: { name: string; values(): Promise<T[]> }): Promise<T[]> => {
+			try {
+				return await collection.values();
+			} catch (error) {
+				unreadable.push(collection.name);
+				logger.error(`digest tick could not read ${collection.name}; delivering the other digests`, { collection: collection.name, error });
+				return [];
+			}
+		};
+		const [subscriptions, follows] = await Promise.all([readTargets(options.store.subscriptions), readTargets(options.store.follows)]);
 		const due = findDueDigests(subscriptions, follows, now);
-		const report: TickReport = { at: now.toISOString(), due: due.length, delivery: { sent: 0, empty: 0, failed: 0, retry: 0, paused: 0, skipped: 0, error: 0 } };
+		const report: TickReport = { at: now.toISOString(), due: due.length, delivery: emptyCounts(), ...(unreadable.length > 0 ? { unreadable } : {}) };
 		if (due.length === 0) return report;
 		const papers = await (options.papers ? options.papers() : options.store.listPapers());
 		const delivery = await deliverDigests(due, {

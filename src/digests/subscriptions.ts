@@ -33,23 +33,27 @@ export async function subscribeChannel(store: SubscriptionStore, input: Subscrib
 	const topics = input.topics === undefined ? undefined : parseTopics(input.topics);
 	const maxPapers = input.maxPapers === undefined ? undefined : parseMaxPapers(input.maxPapers);
 	const key = subscriptionKey(input.guildId, input.channelId);
-	const existing = await store.subscriptions.get(key);
 	const at = now.toISOString();
-	const subscription: Subscription = existing
-		? { ...existing, time: time ?? existing.time, timezone: timezone ?? existing.timezone, topics: topics ?? existing.topics, maxPapers: maxPapers ?? existing.maxPapers, updatedAt: at }
-		: {
-				guildId: input.guildId,
-				channelId: input.channelId,
-				time: time ?? parseDigestTime(undefined),
-				timezone: timezone ?? parseTimeZone(undefined),
-				topics: topics ?? [],
-				maxPapers: maxPapers ?? parseMaxPapers(undefined),
-				createdBy: input.userId,
-				createdAt: at,
-			};
-	delete subscription.paused;
-	await store.subscriptions.set(key, subscription);
-	return { subscription, created: !existing };
+	let created = false;
+	// Applied to the latest record under its lock: a delivery recording meanwhile keeps its fields, and so does this change.
+	const subscription = (await store.subscriptions.update(key, (existing) => {
+		created = !existing;
+		const next: Subscription = existing
+			? { ...existing, time: time ?? existing.time, timezone: timezone ?? existing.timezone, topics: topics ?? existing.topics, maxPapers: maxPapers ?? existing.maxPapers, updatedAt: at }
+			: {
+					guildId: input.guildId,
+					channelId: input.channelId,
+					time: time ?? parseDigestTime(undefined),
+					timezone: timezone ?? parseTimeZone(undefined),
+					topics: topics ?? [],
+					maxPapers: maxPapers ?? parseMaxPapers(undefined),
+					createdBy: input.userId,
+					createdAt: at,
+				};
+		delete next.paused;
+		return next;
+	})) as Subscription;
+	return { subscription, created };
 }
 
 export async function getSubscription(store: SubscriptionStore, guildId: string, channelId: string): Promise<Subscription | undefined> {
@@ -58,11 +62,13 @@ export async function getSubscription(store: SubscriptionStore, guildId: string,
 
 /** Removes the subscription only; what was sent stays recorded so a later re-subscribe never repeats a paper. */
 export async function unsubscribeChannel(store: SubscriptionStore, guildId: string, channelId: string): Promise<Subscription> {
-	const key = subscriptionKey(guildId, channelId);
-	const existing = await store.subscriptions.get(key);
-	if (!existing) throw new UserError(DigestMessages.notSubscribed(channelId));
-	await store.subscriptions.delete(key);
-	return existing;
+	let removed: Subscription | undefined;
+	await store.subscriptions.update(subscriptionKey(guildId, channelId), (existing) => {
+		if (!existing) throw new UserError(DigestMessages.notSubscribed(channelId));
+		removed = existing;
+		return undefined;
+	});
+	return removed as Subscription;
 }
 
 export async function listGuildSubscriptions(store: SubscriptionStore, guildId: string): Promise<Subscription[]> {
@@ -75,12 +81,11 @@ export async function listSubscriptions(store: SubscriptionStore): Promise<Subsc
 
 /** After the admin fixed permissions: clears the pause; the next tick delivers today's digest if its time has come. */
 export async function resumeSubscription(store: SubscriptionStore, guildId: string, channelId: string, now: Date): Promise<Subscription> {
-	const key = subscriptionKey(guildId, channelId);
-	const existing = await store.subscriptions.get(key);
-	if (!existing) throw new UserError(DigestMessages.notSubscribed(channelId));
-	if (!existing.paused) throw new UserError(DigestMessages.notPaused(channelId));
-	const { paused: _cleared, ...rest } = existing;
-	const resumed: Subscription = { ...rest, updatedAt: now.toISOString() };
-	await store.subscriptions.set(key, resumed);
-	return resumed;
+	const resumed = await store.subscriptions.update(subscriptionKey(guildId, channelId), (existing) => {
+		if (!existing) throw new UserError(DigestMessages.notSubscribed(channelId));
+		if (!existing.paused) throw new UserError(DigestMessages.notPaused(channelId));
+		const { paused: _cleared, ...rest } = existing;
+		return { ...rest, updatedAt: now.toISOString() };
+	});
+	return resumed as Subscription;
 }

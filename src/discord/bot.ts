@@ -6,12 +6,15 @@ import { createIndexTopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
 import { loadCorpus, type Corpus } from '../papers/corpus.js';
 import { localDigestTimes, startIngestService, type IngestService } from '../papers/sources/service.js';
-import { openStore, type Store } from '../store/store.js';
+import { startPruneJob } from '../store/prune.js';
+import type { StoreError } from '../store/errors.js';
+import { acquireLease, type DatabaseLease, type LeaseOptions } from '../store/lease.js';
+import { openStore, type Store, type StoreOptions } from '../store/store.js';
 import { createDiscordClient } from './client.js';
 import type { SlashCommand } from './command.js';
 import { commands as defaultCommands } from './commands.js';
 import type { BotContext } from './context.js';
-import { createDigestSender } from './digest-sender.js';
+import { clientHistoryAccess, createDigestSender } from './digest-sender.js';
 import { createDispatcher } from './dispatcher.js';
 
 export interface BotOptions {
@@ -28,6 +31,16 @@ export interface BotOptions {
 	onCorpusLoaded?: (corpus: Corpus) => void;
 	/** Wraps the Discord sender the scheduler uses; tests put a crash point here to kill a fan-out midway. */
 	wrapDigestSender?: (sender: DigestSender) => DigestSender;
+	/** Sees the store before anything uses it; the crash suite puts its store-side crash points here. */
+	onStoreOpened?: (store: Store) => void;
+	/** Lease timings and identity (tests shorten them); see LeaseDefaults. */
+	lease?: Pick<LeaseOptions, 'ttlMs' | 'renewEveryMs' | 'pollEveryMs' | 'instanceId' | 'now'>;
+	store?: StoreOptions;
+	/**
+	 * Another instance took the database over: this bot has already refused further writes and stopped when
+	 * this is called. Production exits non-zero, so a supervisor shows the conflict instead of a quiet process.
+	 */
+	onLeaseLost?: (error: StoreError) => void;
 }
 
 export interface RunningBot {
@@ -35,6 +48,8 @@ export interface RunningBot {
 	context: BotContext;
 	corpus: Corpus;
 	store: Store;
+	/** This instance's hold on the database: one bot per database file, renewed until stop. */
+	lease: DatabaseLease;
 	/** The digest scheduler (started at ready: one cron job plus a catch-up pass). */
 	digests: DigestScheduler;
 	/** Live sources (Hugging Face, arXiv): scheduled ingest into the store and the live index. */
@@ -50,12 +65,38 @@ const INGEST_TIMES_REFRESH_MS = 6 * 60 * 60 * 1000;
 /** In-flight replies get this long to finish on shutdown before the connection is closed anyway. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
-/** config → store → paper index → discord.js client → login. Anything that fails closes what was opened. */
+/**
+ * config → store → lease (standing by while another instance holds it) → paper index → discord.js client →
+ * login. Anything that fails closes what was opened.
+ */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
 	const { config, logger } = options;
 	const clock = options.clock ?? (() => new Date());
-	const store = await openStore(config.databaseUrl, logger);
+	const store = await openStore(config.databaseUrl, logger, options.store);
+	options.onStoreOpened?.(store);
 	let client: Client | undefined;
+	let running: RunningBot | undefined;
+	let lostLease: StoreError | undefined;
+	const onLost = (error: StoreError) => {
+		lostLease = error;
+		// At once, before the stop below gets to it: a fan-out in flight must not record (or send) another digest.
+		store.refuseWrites(error);
+		running?.stop().then(
+			() => options.onLeaseLost?.(error),
+			(stopError: unknown) => {
+				logger.error('stopping after the lost lease failed', { error: stopError });
+				options.onLeaseLost?.(error);
+			},
+		);
+	};
+	let lease: DatabaseLease;
+	try {
+		// Before the Discord login: an instance standing by must not answer interactions or open a gateway session.
+		lease = await acquireLease(store.file, logger, { ...options.lease, beforeRenew: () => store.checkFile(), onLost });
+	} catch (error) {
+		await store.close();
+		throw error;
+	}
 	try {
 		const corpus = await loadCorpus({
 			seedsDir: config.seedsDir,
@@ -77,7 +118,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		const readyClient = await ready;
 		logger.info('bot ready', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: corpus.index.size });
 
-		const sender = createDigestSender(readyClient.rest);
+		const sender = createDigestSender(readyClient.rest, clientHistoryAccess(readyClient));
 		const digests = createDigestScheduler({
 			store,
 			sender: options.wrapDigestSender ? options.wrapDigestSender(sender) : sender,
@@ -99,6 +140,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			digestTimes().then(ingest.reschedule, (error: unknown) => logger.warn('could not refresh the pre-digest ingest times', { error }));
 		};
 		const refreshTimer = setInterval(context.schedulesChanged, INGEST_TIMES_REFRESH_MS).unref();
+		// Keeps the database bounded (expired query memos, removed targets' records, old sent ids): daily, and soon after start-up.
+		const prune = startPruneJob({ store, clock, logger });
 
 		let stopping: Promise<void> | undefined;
 		const stop = () =>
@@ -108,9 +151,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				await ingest.stop();
 				// A fan-out in progress finishes and records before the store closes under it.
 				await digests.stop();
+				await prune.stop();
 				await Promise.race([dispatcher.drain(), delay(DRAIN_TIMEOUT_MS)]);
 				await readyClient.destroy();
 				await store.close();
+				await lease.release();
 				logger.info('bot stopped');
 			})());
 		const onTimeChanged = async (now: Date) => {
@@ -118,10 +163,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			await ingest.runNow({ date: now.toISOString().slice(0, 10) });
 			await digests.tick(now);
 		};
-		return { client: readyClient, context, corpus, store, digests, ingest, stop, onTimeChanged };
+		running = { client: readyClient, context, corpus, store, lease, digests, ingest, stop, onTimeChanged };
+		if (lostLease) {
+			await stop();
+			throw lostLease;
+		}
+		return running;
 	} catch (error) {
 		await client?.destroy();
 		await store.close();
+		await lease.release();
 		throw error;
 	}
 }

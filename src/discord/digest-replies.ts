@@ -25,6 +25,10 @@ export const DigestReplies = Object.freeze({
 			.filter(Boolean)
 			.join('\n'),
 	unsubscribed: (channelId: string) => `Unsubscribed <#${channelId}>. What was already posted is remembered, so subscribing again never repeats a paper.`,
+	unsubscribedGone: (channelId: string) => `Unsubscribed the deleted channel ${channelId}: its digest is gone from /digest list.`,
+	channelAndChannelId: 'Give channel or channel_id, not both: channel_id is for a deleted channel’s digest.',
+	badChannelId: (raw: string) => `“${safe(raw, 40)}” is not a channel id: copy the number /digest list shows next to a deleted channel (17 to 20 digits).`,
+	channelGone: (channelId: string) => `⚠ This channel no longer exists. Remove its digest with /digest unsubscribe channel_id:${channelId}`,
 	resumed: (subscription: Subscription, next: Date | undefined) =>
 		`Resumed the digest for <#${subscription.channelId}>.${next ? ` Next digest: ${stamp(next, subscription.timezone)}.` : ''}`,
 	noSubscriptions: 'This server has no digest subscriptions yet. Use /digest subscribe in the channel that should get one.',
@@ -55,31 +59,36 @@ export const DigestReplies = Object.freeze({
 	unfollowGone: 'That Unfollow button no longer matches what you follow. Use /paper following to see it.',
 });
 
-/** One line of `/digest list`: where, when, what, what happened last, and why it is paused. */
-export function formatSubscriptionLine(subscription: Subscription, next: Date | undefined): string {
+/**
+ * One line of `/digest list`: where, when, what, what happened last, and why it is paused. A deleted channel's
+ * line says so and how to remove it (its id, since a deleted channel can no longer be picked as a channel option).
+ */
+export function formatSubscriptionLine(subscription: Subscription, next: Date | undefined, channelGone = false): string {
 	const parts = [
-		`<#${subscription.channelId}>`,
+		channelGone ? `<#${subscription.channelId}> (channel ${subscription.channelId})` : `<#${subscription.channelId}>`,
 		describeSchedule(subscription),
 		`max ${subscription.maxPapers}`,
-		subscription.paused ? '' : next ? `next ${stamp(next, subscription.timezone)}` : '',
+		subscription.paused || channelGone ? '' : next ? `next ${stamp(next, subscription.timezone)}` : '',
 		subscription.lastDelivery ? `last ${describeLast(subscription)}` : 'nothing delivered yet',
 		subscription.lastFailure ? `retrying after: ${safe(subscription.lastFailure.error, 120)}` : '',
 	].filter(Boolean);
 	const line = `• ${parts.join(' · ')}`;
+	if (channelGone) return `${line}\n  ${DigestReplies.channelGone(subscription.channelId)}`;
 	return subscription.paused ? `${line}\n  ⏸ ${safe(subscription.paused.reason, 300)}` : line;
 }
 
 /** `/digest list` as one ephemeral embed; lines past the description limit are counted, not dropped silently. */
-export function formatSubscriptionList(lines: readonly string[]): MessagePayload {
-	const budget = DiscordLimits.embedDescription - 40;
-	const shown: string[] = [];
+/** `warning`: the store's health line (StoreMessages.healthWarning), shown above the list when set. */
+export function formatSubscriptionList(lines: readonly string[], warning?: string): MessagePayload {
+	const budget = DiscordLimits.embedDescription - 40 - (warning ? warning.length + 1 : 0);
+	const shown: string[] = warning ? [warning] : [];
 	let used = 0;
 	for (const line of lines) {
 		if (used + line.length + 1 > budget) break;
 		shown.push(line);
 		used += line.length + 1;
 	}
-	const hidden = lines.length - shown.length;
+	const hidden = lines.length - (shown.length - (warning ? 1 : 0));
 	const embed: Embed = {
 		title: DigestReplies.listTitle(lines.length),
 		description: [...shown, hidden > 0 ? DigestReplies.listMore(hidden) : ''].filter(Boolean).join('\n'),

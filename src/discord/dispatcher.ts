@@ -1,11 +1,15 @@
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import { isUserError } from '../errors.js';
+import { StoreError } from '../store/errors.js';
+import { StoreMessages } from '../store/messages.js';
 import type { SlashCommand } from './command.js';
 import type { BotContext } from './context.js';
 
 export const GENERIC_FAILURE = 'Something went wrong on our side while handling that. It has been logged; please try again.';
 export const UNKNOWN_COMMAND = 'That command is not known to this version of Paperboy. Commands may be updating — try again in a minute.';
 export const STALE_BUTTON = 'That button is no longer valid. Run the command again to get fresh results.';
+/** A full disk, a read-only or failing volume, a deleted database file: the user learns it is not them, and nothing was saved. */
+export const STORAGE_FAILURE = StoreMessages.failingReply;
 
 /**
  * Routes every interaction to its command. A handler's UserError is shown to the user ephemerally;
@@ -70,13 +74,21 @@ export function createDispatcher(commands: readonly SlashCommand[], context: Bot
 
 async function answerFailure(interaction: Interaction, error: unknown, context: BotContext): Promise<void> {
 	const expected = isUserError(error);
-	if (!expected) {
+	const storage = findStoreError(error);
+	if (storage) {
+		context.logger.error('interaction failed on storage', {
+			error,
+			kind: storage.kind,
+			file: storage.file,
+			interaction: describeInteraction(interaction),
+		});
+	} else if (!expected) {
 		context.logger.error('interaction handler failed', {
 			error,
 			interaction: describeInteraction(interaction),
 		});
 	}
-	const text = expected ? (error as Error).message : GENERIC_FAILURE;
+	const text = storage ? STORAGE_FAILURE : expected ? (error as Error).message : GENERIC_FAILURE;
 	try {
 		if (interaction.isAutocomplete()) {
 			if (!interaction.responded) await interaction.respond([]);
@@ -95,6 +107,14 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
 	// A deferred reply shows "thinking…" until edited; replace it rather than leave it spinning.
 	else if (interaction.deferred) await interaction.editReply({ content, allowedMentions: { parse: [] } });
 	else await interaction.reply(options);
+}
+
+/** A StoreError thrown as is or wrapped by a handler that added its own context. */
+function findStoreError(error: unknown): StoreError | undefined {
+	for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+		if (current instanceof StoreError) return current;
+	}
+	return undefined;
 }
 
 function describeInteraction(interaction: Interaction) {

@@ -1,3 +1,4 @@
+import { capPaperFields, describeCut, formatCount } from './limits.js';
 import type { LoadProblem } from './load-report.js';
 import { findAbstractLinks } from './links.js';
 import { parseDateLine, resolveListingDay, type DayOfYear } from './listing-date.js';
@@ -24,6 +25,7 @@ export interface DumpResult {
 
 const HEADER_LINES = new Set(['new', 'get trending papers in your email inbox!', 'subscribe', 'byak and the research community']);
 // In 9,577 real entries no title is over 180 characters or ends with a period, and every abstract under 300 does.
+// A longer line is still a title when an abstract follows it (see isLongTitle); PAPER_LIMITS then bounds it.
 const MAX_TITLE_LENGTH = 300;
 
 type Item =
@@ -65,8 +67,8 @@ export function parseDailyDump(text: string, options: DumpOptions): DumpResult {
 		}
 
 		const [first, ...rest] = item.lines.map(cleanText);
-		if (!looksLikeTitle(first!)) {
-			skip(item.line, `text with no title before it skipped ("${preview(first!)}")`);
+		if (!looksLikeTitle(first!) && !isLongTitle(items, index)) {
+			skip(item.line, unreadParagraph(first!, item));
 			continue;
 		}
 		let abstract: string | undefined;
@@ -82,7 +84,9 @@ export function parseDailyDump(text: string, options: DumpOptions): DumpResult {
 			continue;
 		}
 		sawPaper = true;
-		result.papers.push(buildPaper(first!, abstract, listedOn));
+		const { paper, cuts } = capPaperFields(buildPaper(first!, abstract, listedOn));
+		for (const cut of cuts) problem(item.line, `${describeCut(cut)} ("${preview(paper.title)}")`);
+		result.papers.push(paper);
 	}
 	if (result.papers.length === 0 && result.problems.length === 0) {
 		result.problems.push({ file, message: sawHeader ? 'header only, no papers' : 'no papers found' });
@@ -133,6 +137,21 @@ function isAbstractOf(items: readonly Item[], index: number): boolean {
 
 function looksLikeTitle(text: string): boolean {
 	return text.length <= MAX_TITLE_LENGTH && !text.endsWith('.');
+}
+
+/** A one-line paragraph too long to look like a title, with no closing period, followed by its abstract: a long title. */
+function isLongTitle(items: readonly Item[], index: number): boolean {
+	const item = items[index];
+	if (item?.kind !== 'text' || item.lines.length !== 1) return false;
+	return !cleanText(item.lines[0]!).endsWith('.') && isAbstractOf(items, index);
+}
+
+/** Why a paragraph that is not a title is skipped: a long title line with nothing after it, or an abstract with no title. */
+function unreadParagraph(first: string, item: Extract<Item, { kind: 'text' }>): string {
+	if (item.lines.length === 1 && !first.endsWith('.')) {
+		return `line of ${formatCount(first.length)} characters with no closing period and no abstract after it skipped ("${preview(first)}")`;
+	}
+	return `text with no title before it skipped ("${preview(first)}")`;
 }
 
 function buildPaper(title: string, abstract: string, listedOn: string): Paper {

@@ -1,3 +1,4 @@
+import { capPaperFields, describeCut } from './limits.js';
 import type { LoadProblem } from './load-report.js';
 import type { Paper } from './paper.js';
 import { paperFromRecord } from './paper-record.js';
@@ -44,7 +45,7 @@ export function parsePaperJson(text: string, file: string): JsonResult {
 	}
 	records.forEach((record, index) => {
 		const read = paperFromRecord(record);
-		if (read.ok) result.papers.push(read.paper);
+		if (read.ok) keepPaper(result, read.paper, { file, record: index + 1 });
 		else {
 			result.skipped++;
 			result.problems.push({ file, record: index + 1, message: read.reason });
@@ -73,11 +74,18 @@ export function parsePaperJsonLines(text: string, options: JsonLinesOptions): Js
 			return skip(line, `invalid JSON: ${(error as Error).message}`);
 		}
 		const read = paperFromRecord(value);
-		if (read.ok) result.papers.push(read.paper);
+		if (read.ok) keepPaper(result, read.paper, { file, line });
 		else skip(line, read.reason);
 	});
 	if (result.papers.length === 0 && result.problems.length === 0) result.problems.push({ file, message: 'empty file, no papers' });
 	return result;
+}
+
+/** Keeps the paper within PAPER_LIMITS; each field shortened is reported where it was read, the paper still loads. */
+function keepPaper(result: JsonResult, read: Paper, where: Omit<LoadProblem, 'message'>): void {
+	const { paper, cuts } = capPaperFields(read);
+	for (const cut of cuts) result.problems.push({ ...where, message: describeCut(cut) });
+	result.papers.push(paper);
 }
 
 function topLevelRecords(value: unknown): unknown[] | undefined {

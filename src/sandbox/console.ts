@@ -78,15 +78,15 @@ export function createConsole(deps: ConsoleDeps) {
 			case 'time':
 				return moveClock(action.value);
 			case 'command':
-				return showReply(
-					emulator.injectCommand({ name: action.name, subcommand: action.path[0], options: toOptionMap(action.options), userId }),
+				return showReply(() =>
+					emulator.injectCommand({ name: action.name, subcommand: action.path[0], options: toOptionMap(action.options, channelIdOf), userId }),
 				);
 			case 'autocomplete':
-				return showChoices(
+				return showChoices(() =>
 					emulator.injectAutocomplete({
 						name: action.name,
 						subcommand: action.path[0],
-						options: toOptionMap(action.options),
+						options: toOptionMap(action.options, channelIdOf),
 						focused: action.focused,
 						userId,
 					}),
@@ -94,6 +94,14 @@ export function createConsole(deps: ConsoleDeps) {
 			case 'click':
 				return click(action.target);
 		}
+	}
+
+	/** A channel option as a Discord user picks it: `#papers`, `papers`, `<#id>` or the id. */
+	function channelIdOf(value: string): string {
+		const name = value.trim().replace(/^<#(\d+)>$/, '$1').replace(/^#/, '');
+		if (/^\d+$/.test(name)) return name;
+		const guild = emulator.world.guilds.get(emulator.ids.guildId);
+		return guild?.channelIds.find((id) => emulator.world.channels.get(id)?.name === name) ?? value;
 	}
 
 	function switchUser(name: string): LineOutcome {
@@ -124,7 +132,19 @@ export function createConsole(deps: ConsoleDeps) {
 		return 'ok';
 	}
 
-	async function showReply(handle: InteractionHandle): Promise<LineOutcome> {
+	/** What Discord itself would refuse to send (a channel option naming no channel of the server) fails the line here. */
+	function dispatch(start: () => InteractionHandle): InteractionHandle | undefined {
+		try {
+			return start();
+		} catch (error) {
+			print(`! ${(error as Error).message.replace(/^emulator: /, '')}`);
+			return undefined;
+		}
+	}
+
+	async function showReply(start: () => InteractionHandle): Promise<LineOutcome> {
+		const handle = dispatch(start);
+		if (!handle) return 'failed';
 		try {
 			const message = await handle.reply();
 			remember(message);
@@ -136,7 +156,9 @@ export function createConsole(deps: ConsoleDeps) {
 		}
 	}
 
-	async function showChoices(handle: InteractionHandle): Promise<LineOutcome> {
+	async function showChoices(start: () => InteractionHandle): Promise<LineOutcome> {
+		const handle = dispatch(start);
+		if (!handle) return 'failed';
 		try {
 			const choices = await handle.choices();
 			if (choices.length === 0) print('(no suggestions)');
@@ -163,16 +185,17 @@ export function createConsole(deps: ConsoleDeps) {
 			print(`! "${button.label}" is disabled.`);
 			return 'failed';
 		}
-		return showReply(emulator.clickButton({ message, customId: button.custom_id, userId }));
+		return showReply(() => emulator.clickButton({ message, customId: button.custom_id, userId }));
 	}
 
 	return { runLine };
 }
 
-function toOptionMap(options: readonly OptionInput[]): Record<string, string | number | boolean> {
+function toOptionMap(options: readonly OptionInput[], channelIdOf: (value: string) => string): Record<string, string | number | boolean> {
 	const map: Record<string, string | number | boolean> = {};
 	for (const option of options) {
 		if (option.type === 4 || option.type === 10) map[option.name] = Number(option.value);
+		else if (option.type === 7) map[option.name] = channelIdOf(option.value);
 		else if (option.type === 5) map[option.name] = /^(true|yes|1)$/i.test(option.value);
 		else map[option.name] = option.value;
 	}

@@ -6,11 +6,13 @@ import { startBot, type RunningBot } from '../discord/bot.js';
 import { commands } from '../discord/commands.js';
 import { createRest, deployCommands } from '../discord/deploy.js';
 import { latestListing } from '../browse/pages.js';
+import { listSubscriptions } from '../digests/subscriptions.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import { createSandboxClock } from './clock.js';
 import { createConsole, type LineOutcome } from './console.js';
 import { createEmulator, type DiscordEmulator, type EmulatorOptions, type RecordedRequest } from './emulator/index.js';
+import { openSandboxWorld } from './world-file.js';
 
 export const SANDBOX_DATABASE_URL = 'sqlite://data/sandbox.sqlite';
 export const SANDBOX_USAGE = 'usage: npm run sandbox -- [--script FILE] [--json]   (or pipe console lines on stdin)';
@@ -34,12 +36,25 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 	const print = args.json ? (text: string) => process.stderr.write(`${text}\n`) : (text: string) => process.stdout.write(`${text}\n`);
 	const logger = createSandboxLogger(config, print);
 	const clock = createSandboxClock();
-	const emulator = createEmulator({ ...options.emulator, logger: logger.child({ component: 'emulator' }), clock: () => clock.now().getTime() });
+	const world = await openSandboxWorld(config.databaseUrl, print);
+	const emulator = createEmulator({
+		...(world.identity ? { identity: world.identity } : {}),
+		...options.emulator,
+		logger: logger.child({ component: 'emulator' }),
+		clock: () => clock.now().getTime(),
+	});
 	const endpoints = await emulator.start();
 	if (args.json) emulator.on('request', (request) => process.stdout.write(`${JSON.stringify(toJsonLine(request))}\n`));
 
 	let bot: RunningBot | undefined;
+	const handled = new Set<number>();
+	// Saved at once and after every line (a digest may open a DM channel), so even a killed run leaves the world behind.
+	const settle = async () => {
+		await world.save(emulator.identity());
+		if (bot) for (const seq of await findHandledStaleDeliveries(bot, emulator.rejectedRequests())) handled.add(seq);
+	};
 	try {
+		await world.save(emulator.identity());
 		await deployCommands(createRest(endpoints.apiUrl, endpoints.token), commands, emulator.ids.guildId);
 		bot = await startBot({
 			config,
@@ -51,6 +66,7 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 		});
 		print(`Sandbox ready: server "Paperboy Sandbox", channel #papers, ${bot.corpus.index.size} papers. Type help for commands.`);
 		print(`Sandbox clock: ${formatClock(clock.now())} UTC (the corpus's latest listing day; move it with: time +1d)`);
+		await settle();
 		const session = createConsole({
 			emulator,
 			commands: commands.map((command) => command.data),
@@ -58,8 +74,14 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 			onTimeChanged: (now, previous) => (bot ? replayTime(bot, previous, now, print) : Promise.resolve()),
 			print,
 		});
-		const failures = await feedLines(args, scripted, session.runLine, print);
-		const rejected = emulator.rejectedRequests();
+		const runLine = async (line: string) => {
+			const outcome = await session.runLine(line);
+			await settle();
+			return outcome;
+		};
+		const failures = await feedLines(args, scripted, runLine, print);
+		await settle();
+		const rejected = emulator.rejectedRequests().filter((request) => !handled.has(request.seq));
 		for (const request of rejected) {
 			print(`! emulator rejected ${request.method} ${request.path}: ${request.status} ${request.error?.message ?? ''}`);
 		}
@@ -68,6 +90,23 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 		await bot?.stop();
 		await emulator.stop();
 	}
+}
+
+const UNKNOWN_CHANNEL = 10003;
+const MESSAGE_POST = /^\/channels\/(\d+)\/messages$/;
+
+/**
+ * The 404 Unknown Channel answers to digests the bot then paused. A subscription whose channel is gone (deleted,
+ * or saved by another world) gets that 404 from Discord too, and pausing it is the bot handling stale data
+ * correctly, not a request it got wrong; so it must not fail a script run. Any other rejection, or a 404 the
+ * bot did not answer with a pause, still does. Checked after every line, while the paused subscription is still
+ * there to show it (a later /digest unsubscribe removes it).
+ */
+export async function findHandledStaleDeliveries(bot: Pick<RunningBot, 'store'>, rejected: readonly RecordedRequest[]): Promise<number[]> {
+	const candidates = rejected.filter((request) => request.method === 'POST' && request.status === 404 && request.error?.code === UNKNOWN_CHANNEL && MESSAGE_POST.test(request.path));
+	if (candidates.length === 0) return [];
+	const paused = new Set((await listSubscriptions(bot.store)).filter((subscription) => subscription.paused?.code === UNKNOWN_CHANNEL).map((subscription) => subscription.channelId));
+	return candidates.filter((request) => paused.has(MESSAGE_POST.exec(request.path)?.[1] ?? '')).map((request) => request.seq);
 }
 
 /**
@@ -155,18 +194,25 @@ async function feedLines(args: SandboxArgs, scripted: boolean, runLine: (line: s
 	return failures;
 }
 
-/** The console is for people: only warnings and errors from the bot, as short lines, unless LOG_LEVEL asks for more. */
+/**
+ * The console is for people: only warnings and errors from the bot, as short lines, unless LOG_LEVEL asks for
+ * more. Errors show their name, message and code; stack traces only at LOG_LEVEL=debug, where someone is debugging.
+ */
 function createSandboxLogger(config: Config, print: (text: string) => void): Logger {
 	const level = process.env.LOG_LEVEL ? config.logLevel : 'warn';
 	return createLogger({
 		level,
 		write: (line) => {
-			const entry = JSON.parse(line) as { level: string; message: string; [key: string]: unknown };
+			const entry = JSON.parse(line, level === 'debug' ? undefined : dropStacks) as { level: string; message: string; [key: string]: unknown };
 			const { time: _time, level: entryLevel, message, ...context } = entry;
 			const detail = Object.keys(context).length > 0 ? ` ${JSON.stringify(context)}` : '';
 			print(`[${entryLevel}] ${message}${detail}`);
 		},
 	});
+}
+
+function dropStacks(key: string, value: unknown): unknown {
+	return key === 'stack' && typeof value === 'string' ? undefined : value;
 }
 
 function toJsonLine(request: RecordedRequest) {

@@ -2,16 +2,25 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../log.js';
 import { describeCause, StoreError } from './errors.js';
+import { createKeyedLock } from './keyed-lock.js';
 
 /** One Keyv namespace, typed, with every failure thrown as a StoreError (Keyv alone would answer `undefined`). */
 export interface Collection<T> {
 	readonly name: string;
 	get(key: string): Promise<T | undefined>;
 	getMany(keys: readonly string[]): Promise<Array<T | undefined>>;
-	set(key: string, value: T): Promise<void>;
+	/** With `ttlMs` the entry expires that long from now (Keyv's clock, `Date.now()`); setting it again restarts the count. */
+	set(key: string, value: T, ttlMs?: number): Promise<void>;
 	/** One statement for the whole batch: atomic, and fast enough for a backfill of thousands of papers. */
 	setMany(entries: ReadonlyArray<readonly [key: string, value: T]>): Promise<void>;
 	delete(key: string): Promise<boolean>;
+	/**
+	 * Read-modify-write under this process's lock for `key`: `change` sees the latest record and returns the
+	 * next one, `undefined` to delete it, or `unchanged` to leave it. Every writer of a record goes through
+	 * here, so a command and the scheduler never overwrite each other's fields (one process per database
+	 * is the lease's job).
+	 */
+	update(key: string, change: (current: T | undefined) => T | undefined | typeof unchanged): Promise<T | undefined>;
 	/** Every entry whose key starts with `prefix` (all when omitted), in key order, in one indexed range query. */
 	entries(prefix?: string): Promise<Array<[string, T]>>;
 	values(prefix?: string): Promise<T[]>;
@@ -25,6 +34,9 @@ export interface OpenedCollection<T> {
 	query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
 	close(): Promise<void>;
 }
+
+/** Returned by an `update` change that leaves the record as it is. */
+export const unchanged: unique symbol = Symbol('unchanged');
 
 const TABLE = 'keyv';
 /** Rows per multi-row INSERT; far below SQLite's bound-parameter limit. */
@@ -41,7 +53,12 @@ export function assertNamespaceName(name: string): void {
 	if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`invalid store namespace ${JSON.stringify(name)}: use lower-case letters, digits and '-'`);
 }
 
-export function openCollection<T>(file: string, name: string, logger: Logger): OpenedCollection<T> {
+export interface CollectionHooks {
+	/** A row that is not valid JSON or not a Keyv envelope, skipped by listings; it is logged here already. */
+	onCorruptRow?: (key: string, reason: string) => void;
+}
+
+export function openCollection<T>(file: string, name: string, logger: Logger, hooks: CollectionHooks = {}): OpenedCollection<T> {
 	assertNamespaceName(name);
 	const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: BUSY_TIMEOUT_MS, iterationLimit: 1000 });
 	const keyv = new Keyv<T>({ store: adapter, namespace: name, throwOnErrors: true });
@@ -63,19 +80,47 @@ export function openCollection<T>(file: string, name: string, logger: Logger): O
 	const query = (sql: string, ...parameters: unknown[]) => run('query', sql, parameters);
 	// Keyv's own deserializer, called directly: awaiting Keyv's async wrapper per row made a 10,000-row listing twice as slow.
 	const deserialize = keyv.deserialize;
+	const reportCorrupt = (prefixedKey: string, reason: string) => {
+		const key = prefixedKey.slice(name.length + 1);
+		logger.error('unreadable stored record skipped', { file, namespace: name, key, reason });
+		hooks.onCorruptRow?.(key, reason);
+	};
 	const decodeRows = async (rows: Row[]): Promise<Array<[string, T]>> => {
 		const result: Array<[string, T]> = [];
 		for (const row of rows) {
-			let data = deserialize ? deserialize<T>(row.value) : await keyv.deserializeData<T>(row.value);
-			if (data instanceof Promise) data = await data;
-			if (data?.value !== undefined) result.push([row.key, data.value]);
+			// One damaged row (a crash mid-edit, a hand-edited file) must not hide every other record of the listing.
+			let data: unknown;
+			try {
+				data = deserialize ? deserialize<T>(row.value) : await keyv.deserializeData<T>(row.value);
+				if (data instanceof Promise) data = await data;
+			} catch (error) {
+				reportCorrupt(row.key, `not valid JSON (${describeCause(error)})`);
+				continue;
+			}
+			const envelope = data as { value?: T } | null;
+			if (envelope !== null && typeof envelope === 'object' && envelope.value !== undefined) result.push([row.key, envelope.value]);
+			else reportCorrupt(row.key, 'not a Keyv record ({"value": …})');
 		}
 		return result;
 	};
 	const prefixed = (key: string) => `${name}:${key}`;
 
+	const lock = createKeyedLock();
 	const collection: Collection<T> = {
 		name,
+		update(key, change) {
+			return lock.run(key, async () => {
+				const current = await collection.get(key);
+				const next = change(current);
+				if (next === unchanged) return current;
+				if (next === undefined) {
+					if (current !== undefined) await collection.delete(key);
+					return undefined;
+				}
+				await collection.set(key, next);
+				return next;
+			});
+		},
 		async get(key) {
 			try {
 				return await keyv.get<T>(key);
@@ -93,10 +138,10 @@ export function openCollection<T>(file: string, name: string, logger: Logger): O
 			}
 			return keys.map((key) => found.get(prefixed(key)));
 		},
-		async set(key, value) {
+		async set(key, value, ttlMs) {
 			let ok: boolean;
 			try {
-				ok = await keyv.set(key, value);
+				ok = await keyv.set(key, value, ttlMs);
 			} catch (error) {
 				return fail(`writing ${key}`, error);
 			}

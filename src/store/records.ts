@@ -21,8 +21,12 @@ export interface Pause {
 	code?: number;
 }
 
-/** Outcome of a target's digest for one local day. `empty`: nothing new; `failed`: Discord refused the payload. */
-export type DeliveryOutcome = 'sent' | 'empty' | 'failed';
+/**
+ * Outcome of a target's digest for one local day. `empty`: nothing new; `failed`: Discord refused the payload;
+ * `unconfirmed`: an attempt's outcome was unknown and the channel could not be read back, so its papers count
+ * as sent (never twice) although no one saw them arrive.
+ */
+export type DeliveryOutcome = 'sent' | 'empty' | 'failed' | 'unconfirmed';
 
 export interface LastDelivery {
 	/** Local day `YYYY-MM-DD` in the target's time zone. */
@@ -40,6 +44,12 @@ export interface LastFailure {
 	error: string;
 }
 
+export interface UnconfirmedDelivery {
+	day: string;
+	at: string;
+	reason: string;
+}
+
 /** Fields shared by channel subscriptions and personal follows: when and what to deliver. */
 export interface DigestSchedule {
 	/** `HH:MM`, 24-hour, local to `timezone`. */
@@ -51,6 +61,8 @@ export interface DigestSchedule {
 	paused?: Pause;
 	lastDelivery?: LastDelivery;
 	lastFailure?: LastFailure;
+	/** The latest digest whose arrival could not be checked (no Read Message History); shown by `/digest list`. */
+	unconfirmed?: UnconfirmedDelivery;
 	createdAt: string;
 	updatedAt?: string;
 }
@@ -84,12 +96,20 @@ export interface DeliveryRecord {
 	pending?: PendingDigest;
 }
 
+/**
+ * A digest being sent. Without `failedAt` its outcome is unknown (the process died, the request timed out, the
+ * store failed after the send): the next pass reads the channel back for `nonce` before anything is re-sent.
+ */
 export interface PendingDigest {
 	day: string;
+	/** Sent as the message nonce and shown in the footer as the delivery key. */
 	nonce: string;
 	paperIds: string[];
+	/** paper id → listedOn, so a digest confirmed later records the right listing days. */
+	listedOn?: Record<string, string>;
+	/** First attempt: the read-back starts here. */
 	at: string;
-	/** Set when Discord answered with an error: the message was not posted. Absent after a crash: it may have been. */
+	/** Set only when Discord answered that the message was not posted (4xx, 429, or not found on read-back). */
 	failedAt?: string;
 }
 
@@ -103,6 +123,10 @@ export interface SourceStatusRecord {
 	lastAdded?: number;
 	/** Papers added by this source since the store was created. */
 	added?: number;
+	/** What the last successful run cut to stay within PAPER_LIMITS: fields shortened, entries over the page cap, responses not valid UTF-8. Absent: nothing. */
+	lastTruncated?: number;
+	lastDroppedEntries?: number;
+	lastInvalidUtf8?: number;
 }
 
 export interface SourceStatusPatch {
@@ -111,4 +135,8 @@ export interface SourceStatusPatch {
 	lastError?: string;
 	/** Papers newly added by this run; summed into `added`. */
 	added?: number;
+	/** The last run's cut counts: replace the kept ones; 0 removes them. */
+	lastTruncated?: number;
+	lastDroppedEntries?: number;
+	lastInvalidUtf8?: number;
 }

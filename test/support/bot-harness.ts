@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../../src/config.js';
-import { startBot, type RunningBot } from '../../src/discord/bot.js';
+import { startBot, type BotOptions, type RunningBot } from '../../src/discord/bot.js';
 import type { SlashCommand } from '../../src/discord/command.js';
 import { commands as defaultCommands } from '../../src/discord/commands.js';
 import { createRest, deployCommands } from '../../src/discord/deploy.js';
@@ -26,6 +26,8 @@ export interface HarnessOptions {
 	/** Extra environment for parseConfig (DATABASE_URL and SEEDS_DIR are set by the harness). */
 	env?: Record<string, string>;
 	emulator?: EmulatorOptions;
+	/** Store and lease options for startBot (e.g. `{ store: { fileCheckIntervalMs: 0 } }`). */
+	bot?: Pick<BotOptions, 'store' | 'lease'>;
 }
 
 export interface Harness {
@@ -55,7 +57,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 	const commands = options.commands ?? defaultCommands;
 	const logLines: string[] = [];
 	const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
-	const launch = () => startBot({ config, apiUrl, token, logger, commands });
+	const launch = () => startBot({ config, apiUrl, token, logger, commands, ...options.bot });
 	let bot: RunningBot;
 	try {
 		await deployCommands(createRest(apiUrl, token), commands, emu.ids.guildId);

@@ -78,6 +78,8 @@ export async function startDigestHarness(start: string, { env = {}, ...options }
 			void bot.digests.stop();
 			await bot.client.destroy();
 			await bot.store.close();
+			// The lease row stays, as a dead process leaves it; the relaunch (same process, same instance id) reclaims it.
+			await bot.lease.abandon();
 		},
 		command: (input) => emu.injectCommand(input).reply(),
 		addPapers: async (papers) => {

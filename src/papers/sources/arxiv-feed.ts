@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { cleanText, normalizeArxivId, type Paper } from '../paper.js';
+import { capEntries } from './cut.js';
 import { SourceError } from './source-error.js';
 import type { RejectedEntry } from './types.js';
 
@@ -29,6 +30,8 @@ export interface ArxivLink {
 export interface ArxivFeed {
 	entries: ArxivEntry[];
 	rejected: RejectedEntry[];
+	/** Entries past PAPER_LIMITS.entriesPerPage, left out (a server that ignores max_results). */
+	droppedEntries: number;
 	totalResults: number | undefined;
 	startIndex: number | undefined;
 }
@@ -56,13 +59,14 @@ export function parseArxivFeed(xml: string, url: string): ArxivFeed {
 	const document: unknown = parser.parse(xml);
 	const feed = isRecord(document) ? document.feed : undefined;
 	if (!isRecord(feed)) throw new SourceError(SOURCE, url, 'response is not an Atom feed (no <feed> element)');
-	const rawEntries = Array.isArray(feed.entry) ? feed.entry : [];
-	const apiError = rawEntries.find(isErrorEntry);
+	const allEntries: unknown[] = Array.isArray(feed.entry) ? feed.entry : [];
+	const apiError = allEntries.find(isErrorEntry);
 	if (apiError) throw new SourceError(SOURCE, url, `API error: ${textOf(apiError.summary) || 'unspecified'}`);
+	const { kept: rawEntries, dropped } = capEntries(allEntries);
 
 	const entries: ArxivEntry[] = [];
 	const rejected: RejectedEntry[] = [];
-	rawEntries.forEach((raw: unknown, index) => {
+	rawEntries.forEach((raw, index) => {
 		const result = readEntry(raw);
 		if (typeof result === 'string') rejected.push({ index, reason: result });
 		else entries.push(result);
@@ -70,7 +74,7 @@ export function parseArxivFeed(xml: string, url: string): ArxivFeed {
 	if (rawEntries.length > 0 && entries.length === 0) {
 		throw new SourceError(SOURCE, url, `all ${rawEntries.length} entries are malformed (first: ${rejected[0]?.reason})`);
 	}
-	return { entries, rejected, totalResults: numberOf(feed.totalResults), startIndex: numberOf(feed.startIndex) };
+	return { entries, rejected, droppedEntries: dropped, totalResults: numberOf(feed.totalResults), startIndex: numberOf(feed.startIndex) };
 }
 
 function isErrorEntry(raw: unknown): raw is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '../../log.js';
 import type { Paper } from '../paper.js';
 import { paperFromArxivEntry, parseArxivFeed } from './arxiv-feed.js';
+import { addCut, capPapers, emptyCut, hasCut, logPageCut } from './cut.js';
 import type { HttpTuning } from './hf.js';
 import { fetchText } from './http.js';
 import { createRateLimiter, type RateLimiter } from './limiter.js';
@@ -77,6 +78,7 @@ export async function fetchArxivQuery(query: ArxivQuery, options: ArxivFetchOpti
 	const byId = new Map<string, Paper>();
 	const rejected: RejectedEntry[] = [];
 	const urls: string[] = [];
+	let cut = emptyCut();
 	for (let page = 0; page < options.maxPages; page += 1) {
 		const start = query.start + page * query.maxResults;
 		const url = arxivQueryUrl(options.baseUrl, { ...query, start });
@@ -93,14 +95,18 @@ export async function fetchArxivQuery(query: ArxivQuery, options: ArxivFetchOpti
 		});
 		const feed = parseArxivFeed(response.text, url);
 		rejected.push(...feed.rejected.map((entry) => ({ index: start + entry.index, reason: entry.reason })));
+		const capped = capPapers(feed.entries.map(paperFromArxivEntry));
+		const received = feed.entries.length + feed.rejected.length + feed.droppedEntries;
+		logPageCut(logger, SOURCE, url, { dropped: feed.droppedEntries, capped, total: received });
+		cut = addCut(cut, { truncated: capped.truncated, droppedEntries: feed.droppedEntries, invalidUtf8: response.invalidUtf8 ? 1 : 0 });
 		// Within one response a paper appears once; across pages the newer version wins.
-		for (const entry of feed.entries) byId.set(entry.arxivId, paperFromArxivEntry(entry));
-		const seen = start + feed.entries.length + feed.rejected.length;
-		if (feed.entries.length + feed.rejected.length < query.maxResults) break;
+		for (const paper of capped.papers) byId.set(paper.id, paper);
+		const seen = start + received;
+		if (received < query.maxResults) break;
 		if (feed.totalResults !== undefined && seen >= feed.totalResults) break;
 		if (page === options.maxPages - 1) logger.warn('arxiv: page bound reached, older results are left out', { source: SOURCE, url, maxPages: options.maxPages });
 	}
-	return { papers: [...byId.values()], rejected, urls };
+	return { papers: [...byId.values()], rejected, urls, ...(hasCut(cut) ? { cut } : {}) };
 }
 
 /** One limiter per source instance: every request it makes, retries included, is spaced by `intervalMs`. */

@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '../../log.js';
 import { isRecord, paperFromHfEntry } from '../hf-entry.js';
 import type { Paper } from '../paper.js';
+import { addCut, capEntries, capPapers, emptyCut, hasCut, logPageCut, type CappedPage } from './cut.js';
 import { fetchText, type FetchTextOptions } from './http.js';
 import { SourceError } from './source-error.js';
 import type { LiveSource, RejectedEntry, SourceBatch } from './types.js';
@@ -37,8 +38,12 @@ export function hfDailyPapersUrl(baseUrl: string, date: string, limit: number, p
 export interface HfPage {
 	papers: Paper[];
 	rejected: RejectedEntry[];
-	/** Entries in the response, good and bad: a short page means the last one. */
+	/** Entries in the response, good and bad, kept or not: a short page means the last one. */
 	entryCount: number;
+	/** Entries past PAPER_LIMITS.entriesPerPage, left out. */
+	droppedEntries: number;
+	/** Fields shortened to PAPER_LIMITS, per paper. */
+	capped: Pick<CappedPage, 'truncated' | 'cuts'>;
 }
 
 /**
@@ -53,18 +58,20 @@ export function parseHfDailyPapers(text: string, url: string, listedOn: string):
 		throw new SourceError(SOURCE, url, `response is not valid JSON (starts with ${JSON.stringify(text.slice(0, 40))})`);
 	}
 	if (!Array.isArray(body)) throw new SourceError(SOURCE, url, `expected an array of entries, got ${isRecord(body) ? 'an object' : typeof body}`);
+	const { kept, dropped } = capEntries(body as unknown[]);
 	const papers: Paper[] = [];
 	const rejected: RejectedEntry[] = [];
-	body.forEach((entry: unknown, index) => {
+	kept.forEach((entry: unknown, index) => {
 		const reason = missingId(entry);
 		const result = reason ? { ok: false as const, reason } : paperFromHfEntry(entry, listedOn);
 		if (result.ok) papers.push(result.paper);
 		else rejected.push({ index, reason: result.reason });
 	});
-	if (body.length > 0 && papers.length === 0) {
-		throw new SourceError(SOURCE, url, `all ${body.length} entries are malformed (first: ${rejected[0]?.reason})`);
+	if (kept.length > 0 && papers.length === 0) {
+		throw new SourceError(SOURCE, url, `all ${kept.length} entries are malformed (first: ${rejected[0]?.reason})`);
 	}
-	return { papers, rejected, entryCount: body.length };
+	const capped = capPapers(papers);
+	return { papers: capped.papers, rejected, entryCount: body.length, droppedEntries: dropped, capped: { truncated: capped.truncated, cuts: capped.cuts } };
 }
 
 /** The paper's id is the arXiv id: an entry without one cannot be deduplicated, so it is not stored. */
@@ -83,11 +90,14 @@ export async function fetchHfDay(date: string, options: HfSourceOptions): Promis
 	const byId = new Map<string, Paper>();
 	const rejected: RejectedEntry[] = [];
 	const urls: string[] = [];
+	let cut = emptyCut();
 	for (let page = 0; page < maxPages; page += 1) {
 		const url = hfDailyPapersUrl(options.baseUrl, date, pageSize, page);
 		urls.push(url);
 		const response = await fetchText(url, { ...options.http, source: SOURCE, timeoutMs: options.timeoutMs, accept: ['application/json'], logger });
 		const parsed = parseHfDailyPapers(response.text, url, date);
+		logPageCut(logger, SOURCE, url, { dropped: parsed.droppedEntries, capped: parsed.capped, total: parsed.entryCount });
+		cut = addCut(cut, { truncated: parsed.capped.truncated, droppedEntries: parsed.droppedEntries, invalidUtf8: response.invalidUtf8 ? 1 : 0 });
 		rejected.push(...parsed.rejected.map((entry) => ({ index: page * pageSize + entry.index, reason: entry.reason })));
 		const fresh = parsed.papers.filter((paper) => !byId.has(paper.id));
 		for (const paper of parsed.papers) byId.set(paper.id, paper);
@@ -96,7 +106,7 @@ export async function fetchHfDay(date: string, options: HfSourceOptions): Promis
 		if (fresh.length === 0) break;
 		if (page === maxPages - 1) logger.warn('hf: page bound reached, the rest of the day is left for the next run', { source: SOURCE, url, maxPages });
 	}
-	return { papers: [...byId.values()], rejected, urls };
+	return { papers: [...byId.values()], rejected, urls, ...(hasCut(cut) ? { cut } : {}) };
 }
 
 export function createHfSource(options: HfSourceOptions): LiveSource {

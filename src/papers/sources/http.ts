@@ -41,6 +41,8 @@ export interface FetchedText {
 	status: number;
 	contentType: string | undefined;
 	text: string;
+	/** The body was not valid UTF-8: `text` has U+FFFD in place of the bad bytes, and a warning was logged. */
+	invalidUtf8: boolean;
 }
 
 type Attempt = { kind: 'done'; result: FetchedText } | { kind: 'retry'; problem: string; status?: number; retryAfterMs?: number };
@@ -112,8 +114,11 @@ async function attemptFetch(url: string, options: FetchTextOptions): Promise<Att
 		}
 		const contentType = response.headers.get('content-type') ?? undefined;
 		checkContentType(contentType, url, options);
-		const text = await readCapped(response, controller, url, options);
-		return { kind: 'done', result: { url, status, contentType, text } };
+		const body = decodeBody(await readCapped(response, controller, url, options));
+		if (!body.valid) {
+			(options.logger ?? silentLogger).warn('source response is not valid UTF-8; bad bytes read as U+FFFD', { source: options.source, url });
+		}
+		return { kind: 'done', result: { url, status, contentType, text: body.text, invalidUtf8: !body.valid } };
 	} catch (error) {
 		if (error instanceof SourceError) throw error;
 		if (options.signal?.aborted) throw new SourceError(options.source, url, CANCELLED);
@@ -134,7 +139,19 @@ function checkContentType(contentType: string | undefined, url: string, options:
 	}
 }
 
-async function readCapped(response: Response, controller: AbortController, url: string, options: FetchTextOptions): Promise<string> {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lossyUtf8 = new TextDecoder('utf-8');
+
+/** Strict first, so a bad byte is noticed and reported; the lossy reading still lets the good entries through. */
+export function decodeBody(bytes: Uint8Array): { text: string; valid: boolean } {
+	try {
+		return { text: strictUtf8.decode(bytes), valid: true };
+	} catch {
+		return { text: lossyUtf8.decode(bytes), valid: false };
+	}
+}
+
+async function readCapped(response: Response, controller: AbortController, url: string, options: FetchTextOptions): Promise<Uint8Array> {
 	const maxBytes = options.maxBytes ?? HTTP_DEFAULTS.maxBytes;
 	const tooLarge = () => new SourceError(options.source, url, `response body exceeds ${formatBytes(maxBytes)}`);
 	const declared = Number(response.headers.get('content-length'));
@@ -142,7 +159,7 @@ async function readCapped(response: Response, controller: AbortController, url: 
 		controller.abort();
 		throw tooLarge();
 	}
-	if (!response.body) return '';
+	if (!response.body) return new Uint8Array();
 	const reader = response.body.getReader();
 	const chunks: Uint8Array[] = [];
 	let total = 0;
@@ -158,7 +175,7 @@ async function readCapped(response: Response, controller: AbortController, url: 
 		}
 		chunks.push(value);
 	}
-	return Buffer.concat(chunks).toString('utf8');
+	return Buffer.concat(chunks);
 }
 
 /** Retry-After is either delay-seconds or an HTTP date. */

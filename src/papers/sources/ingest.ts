@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import type { Paper } from '../paper.js';
+import { emptyCut, formatCut } from './cut.js';
 import { mergePaper } from './merge.js';
 import { isSourceError, isCancelled } from './source-error.js';
 import type { IngestPorts, IngestReport, IngestRequest, LiveSource, SourceRunResult } from './types.js';
@@ -36,7 +37,7 @@ export async function ingestOnce(request: IngestRequest, ports: IngestPorts): Pr
 }
 
 async function ingestSource(source: LiveSource, date: string | undefined, ports: IngestPorts): Promise<SourceRunResult> {
-	const run: SourceRunResult = { source: source.name, date, fetched: 0, rejected: 0, added: 0, updated: 0 };
+	const run: SourceRunResult = { source: source.name, date, fetched: 0, rejected: 0, added: 0, updated: 0, ...emptyCut() };
 	const logger = ports.logger.child({ source: source.name, ...(date ? { date } : {}) });
 	const startedAt = ports.clock();
 	let papers: Paper[];
@@ -44,6 +45,8 @@ async function ingestSource(source: LiveSource, date: string | undefined, ports:
 		const batch = await source.fetchPapers({ ...(date ? { date } : {}), now: startedAt });
 		run.fetched = batch.papers.length;
 		run.rejected = batch.rejected.length;
+		// The source has already warned about each response it cut, with its URL; the run keeps the totals.
+		if (batch.cut) Object.assign(run, { truncated: batch.cut.truncated, droppedEntries: batch.cut.droppedEntries, invalidUtf8: batch.cut.invalidUtf8 });
 		if (batch.rejected.length > 0) {
 			logger.warn('source entries rejected', {
 				url: batch.urls.at(-1),
@@ -63,8 +66,11 @@ async function ingestSource(source: LiveSource, date: string | undefined, ports:
 	} catch (error) {
 		return failRun(run, error, ports, logger);
 	}
-	await recordStatus(ports, source.name, { lastSuccessAt: ports.clock().toISOString(), added: run.added }, logger);
-	logger.info('source ingested', { fetched: run.fetched, added: run.added, updated: run.updated, rejected: run.rejected });
+	// The cut counts are always sent, so a clean run clears what an earlier run cut.
+	const cut = { lastTruncated: run.truncated, lastDroppedEntries: run.droppedEntries, lastInvalidUtf8: run.invalidUtf8 };
+	await recordStatus(ports, source.name, { lastSuccessAt: ports.clock().toISOString(), added: run.added, ...cut }, logger);
+	const cutText = formatCut(run);
+	logger.info('source ingested', { fetched: run.fetched, added: run.added, updated: run.updated, rejected: run.rejected, ...(cutText ? { cut: cutText } : {}) });
 	return run;
 }
 

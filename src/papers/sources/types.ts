@@ -11,12 +11,24 @@ export interface RejectedEntry {
 	reason: string;
 }
 
+/** What a source cut from its answers to stay within PAPER_LIMITS (src/papers/limits.ts): counted, never silent. */
+export interface SourceCut {
+	/** Fields shortened: a title, an abstract, an author name, an author or keyword list. */
+	truncated: number;
+	/** Entries past the per-page cap, left out. */
+	droppedEntries: number;
+	/** Responses that were not valid UTF-8, read with U+FFFD in place of the bad bytes. */
+	invalidUtf8: number;
+}
+
 /** What one source returned for one request (all its pages): already mapped, not yet stored. */
 export interface SourceBatch {
 	papers: Paper[];
 	rejected: RejectedEntry[];
 	/** Every URL fetched, in order, for logs. */
 	urls: string[];
+	/** Absent: nothing was cut. */
+	cut?: SourceCut;
 }
 
 /** A live source as the ingest sees it. `date` is a UTC day `YYYY-MM-DD`; without it, the source's most recent listing. */
@@ -32,6 +44,10 @@ export interface SourceStatusUpdate {
 	lastError?: string;
 	/** Papers newly added by this run. */
 	added?: number;
+	/** What the last successful run cut (see SourceCut); 0 clears the kept value. */
+	lastTruncated?: number;
+	lastDroppedEntries?: number;
+	lastInvalidUtf8?: number;
 }
 
 /** A source's status as stored and shown by `paperboy sources` and `/paper stats`. */
@@ -41,6 +57,10 @@ export interface SourceStatus {
 	lastError?: string;
 	/** Papers added by this source since the store was created. */
 	added?: number;
+	/** What the last successful run cut to stay within the limits; absent when nothing was. */
+	lastTruncated?: number;
+	lastDroppedEntries?: number;
+	lastInvalidUtf8?: number;
 }
 
 /**
@@ -89,6 +109,10 @@ export interface SourceRunResult {
 	rejected: number;
 	added: number;
 	updated: number;
+	/** See SourceCut: fields shortened, entries over the page cap, responses that were not valid UTF-8. */
+	truncated: number;
+	droppedEntries: number;
+	invalidUtf8: number;
 	error?: string;
 }
 

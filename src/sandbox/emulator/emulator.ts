@@ -13,6 +13,7 @@ import {
 	buildCommandData,
 	buildInteractionPayload,
 	findButton,
+	requireChannelOptions,
 	resolveTarget,
 	type InjectAutocompleteInput,
 	type InjectCommandInput,
@@ -28,7 +29,7 @@ import { channelRoutes } from './routes-channels.js';
 import { interactionRoutes } from './routes-interactions.js';
 import { toApiChannel, toApiUser, toGuildCreate, type Json } from './shapes.js';
 import { createSnowflakeGenerator } from './snowflake.js';
-import { populateDefaultWorld, World, type DefaultWorldIds, type EmuChannel, type EmuGuild, type EmuUser } from './world.js';
+import { populateDefaultWorld, readWorldIdentity, World, type DefaultWorldIds, type EmuChannel, type EmuGuild, type EmuUser, type WorldIdentity } from './world.js';
 
 export interface EmulatorOptions {
 	/** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -47,6 +48,8 @@ export interface EmulatorOptions {
 	nonceWindowMs?: number;
 	/** HELLO's heartbeat interval; Discord's 41,250 ms by default. */
 	heartbeatIntervalMs?: number;
+	/** Rebuild the default world with these ids (an earlier run's `identity()`) instead of minting new ones. */
+	identity?: WorldIdentity;
 	logger?: Logger;
 }
 
@@ -101,8 +104,8 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		const nextId = createSnowflakeGenerator(clock);
 		const nowIso = () => new Date(clock()).toISOString();
 		const logger = options.logger ?? silentLogger;
-		this.world = new World(nextId, nowIso);
-		this.ids = populateDefaultWorld(this.world);
+		this.world = new World(nextId, nowIso, options.identity ? { botId: options.identity.botId } : {});
+		this.ids = populateDefaultWorld(this.world, options.identity);
 		this.token = options.token ?? makeToken(this.world.bot.id);
 		const ackWindowMs = options.ackWindowMs ?? DiscordLimits.interactionAckMs;
 		this.#core = {
@@ -180,6 +183,8 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		const target = resolveTarget(this.world, this.ids, input);
 		const command = this.#core.commands.find(input.name, target.guildId);
 		const { data } = buildCommandData(command, input, this.#core.nextId(), false);
+		// Raw option arrays are for malformed-interaction tests: sent as given.
+		if (!Array.isArray(input.options)) requireChannelOptions(this.world, target.guildId, data.options);
 		return this.#dispatch(InteractionType.ApplicationCommand, data, target, { commandName: input.name, locale: input.locale });
 	}
 
@@ -259,6 +264,19 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		const channel = this.world.addChannel({ ...input, guildId: input.guildId ?? this.ids.guildId });
 		if (this.gateway.hasSession) this.gateway.dispatch('CHANNEL_CREATE', toApiChannel(this.world, channel));
 		return channel;
+	}
+
+	/** Deletes a guild channel; announced with CHANNEL_DELETE. Posting there answers 10003 Unknown Channel afterwards. */
+	deleteChannel(channelId: string): void {
+		const channel = this.world.requireChannel(channelId);
+		const payload = toApiChannel(this.world, channel);
+		this.world.deleteChannel(channelId);
+		if (this.gateway.hasSession) this.gateway.dispatch('CHANNEL_DELETE', payload);
+	}
+
+	/** Every id of the default world and the DM channels opened so far; pass it back as `identity` to rebuild this world. */
+	identity(): WorldIdentity {
+		return readWorldIdentity(this.world, this.ids);
 	}
 
 	/** Sets the bot's member overwrite on a channel, e.g. `{ deny: ['SendMessages'] }`; announced with CHANNEL_UPDATE. */

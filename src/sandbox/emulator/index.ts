@@ -21,6 +21,6 @@ export type { LatencyFault, RateLimitFault, RouteMatcher, ServerErrorFault } fro
 export { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './ratelimit.js';
 export { GatewayClose, type GatewayEvent } from './gateway.js';
 export { Permission, type PermissionName, type PermissionInput } from './permissions.js';
-export type { DefaultWorldIds, EmuChannel, EmuGuild, EmuUser } from './world.js';
+export type { DefaultWorldIds, EmuChannel, EmuGuild, EmuUser, WorldIdentity } from './world.js';
 export { collectErrors, validateBody, type BodyKind } from './validation.js';
 export { readSnowflakeTime } from './snowflake.js';

@@ -37,7 +37,7 @@ export interface ResolvedTarget {
 	userId: string;
 }
 
-const OptionType = Object.freeze({ Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, Number: 10 });
+const OptionType = Object.freeze({ Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, Channel: 7, Number: 10 });
 
 export function resolveTarget(world: World, defaults: { guildId: string; userId: string }, input: InjectTarget): ResolvedTarget {
 	const userId = input.userId ?? defaults.userId;
@@ -94,6 +94,22 @@ export function buildCommandData(command: ApiCommand | undefined, input: InjectA
 		...(command?.guild_id ? { guild_id: command.guild_id } : {}),
 	};
 	return focusedType === undefined ? { data } : { data, focusedType };
+}
+
+/**
+ * Discord only offers the server's existing channels for a CHANNEL option, so an id of a deleted or foreign
+ * channel can never arrive in one; the emulator refuses to fake such an interaction rather than let the bot rely on it.
+ */
+export function requireChannelOptions(world: World, guildId: string | null, options: unknown): void {
+	if (!Array.isArray(options)) return;
+	for (const option of options as Json[]) {
+		requireChannelOptions(world, guildId, option.options);
+		if (option.type !== OptionType.Channel || option.focused === true) continue;
+		const channel = world.channels.get(String(option.value));
+		if (!channel || (guildId !== null && channel.guildId !== guildId)) {
+			throw new Error(`emulator: option ${String(option.name)}: ${String(option.value)} is not a channel of this server (Discord only offers existing channels)`);
+		}
+	}
 }
 
 function inferType(value: OptionValue): number {

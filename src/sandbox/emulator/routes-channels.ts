@@ -1,6 +1,6 @@
 import type { EmulatorCore } from './core.js';
-import { DiscordErrors } from './errors.js';
-import type { ApiMessage } from './messages.js';
+import { DiscordErrors, type ErrorTree } from './errors.js';
+import { MessageFlags, type ApiMessage } from './messages.js';
 import { Permission } from './permissions.js';
 import type { RouteContext, RouteDef } from './router.js';
 import { requireContent } from './routes-interactions.js';
@@ -14,6 +14,18 @@ export function channelRoutes(core: EmulatorCore): RouteDef[] {
 	const nonces = new Map<string, { messageId: string; at: number }>();
 	return [
 		{ method: 'GET', template: '/channels/{channel_id}', auth: 'bot', handle: (ctx) => ({ status: 200, body: toApiChannel(core.world, requireVisibleChannel(core, ctx)) }) },
+		{
+			method: 'GET',
+			template: '/channels/{channel_id}/messages',
+			auth: 'bot',
+			handle: (ctx) => {
+				const channel = requireVisibleChannel(core, ctx);
+				const page = parseMessagePage(ctx.query);
+				// Discord answers an empty list, not an error, when the bot lacks Read Message History.
+				if (channel.guildId && !(core.world.permissionsIn(core.world.bot.id, channel.id) & Permission.ReadMessageHistory)) return { status: 200, body: [] };
+				return { status: 200, body: selectMessages(core.messages.list(channel.id), page) };
+			},
+		},
 		{
 			method: 'POST',
 			template: '/channels/{channel_id}/messages',
@@ -108,4 +120,47 @@ function requireMessage(core: EmulatorCore, channel: EmuChannel, ctx: RouteConte
 	const message = core.messages.get(channel.id, ctx.params.message_id ?? '');
 	if (!message) throw DiscordErrors.unknownMessage();
 	return message;
+}
+
+interface MessagePage {
+	limit: number;
+	before?: bigint;
+	after?: bigint;
+}
+
+const MESSAGE_PAGE = Object.freeze({ defaultLimit: 50, maxLimit: 100 });
+
+/** `limit` 1–100 (default 50) and at most one of `before` / `after` as snowflakes, as Discord checks them. */
+function parseMessagePage(query: URLSearchParams): MessagePage {
+	const errors: ErrorTree = {};
+	const fail = (field: string, message: string) => (errors[field] = { _errors: [{ code: 'NUMBER_TYPE_COERCE', message }] });
+	const limitText = query.get('limit');
+	const limit = limitText === null ? MESSAGE_PAGE.defaultLimit : Number(limitText);
+	if (!Number.isInteger(limit) || limit < 1 || limit > MESSAGE_PAGE.maxLimit) fail('limit', `Value "${limitText}" is not int between 1 and ${MESSAGE_PAGE.maxLimit}.`);
+	const snowflake = (field: 'before' | 'after') => {
+		const text = query.get(field);
+		if (text === null) return undefined;
+		if (!/^\d{1,20}$/.test(text)) return void fail(field, `Value "${text}" is not snowflake.`);
+		return BigInt(text);
+	};
+	const before = snowflake('before');
+	const after = snowflake('after');
+	if (Object.keys(errors).length > 0) throw DiscordErrors.invalidFormBody(errors);
+	return { limit, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) };
+}
+
+/**
+ * Newest first, like Discord. With `after`, the `limit` messages right after it (still newest first);
+ * with `before` or nothing, the `limit` newest before it. Ephemeral replies are never in a channel's history.
+ */
+function selectMessages(messages: readonly ApiMessage[], page: MessagePage): ApiMessage[] {
+	const visible = messages.filter((message) => (message.flags & MessageFlags.Ephemeral) === 0);
+	const ascending = [...visible].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+	if (page.after !== undefined) {
+		const after = page.after;
+		return ascending.filter((message) => BigInt(message.id) > after).slice(0, page.limit).reverse();
+	}
+	const before = page.before;
+	const older = before === undefined ? ascending : ascending.filter((message) => BigInt(message.id) < before);
+	return older.slice(-page.limit).reverse();
 }

@@ -56,6 +56,12 @@ export interface EmuChannel {
 	lastMessageId: string | null;
 }
 
+export interface WorldOptions {
+	botName?: string;
+	/** Reuse a bot user id (and so an application id) from an earlier world. */
+	botId?: string;
+}
+
 export interface EmuApplication {
 	id: string;
 	name: string;
@@ -72,18 +78,21 @@ export class World {
 	readonly bot: EmuUser;
 	readonly #nextId: () => string;
 	readonly #now: () => string;
+	/** Every id handed out, given or generated: a world rebuilt from saved ids must never mint one of them again. */
+	readonly #taken = new Set<string>();
 
-	constructor(nextId: () => string, now: () => string, botName = 'Paperboy') {
+	constructor(nextId: () => string, now: () => string, options: WorldOptions = {}) {
 		this.#nextId = nextId;
 		this.#now = now;
-		this.bot = this.addUser({ username: botName.toLowerCase(), globalName: null, bot: true });
+		const botName = options.botName ?? 'Paperboy';
+		this.bot = this.addUser({ username: botName.toLowerCase(), globalName: null, bot: true, id: options.botId });
 		// Applications created since 2016 share their id with their bot user.
 		this.application = { id: this.bot.id, name: botName, flags: (1 << 15) | (1 << 23) };
 	}
 
 	addUser(input: { username: string; globalName?: string | null; bot?: boolean; id?: string; locale?: string }): EmuUser {
 		const user: EmuUser = {
-			id: input.id ?? this.#nextId(),
+			id: this.#claim(input.id),
 			username: input.username,
 			globalName: input.globalName === undefined ? input.username : input.globalName,
 			bot: input.bot ?? false,
@@ -95,8 +104,8 @@ export class World {
 	}
 
 	/** A guild with its @everyone role (id = guild id), the bot's managed role and the bot as a member. */
-	addGuild(input: { name: string; ownerId: string; id?: string; locale?: string }): EmuGuild {
-		const id = input.id ?? this.#nextId();
+	addGuild(input: { name: string; ownerId: string; id?: string; botRoleId?: string; locale?: string }): EmuGuild {
+		const id = this.#claim(input.id);
 		const guild: EmuGuild = {
 			id,
 			name: input.name,
@@ -107,16 +116,16 @@ export class World {
 			channelIds: [],
 		};
 		this.guilds.set(id, guild);
-		const botRole = this.addRole(id, { name: this.application?.name ?? 'Paperboy', permissions: DEFAULT_EVERYONE_PERMISSIONS, managed: true });
+		const botRole = this.addRole(id, { name: this.application?.name ?? 'Paperboy', permissions: DEFAULT_EVERYONE_PERMISSIONS, managed: true, id: input.botRoleId });
 		this.addMember(id, this.bot.id, [botRole.id]);
 		if (input.ownerId !== this.bot.id) this.addMember(id, input.ownerId);
 		return guild;
 	}
 
-	addRole(guildId: string, input: { name: string; permissions?: PermissionInput; managed?: boolean }): EmuRole {
+	addRole(guildId: string, input: { name: string; permissions?: PermissionInput; managed?: boolean; id?: string }): EmuRole {
 		const guild = this.requireGuild(guildId);
 		const role: EmuRole = {
-			id: this.#nextId(),
+			id: this.#claim(input.id),
 			name: input.name,
 			permissions: resolvePermissions(input.permissions),
 			position: guild.roles.length,
@@ -137,7 +146,7 @@ export class World {
 	addChannel(input: { guildId: string; name: string; type?: number; topic?: string | null; id?: string }): EmuChannel {
 		const guild = this.requireGuild(input.guildId);
 		const channel: EmuChannel = {
-			id: input.id ?? this.#nextId(),
+			id: this.#claim(input.id),
 			type: input.type ?? ChannelType.GuildText,
 			name: input.name,
 			guildId: guild.id,
@@ -152,14 +161,14 @@ export class World {
 		return channel;
 	}
 
-	/** The bot's DM channel with a user; the same one every time, as on Discord. */
-	openDm(userId: string): EmuChannel {
+	/** The bot's DM channel with a user; the same one every time, as on Discord. `id` rebuilds one from an earlier world. */
+	openDm(userId: string, id?: string): EmuChannel {
 		this.requireUser(userId);
 		for (const channel of this.channels.values()) {
 			if (channel.type === ChannelType.DM && channel.recipientId === userId) return channel;
 		}
 		const channel: EmuChannel = {
-			id: this.#nextId(),
+			id: this.#claim(id),
 			type: ChannelType.DM,
 			name: null,
 			guildId: null,
@@ -170,6 +179,16 @@ export class World {
 			lastMessageId: null,
 		};
 		this.channels.set(channel.id, channel);
+		return channel;
+	}
+
+	/** A guild channel deleted: its id answers 10003 Unknown Channel from now on, as on Discord. */
+	deleteChannel(channelId: string): EmuChannel {
+		const channel = this.requireChannel(channelId);
+		if (!channel.guildId) throw new Error(`emulator: ${channelId} is a DM channel; DM channels cannot be deleted`);
+		const guild = this.requireGuild(channel.guildId);
+		guild.channelIds = guild.channelIds.filter((id) => id !== channelId);
+		this.channels.delete(channelId);
 		return channel;
 	}
 
@@ -199,6 +218,18 @@ export class World {
 			overwrites: channel.overwrites,
 			memberId: userId,
 		});
+	}
+
+	#claim(given: string | undefined): string {
+		if (given !== undefined) {
+			if (this.#taken.has(given)) throw new Error(`emulator: id ${given} is already used in this world`);
+			this.#taken.add(given);
+			return given;
+		}
+		let id = this.#nextId();
+		while (this.#taken.has(id)) id = this.#nextId();
+		this.#taken.add(id);
+		return id;
 	}
 
 	requireGuild(id: string): EmuGuild {
@@ -232,16 +263,30 @@ export interface DefaultWorldIds {
 	ownerId: string;
 }
 
-/** The sandbox world: "Paperboy Sandbox" with #papers, a reader, an admin and an owner. */
-export function populateDefaultWorld(world: World): DefaultWorldIds {
-	const owner = world.addUser({ username: 'owner', globalName: 'Server Owner' });
-	const reader = world.addUser({ username: 'reader', globalName: 'Reader' });
-	const admin = world.addUser({ username: 'admin', globalName: 'Admin' });
-	const guild = world.addGuild({ name: 'Paperboy Sandbox', ownerId: owner.id });
-	const adminRole = world.addRole(guild.id, { name: 'Moderators', permissions: ['ManageGuild', 'ManageMessages', 'ManageChannels'] });
+/**
+ * Every id of the default world, plus the DM channels opened so far: what a sandbox saves so the next run
+ * rebuilds the same server, and the ids its database refers to keep meaning the same things.
+ */
+export interface WorldIdentity extends DefaultWorldIds {
+	botRoleId: string;
+	adminRoleId: string;
+	dmChannels: { userId: string; channelId: string }[];
+}
+
+/**
+ * The sandbox world: "Paperboy Sandbox" with #papers, a reader, an admin and an owner. Ids are minted
+ * fresh, or taken from `identity` (the bot's own ids go to the World constructor).
+ */
+export function populateDefaultWorld(world: World, identity?: WorldIdentity): DefaultWorldIds {
+	const owner = world.addUser({ username: 'owner', globalName: 'Server Owner', id: identity?.ownerId });
+	const reader = world.addUser({ username: 'reader', globalName: 'Reader', id: identity?.userId });
+	const admin = world.addUser({ username: 'admin', globalName: 'Admin', id: identity?.adminId });
+	const guild = world.addGuild({ name: 'Paperboy Sandbox', ownerId: owner.id, id: identity?.guildId, botRoleId: identity?.botRoleId });
+	const adminRole = world.addRole(guild.id, { name: 'Moderators', permissions: ['ManageGuild', 'ManageMessages', 'ManageChannels'], id: identity?.adminRoleId });
 	world.addMember(guild.id, reader.id);
 	world.addMember(guild.id, admin.id, [adminRole.id]);
-	const papers = world.addChannel({ guildId: guild.id, name: 'papers', topic: 'Research papers, delivered.' });
+	const papers = world.addChannel({ guildId: guild.id, name: 'papers', topic: 'Research papers, delivered.', id: identity?.channelId });
+	for (const dm of identity?.dmChannels ?? []) world.openDm(dm.userId, dm.channelId);
 	return {
 		applicationId: world.application.id,
 		botId: world.bot.id,
@@ -250,5 +295,21 @@ export function populateDefaultWorld(world: World): DefaultWorldIds {
 		userId: reader.id,
 		adminId: admin.id,
 		ownerId: owner.id,
+	};
+}
+
+/** The identity of a world built by populateDefaultWorld, as it stands now (DM channels included). */
+export function readWorldIdentity(world: World, ids: DefaultWorldIds): WorldIdentity {
+	const guild = world.requireGuild(ids.guildId);
+	const role = (predicate: (role: EmuRole) => boolean) => guild.roles.find(predicate)?.id ?? '';
+	const people = new Set([ids.userId, ids.adminId, ids.ownerId]);
+	const dmChannels = [...world.channels.values()]
+		.filter((channel) => channel.type === ChannelType.DM && channel.recipientId !== null && people.has(channel.recipientId))
+		.map((channel) => ({ userId: channel.recipientId as string, channelId: channel.id }));
+	return {
+		...ids,
+		botRoleId: role((candidate) => candidate.managed),
+		adminRoleId: role((candidate) => candidate.name === 'Moderators'),
+		dmChannels,
 	};
 }
