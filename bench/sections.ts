@@ -73,6 +73,20 @@ export const SECTIONS: BenchSection[] = [
 			{ header: 'peak RSS MB', value: (r) => r.peakRssMb },
 		],
 	},
+	{
+		name: 'crash',
+		title: 'Crash suite: 200 channels + 50 followers, bot SIGKILLed at 5 points × restarted +0 / +15 min / next day (target 0 duplicates, 0 lost)',
+		runs: [{ label: '200+50', script: 'bench/crash.ts' }],
+		columns: [
+			{ header: 'scenarios', value: (r) => r.scenarios },
+			{ header: 'duplicates', value: (r) => r.duplicates },
+			{ header: 'lost papers', value: (r) => r.lost },
+			{ header: 'missing digests', value: (r) => r.missingDigests },
+			{ header: 'rejected requests', value: (r) => r.rejected },
+			{ header: 'seconds', value: (r) => r.seconds },
+			{ header: 'target', value: (r) => (r.meetsTarget ? 'met' : 'missed') },
+		],
+	},
 ];
 
 function triple(value: unknown): string {

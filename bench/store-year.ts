@@ -17,11 +17,13 @@ import { megabytes, summarize } from './stats.js';
  * `npx tsx bench/store-year.ts [--targets 10000] [--days 365] [--checkpoints 30,180,365]`
  *
  * A year of daily digests on a temp SQLite file through the real store: every day each target (half
- * channels, half followers) records 5–10 sent papers through the ledger's withDelivered (batched with
- * getMany/setMany instead of one update per target, or the run would take an hour), 0.5% of the targets
- * unsubscribe or unfollow and are replaced by new ones, long search queries are memoised, and the prune
- * job runs. Prints the file size and rows per namespace at each checkpoint on stderr, and one JSON line
- * (`section: 'store-year'`) on stdout.
+ * channels, half followers) records 5–10 sent papers through the ledger's withDelivered, written with one
+ * setMany per day instead of one update per target (or the run would take an hour); 0.5% of the targets
+ * unsubscribe or unfollow and are replaced by new ones; long search queries are memoised; the prune job
+ * runs. Each record is carried in memory from one day to the next rather than read back (Keyv's
+ * deserializer alone would add minutes); at every checkpoint all active records are read back from SQLite
+ * and compared with it. Prints the file size and rows per namespace at each checkpoint on stderr, and one
+ * JSON line (`section: 'store-year'`) on stdout.
  */
 
 const { values } = parseArgs({
@@ -57,6 +59,7 @@ const started = performance.now();
 try {
 	const store = await openStore(`sqlite://${file}`, silentLogger);
 	const active: Array<{ key: string; kind: 'channel' | 'user'; id: string }> = [];
+	const records = new Map<string, DeliveryRecord>();
 	let nextId = 1;
 	const addTarget = async (now: Date) => {
 		const id = String(100_000_000_000_000_000n + BigInt(nextId++));
@@ -88,6 +91,7 @@ try {
 		for (let i = 0; i < leaving; i++) {
 			const [gone] = active.splice(Math.floor(random() * active.length), 1);
 			if (!gone) continue;
+			records.delete(gone.key);
 			if (gone.kind === 'channel') await unsubscribeChannel(store, '900000000000000001', gone.id);
 			else await unfollowTopic(store, gone.id, undefined, morning);
 			totals.unsubscribed += 1;
@@ -104,7 +108,7 @@ try {
 
 		const at = new Date(`${day}T09:00:00.000Z`);
 		simulatedMs = at.getTime();
-		await recordDay(store, active, day, at, listing);
+		await recordDay(store, records, active, day, at, listing);
 
 		simulatedMs = new Date(`${day}T12:00:00.000Z`).getTime();
 		const report: PruneReport = await pruneStore(store, new Date(simulatedMs), silentLogger);
@@ -114,7 +118,7 @@ try {
 		totals.trimmedRecords += report.trimmedRecords;
 
 		if (checkpoints.has(dayIndex)) {
-			const checkpoint = await measure(store, dayIndex, active.length);
+			const checkpoint = await measure(store, dayIndex, records);
 			reports.push(checkpoint);
 			process.stderr.write(`[store-year] ${formatCheckpoint(checkpoint)}\n`);
 		} else if (dayIndex % 30 === 0) {
@@ -142,11 +146,9 @@ try {
 	await rm(dir, { recursive: true, force: true });
 }
 
-/** Every active target's digest for `day`, recorded as the delivery code does (withDelivered), in batches. */
-async function recordDay(store: Store, targets: ReadonlyArray<{ key: string }>, day: string, at: Date, listing: readonly Paper[]): Promise<void> {
-	const keys = targets.map((target) => target.key);
-	const current = await store.deliveries.getMany(keys);
-	const entries: Array<[string, DeliveryRecord]> = keys.map((key, i) => {
+/** Every active target's digest for `day`, recorded as the delivery code does (withDelivered), in one batch. */
+async function recordDay(store: Store, records: Map<string, DeliveryRecord>, targets: ReadonlyArray<{ key: string }>, day: string, at: Date, listing: readonly Paper[]): Promise<void> {
+	const entries: Array<[string, DeliveryRecord]> = targets.map(({ key }, i) => {
 		const count = 5 + Math.floor(random() * 6);
 		const sent: Record<string, string> = {};
 		for (let pick = 0; pick < count; pick++) {
@@ -154,7 +156,9 @@ async function recordDay(store: Store, targets: ReadonlyArray<{ key: string }>, 
 			sent[paper.id] = paper.listedOn;
 		}
 		const outcome = { day, at: at.toISOString(), outcome: 'sent' as const, paperCount: Object.keys(sent).length, messageId: hex16(i) };
-		return [key, withDelivered(current[i], key, outcome, sent)];
+		const next = withDelivered(records.get(key), key, outcome, sent);
+		records.set(key, next);
+		return [key, next];
 	});
 	await store.deliveries.setMany(entries);
 }
@@ -165,13 +169,18 @@ interface Checkpoint {
 	walMb: number;
 	freePages: number;
 	activeTargets: number;
+	/** Active records whose stored copy differs from the one carried in memory (0: nothing but the deliveries wrote them). */
+	readBackMismatches: number;
 	rows: Record<string, number>;
 	mb: Record<string, number>;
 	sentIds: { max: number; avg: number };
 	elapsedS: number;
 }
 
-async function measure(store: Store, day: number, activeTargets: number): Promise<Checkpoint> {
+async function measure(store: Store, day: number, records: ReadonlyMap<string, DeliveryRecord>): Promise<Checkpoint> {
+	const keys = [...records.keys()];
+	const stored = await store.deliveries.getMany(keys);
+	const readBackMismatches = keys.filter((key, i) => JSON.stringify(stored[i]) !== JSON.stringify(records.get(key))).length;
 	const grouped = (await store.query(`SELECT substr(key, 1, instr(key, ':') - 1) AS namespace, count(*) AS rows, sum(length(key) + length(value)) AS bytes FROM keyv GROUP BY namespace`)) as Array<{
 		namespace: string;
 		rows: number;
@@ -193,7 +202,8 @@ async function measure(store: Store, day: number, activeTargets: number): Promis
 		fileMb: megabytes((await stat(store.file)).size),
 		walMb: megabytes((await stat(`${store.file}-wal`).catch(() => ({ size: 0 }))).size),
 		freePages: free?.freelist_count ?? 0,
-		activeTargets,
+		activeTargets: records.size,
+		readBackMismatches,
 		rows,
 		mb,
 		sentIds: { max: sent?.max ?? 0, avg: Math.round((sent?.avg ?? 0) * 10) / 10 },
@@ -205,7 +215,7 @@ function formatCheckpoint(c: Checkpoint): string {
 	const namespaces = NAMESPACES.filter((name) => name !== 'sources' && name !== 'meta')
 		.map((name) => `${name} ${c.rows[name]} (${c.mb[name]} MB)`)
 		.join(', ');
-	return `day ${c.day}: file ${c.fileMb} MB + wal ${c.walMb} MB, ${c.freePages} free pages; ${namespaces}; sent ids/record max ${c.sentIds.max} avg ${c.sentIds.avg}; ${c.elapsedS} s`;
+	return `day ${c.day}: file ${c.fileMb} MB + wal ${c.walMb} MB, ${c.freePages} free pages; ${namespaces}; sent ids/record max ${c.sentIds.max} avg ${c.sentIds.avg}; ${c.readBackMismatches} read-back mismatches; ${c.elapsedS} s`;
 }
 
 /** arXiv-style ids of the day: `YYMM.DDnnn`. */

@@ -11,6 +11,7 @@ import { replyEphemeral } from '../src/discord/dispatcher.js';
 import { toReplyOptions } from '../src/discord/payload.js';
 import { UserError } from '../src/errors.js';
 import { StoreMessages } from '../src/store/messages.js';
+import type { Subscription } from '../src/store/records.js';
 
 const SUBCOMMAND = 1;
 const STRING = 3;
@@ -117,7 +118,9 @@ async function subscribe(interaction: ChatInputCommandInteraction, context: BotC
 	const { subscription, created } = await subscribeChannel(context.store, input, now);
 	context.schedulesChanged();
 	context.logger.info('digest subscribed', { guildId, channelId, created, time: subscription.time, timezone: subscription.timezone, topics: subscription.topics.length });
-	await replyEphemeral(interaction, DigestReplies.subscribed(subscription, nextRunAt(subscription, now), created));
+	const readsHistory = botPermissionsIn(interaction, channelId).has(PermissionFlagsBits.ReadMessageHistory, true);
+	const reply = DigestReplies.subscribed(subscription, nextRunAt(subscription, now), created);
+	await replyEphemeral(interaction, readsHistory ? reply : `${reply}\n${DigestReplies.noHistoryWarning(channelId)}`);
 }
 
 async function list(interaction: ChatInputCommandInteraction, context: BotContext, guildId: string): Promise<void> {
@@ -125,7 +128,10 @@ async function list(interaction: ChatInputCommandInteraction, context: BotContex
 	const storeWarning = StoreMessages.healthWarning(context.store.health());
 	if (subscriptions.length === 0) return replyEphemeral(interaction, [storeWarning, DigestReplies.noSubscriptions].filter(Boolean).join('\n'));
 	const now = context.clock();
-	const lines = subscriptions.map((subscription) => formatSubscriptionLine(subscription, nextRunAt(subscription, now), channelGone(interaction, subscription.channelId)));
+	const lines = subscriptions.map((subscription) => {
+		const gone = channelGone(interaction, subscription.channelId);
+		return formatSubscriptionLine(subscription, nextRunAt(subscription, now), gone, gone ? [] : deliveryNotes(interaction, subscription));
+	});
 	await interaction.reply(toReplyOptions(formatSubscriptionList(lines, storeWarning)));
 }
 
@@ -179,6 +185,16 @@ function unsubscribeTarget(interaction: ChatInputCommandInteraction): string {
 function channelGone(interaction: ChatInputCommandInteraction, channelId: string): boolean {
 	const channels = interaction.guild?.channels.cache;
 	return channels !== undefined && !channels.has(channelId);
+}
+
+/** What `/digest list` adds under a channel's line: a digest that could not be confirmed, and a missing Read Message History. */
+function deliveryNotes(interaction: ChatInputCommandInteraction, subscription: Subscription): string[] {
+	const notes: string[] = [];
+	if (subscription.unconfirmed) notes.push(DigestReplies.unconfirmedNote(subscription.unconfirmed.day, subscription.unconfirmed.reason));
+	const channel = interaction.guild?.channels.cache.get(subscription.channelId);
+	const permissions = channel && 'permissionsFor' in channel ? channel.permissionsFor(interaction.client.user) : null;
+	if (permissions && !permissions.has(PermissionFlagsBits.ReadMessageHistory, true)) notes.push(DigestReplies.noHistoryNote);
+	return notes;
 }
 
 /** Names every permission the bot lacks in the channel; a subscription it could never deliver is refused up front. */

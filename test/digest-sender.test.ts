@@ -83,6 +83,59 @@ describe('createDigestSender', () => {
 	});
 });
 
+describe('DigestSender.findDelivery', () => {
+	const digest = (reference: string): MessagePayload => ({ embeds: [{ title: 'Daily papers', description: '**1.** A paper', footer: { text: `Top 1 · ref ${reference}` } }], allowed_mentions: { parse: [] } });
+	const since = () => new Date(Date.now() - 60_000);
+
+	it('finds the bot’s own digest by the key in its footer, and nothing for another key', async () => {
+		const channel = emu.addChannel({ name: 'read-back' });
+		const { messageId } = await sender().sendToChannel(channel.id, digest('pbkey1'), 'pbkey1');
+		await sender().sendToChannel(channel.id, digest('pbkey2'), 'pbkey2');
+		expect(await sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbkey1', since: since() })).toEqual({ kind: 'posted', messageId });
+		expect(await sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbkey9', since: since() })).toEqual({ kind: 'absent' });
+		const [request] = emu.requests({ method: 'GET', route: '/channels/{channel_id}/messages' });
+		expect(request?.status).toBe(200);
+	});
+
+	it('does not count a digest posted before the attempt', async () => {
+		const channel = emu.addChannel({ name: 'read-back-old' });
+		await sender().sendToChannel(channel.id, digest('pbold'), 'pbold');
+		expect(await sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbold', since: new Date(Date.now() + 60_000) })).toEqual({ kind: 'absent' });
+	});
+
+	it('pages past a busy channel to find the digest', async () => {
+		const channel = emu.addChannel({ name: 'read-back-busy' });
+		for (let index = 0; index < 150; index++) await sender().sendToChannel(channel.id, payload, `pbnoise${index}`);
+		const { messageId } = await sender().sendToChannel(channel.id, digest('pbbusy'), 'pbbusy');
+		expect(await sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbbusy', since: since() })).toEqual({ kind: 'posted', messageId });
+		expect(emu.requests({ method: 'GET', route: '/channels/{channel_id}/messages' }).length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('answers unverifiable, without asking Discord, where the bot lacks Read Message History or the channel is unknown to it', async () => {
+		const channel = emu.addChannel({ name: 'no-history' });
+		const before = emu.requests({ method: 'GET' }).length;
+		const blind = createDigestSender(new REST({ api: apiUrl, retries: 0 }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => false });
+		expect(await blind.findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() })).toMatchObject({ kind: 'unverifiable', reason: expect.stringMatching(/Read Message History/) });
+		const uncached = createDigestSender(new REST({ api: apiUrl, retries: 0 }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => undefined });
+		expect(await uncached.findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() })).toMatchObject({ kind: 'unverifiable' });
+		expect(emu.requests({ method: 'GET' }).length).toBe(before);
+	});
+
+	it('reads a DM channel back without a permission check', async () => {
+		const user = emu.addUser({ username: 'dm-read-back' });
+		const { channelId } = await sender().openDm(user.id);
+		const { messageId } = await sender().sendToChannel(channelId, digest('pbdm'), 'pbdm');
+		const blind = createDigestSender(new REST({ api: apiUrl, retries: 0 }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => false });
+		expect(await blind.findDelivery({ channelId, direct: true, reference: 'pbdm', since: since() })).toEqual({ kind: 'posted', messageId });
+	});
+
+	it('maps a channel the bot cannot see to 403 for the domain to classify', async () => {
+		const channel = emu.addChannel({ name: 'hidden-read-back' });
+		emu.setBotPermissions(channel.id, { deny: ['ViewChannel'] });
+		expect(await failure(sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() }))).toMatchObject({ status: 403, code: 50001 });
+	});
+});
+
 describe('toDeliveryError', () => {
 	it('keeps a DeliveryError and turns anything else into a no-answer error', () => {
 		const original = new DeliveryError('x', { status: 500 });

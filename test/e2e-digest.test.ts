@@ -28,6 +28,70 @@ function seedTop(h: DigestHarness, count: number): string[] {
 		.map((paper) => paper.id);
 }
 
+describe('channel digests while an admin changes them', () => {
+	it('keeps the topics an admin set during the fan-out, and records the delivery on top of them', async () => {
+		let h: DigestHarness;
+		let changed = false;
+		// Mid-send, the admin changes the subscription: the delivery's own record update must land on the new version.
+		const subscribeMidSend = (sender: DigestSender): DigestSender => ({
+			openDm: (userId) => sender.openDm(userId),
+			findDelivery: (query) => sender.findDelivery(query),
+			async sendToChannel(channelId, payload, nonce) {
+				const result = await sender.sendToChannel(channelId, payload, nonce);
+				if (!changed) {
+					changed = true;
+					await subscribe(h, { topics: 'diffusion', time: '10:30' });
+				}
+				return result;
+			},
+		});
+		h = harness = await startDigestHarness('2026-03-15T08:00:00Z', { wrapDigestSender: subscribeMidSend });
+		await subscribe(h);
+		await h.at('2026-03-15T09:00:00Z');
+		expect(changed).toBe(true);
+		const stored = await h.bot.store.subscriptions.get(`${h.emu.ids.guildId}:${h.emu.ids.channelId}`);
+		expect(stored).toMatchObject({ topics: ['diffusion'], time: '10:30', lastDelivery: { day: '2026-03-15', outcome: 'sent' } });
+		// Delivered for the day at the old time: the new 10:30 slot does not post a second digest today.
+		await h.at('2026-03-15T10:31:00Z');
+		expect(h.emu.messages(h.emu.ids.channelId).filter((message) => !message.webhook_id)).toHaveLength(1);
+	});
+});
+
+describe('channel digests without Read Message History', () => {
+	it('warns at subscribe, does not re-send an unconfirmable digest past the nonce window, and says so in /digest list', async () => {
+		let hang = true;
+		// The digest reaches Discord, then the process dies before it can record it.
+		const dieAfterSend = (sender: DigestSender): DigestSender => ({
+			openDm: (userId) => sender.openDm(userId),
+			findDelivery: (query) => sender.findDelivery(query),
+			async sendToChannel(channelId, payload, nonce) {
+				const result = await sender.sendToChannel(channelId, payload, nonce);
+				return hang ? new Promise(() => {}) : result;
+			},
+		});
+		const h = (harness = await startDigestHarness('2026-03-15T08:00:00Z', { wrapDigestSender: dieAfterSend }));
+		const channel = h.emu.addChannel({ name: 'no-history' });
+		h.emu.setBotPermissions(channel.id, { deny: ['ReadMessageHistory'] });
+		const reply = await subscribe(h, { channel: channel.id });
+		expect(reply.content).toContain('Read Message History');
+
+		h.setTime('2026-03-15T09:00:00Z');
+		void h.bot.onTimeChanged(h.now());
+		await waitFor(() => h.emu.messages(channel.id).length === 1);
+		await h.kill();
+		hang = false;
+		h.setTime('2026-03-15T09:20:00Z');
+		await h.launch();
+		await h.at('2026-03-15T09:21:00Z');
+		expect(h.emu.messages(channel.id)).toHaveLength(1);
+		const list = await h.command({ name: 'digest', subcommand: 'list', userId: h.emu.ids.adminId });
+		const text = JSON.stringify(list.embeds);
+		expect(text).toContain('could not be confirmed');
+		expect(text).toContain('lacks Read Message History');
+		expect(h.emu.rejectedRequests()).toEqual([]);
+	});
+});
+
 describe('channel digests', () => {
 	it('posts exactly one digest per channel at 09:00, then only new papers the next day, and nothing on an empty day', async () => {
 		const h = (harness = await startDigestHarness('2026-03-15T08:00:00Z'));

@@ -227,3 +227,33 @@ describe('DiscordEmulator REST', () => {
 		expect(emu.findMessage(first.id)?.content).toBe('page 2');
 	});
 });
+
+describe('DiscordEmulator channel history', () => {
+	const post = (channel: TextChannel, text: string) => channel.send({ content: text, allowedMentions: { parse: [] } });
+
+	it('lists messages newest first, and with `after` the ones right after it, as discord.js reads them', async () => {
+		const { emu, client } = await startBot();
+		const channel = await papersChannel(client, emu);
+		const sent = [];
+		for (const text of ['one', 'two', 'three', 'four']) sent.push(await post(channel, text));
+		const latest = await channel.messages.fetch({ limit: 2, cache: false });
+		expect([...latest.values()].map((message) => message.content)).toEqual(['four', 'three']);
+		const after = await channel.messages.fetch({ after: sent[0]!.id, limit: 2, cache: false });
+		expect([...after.values()].map((message) => message.content).sort()).toEqual(['three', 'two']);
+	});
+
+	it('answers an empty list, not an error, when the bot lacks Read Message History (as Discord does)', async () => {
+		const { emu, client } = await startBot();
+		const channel = await papersChannel(client, emu);
+		await post(channel, 'hidden history');
+		emu.setBotPermissions(channel.id, { deny: ['ReadMessageHistory'] });
+		expect((await channel.messages.fetch({ limit: 10, cache: false })).size).toBe(0);
+	});
+
+	it('rejects a limit outside 1–100 with 50035', async () => {
+		const { emu, client } = await startBot();
+		const error = await client.rest.get(`/channels/${emu.ids.channelId}/messages`, { query: new URLSearchParams({ limit: '101' }) }).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(DiscordAPIError);
+		expect(error).toMatchObject({ status: 400, code: 50035 });
+	});
+});

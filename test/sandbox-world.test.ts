@@ -181,7 +181,8 @@ describe('worldFilePath', () => {
 });
 
 describe('loadWorldFile', () => {
-	const identity = (): WorldIdentity => createEmulator().identity();
+	const world = createEmulator().identity();
+	const identity = (): WorldIdentity => structuredClone(world);
 
 	it('does read back what saveWorldFile wrote', async () => {
 		const file = join(dir, `roundtrip-${++count}.world.json`);

@@ -134,7 +134,8 @@ describe('sandbox start script', () => {
 		expect(second.stderr).toContain('── #papers · Paperboy');
 		expect(second.stderr).not.toMatch(/\sat .*\.ts:\d+/);
 		expect(second.code).toBe(0);
-	});
+		// Two processes one after the other: more than one default timeout on a busy machine.
+	}, 60_000);
 
 	it('reads console lines from piped stdin', async () => {
 		const run = await runScript('src/sandbox/start.ts', [], {

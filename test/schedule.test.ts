@@ -71,6 +71,26 @@ describe('isDue', () => {
 	});
 });
 
+describe('isDue after a time-zone change', () => {
+	// Delivered at 09:00 Tokyo on the 15th = 00:00 UTC on the 15th = 17:00 on the 14th in Los Angeles.
+	const tokyoDelivery = { day: '2026-03-15', at: '2026-03-15T00:00:00.000Z', outcome: 'sent' as const, paperCount: 3 };
+
+	it('counts the last digest on the new zone\'s day: moving west, the next local day is not skipped', () => {
+		const moved = subscription({ timezone: 'America/Los_Angeles', lastDelivery: tokyoDelivery });
+		// The stored day says the 15th, but in Los Angeles that digest came on the 14th: the 15th is still owed.
+		expect(isDue(moved, localClock(at('2026-03-15T16:00:00Z'), 'America/Los_Angeles'))).toBe(true);
+		expect(isDue(moved, localClock(at('2026-03-14T20:00:00Z'), 'America/Los_Angeles'))).toBe(false);
+	});
+
+	it('moving east, the day that already had its digest does not get a second', () => {
+		// Delivered 09:00 in Los Angeles on the 14th = 16:00 UTC = 01:00 on the 15th in Tokyo.
+		const laDelivery = { day: '2026-03-14', at: '2026-03-14T16:00:00.000Z', outcome: 'sent' as const, paperCount: 3 };
+		const moved = subscription({ timezone: 'Asia/Tokyo', lastDelivery: laDelivery });
+		expect(isDue(moved, localClock(at('2026-03-15T00:00:00Z'), 'Asia/Tokyo'))).toBe(false);
+		expect(isDue(moved, localClock(at('2026-03-16T00:00:00Z'), 'Asia/Tokyo'))).toBe(true);
+	});
+});
+
 describe('findDueDigests', () => {
 	it('compares each schedule with its own zone\'s local time', () => {
 		const now = at('2026-03-15T14:00:00Z'); // 09:00 EST... EDT: 10:00 in New York, 14:00 London, 23:00 Tokyo

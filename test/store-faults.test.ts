@@ -8,7 +8,7 @@ import { classifyStoreFault, StoreError } from '../src/store/errors.js';
 import { createStoreHealth } from '../src/store/health.js';
 import { StoreMessages } from '../src/store/messages.js';
 import type { Follow, Subscription } from '../src/store/records.js';
-import { openStore, type Store, type StoreOptions } from '../src/store/store.js';
+import { openStore, type StoreOptions } from '../src/store/store.js';
 
 /** Storage faults on real temp SQLite files: missing, deleted and replaced files, a full or read-only database, damaged rows. */
 
@@ -126,7 +126,7 @@ describe('Collection.set', () => {
 	it('throws a StoreError of kind full when the database may not grow', async () => {
 		await (await open()).close();
 		const subscriptions = await raw<unknown>('subscriptions');
-		const [{ page_count: pages }] = (await subscriptions.query('PRAGMA page_count')) as Array<{ page_count: number }>;
+		const [{ page_count: pages }] = (await subscriptions.query('PRAGMA page_count')) as [{ page_count: number }];
 		// SQLite's own SQLITE_FULL, as on a full disk: the file may not grow past its current pages.
 		await subscriptions.query(`PRAGMA max_page_count = ${pages}`);
 		const error = await refusal(subscriptions.collection.set('g:c1', { text: 'x'.repeat(200_000) }));

@@ -6,7 +6,7 @@ import { silentLogger } from '../src/log.js';
 import { StoreError } from '../src/store/errors.js';
 import { openStore, STORE_SCHEMA_VERSION, type Store } from '../src/store/store.js';
 import { resolveDatabaseFile } from '../src/store/database-url.js';
-import { assertNamespaceName } from '../src/store/collection.js';
+import { assertNamespaceName, unchanged } from '../src/store/collection.js';
 import type { Subscription } from '../src/store/records.js';
 
 let dir: string;
@@ -121,6 +121,30 @@ describe('Collection.entries', () => {
 		expect(await store.subscriptions.values()).toHaveLength(10_000);
 		expect(await store.subscriptions.values('g7:')).toHaveLength(200);
 		expect(await store.subscriptions.getMany(['g0:c0', 'missing', 'g1:c1'])).toEqual([subscription('g0', 'c0'), undefined, subscription('g1', 'c1')]);
+	});
+});
+
+describe('Collection.update', () => {
+	it('applies concurrent read-modify-writes one after another, losing none', async () => {
+		const store = await open();
+		await store.subscriptions.set('g:c', subscription('g', 'c'));
+		await Promise.all(
+			Array.from({ length: 40 }, (_, index) =>
+				store.subscriptions.update('g:c', (current) => (current ? { ...current, topics: [...current.topics, `t${index}`] } : current)),
+			),
+		);
+		expect((await store.subscriptions.get('g:c'))?.topics).toHaveLength(40);
+	});
+
+	it('deletes on undefined, keeps the record on unchanged, and frees the key when a change throws', async () => {
+		const store = await open();
+		await store.subscriptions.set('g:c', subscription('g', 'c'));
+		expect(await store.subscriptions.update('g:c', () => unchanged)).toMatchObject({ channelId: 'c' });
+		await expect(store.subscriptions.update('g:c', () => {
+			throw new Error('refused');
+		})).rejects.toThrow('refused');
+		expect(await store.subscriptions.update('g:c', () => undefined)).toBeUndefined();
+		expect(await store.subscriptions.get('g:c')).toBeUndefined();
 	});
 });
 

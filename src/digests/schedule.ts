@@ -100,18 +100,19 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
 	let running: Promise<TickReport> | undefined;
 
 	const runOnce = async (now: Date): Promise<TickReport> => {
-		const unreadable: string[] = [];
 		// Read apart: an unreadable follows table must not stop every channel's digest (nor the reverse).
-		const readTargets = async <T>(collection: { name: string; values(): Promise<T[]> }): Promise<T[]> => {
-			try {
-				return await collection.values();
-			} catch (error) {
-				unreadable.push(collection.name);
-				logger.error(`digest tick could not read ${collection.name}; delivering the other digests`, { collection: collection.name, error });
-				return [];
-			}
+		const [subscriptionsRead, followsRead] = await Promise.allSettled([options.store.subscriptions.values(), options.store.follows.values()]);
+		// Both unreadable: the tick fails loudly rather than looking like a day with nothing due.
+		if (subscriptionsRead.status === 'rejected' && followsRead.status === 'rejected') throw subscriptionsRead.reason;
+		const unreadable: string[] = [];
+		const readable = <T>(name: string, read: PromiseSettledResult<T[]>): T[] => {
+			if (read.status === 'fulfilled') return read.value;
+			unreadable.push(name);
+			logger.error(`digest tick could not read ${name}; delivering the other digests`, { collection: name, error: read.reason });
+			return [];
 		};
-		const [subscriptions, follows] = await Promise.all([readTargets(options.store.subscriptions), readTargets(options.store.follows)]);
+		const subscriptions = readable('subscriptions', subscriptionsRead);
+		const follows = readable('follows', followsRead);
 		const due = findDueDigests(subscriptions, follows, now);
 		const report: TickReport = { at: now.toISOString(), due: due.length, delivery: emptyCounts(), ...(unreadable.length > 0 ? { unreadable } : {}) };
 		if (due.length === 0) return report;

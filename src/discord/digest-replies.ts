@@ -29,6 +29,11 @@ export const DigestReplies = Object.freeze({
 	channelAndChannelId: 'Give channel or channel_id, not both: channel_id is for a deleted channel’s digest.',
 	badChannelId: (raw: string) => `“${safe(raw, 40)}” is not a channel id: copy the number /digest list shows next to a deleted channel (17 to 20 digits).`,
 	channelGone: (channelId: string) => `⚠ This channel no longer exists. Remove its digest with /digest unsubscribe channel_id:${channelId}`,
+	noHistoryNote:
+		'⚠ Paperboy lacks Read Message History here: after a crash it cannot check whether a digest was posted, so it will not re-send it (a digest may then be missed). Grant it to be safe both ways.',
+	noHistoryWarning: (channelId: string) =>
+		`Note: give Paperboy Read Message History in <#${channelId}> too. After a crash it reads the channel back to see whether the digest was posted; without it, an unconfirmed digest is not re-sent.`,
+	unconfirmedNote: (day: string, reason: string) => `⚠ The ${day} digest could not be confirmed after a restart (${safe(reason, 160)}); its papers were not sent again.`,
 	resumed: (subscription: Subscription, next: Date | undefined) =>
 		`Resumed the digest for <#${subscription.channelId}>.${next ? ` Next digest: ${stamp(next, subscription.timezone)}.` : ''}`,
 	noSubscriptions: 'This server has no digest subscriptions yet. Use /digest subscribe in the channel that should get one.',
@@ -63,7 +68,7 @@ export const DigestReplies = Object.freeze({
  * One line of `/digest list`: where, when, what, what happened last, and why it is paused. A deleted channel's
  * line says so and how to remove it (its id, since a deleted channel can no longer be picked as a channel option).
  */
-export function formatSubscriptionLine(subscription: Subscription, next: Date | undefined, channelGone = false): string {
+export function formatSubscriptionLine(subscription: Subscription, next: Date | undefined, channelGone = false, notes: readonly string[] = []): string {
 	const parts = [
 		channelGone ? `<#${subscription.channelId}> (channel ${subscription.channelId})` : `<#${subscription.channelId}>`,
 		describeSchedule(subscription),
@@ -72,7 +77,7 @@ export function formatSubscriptionLine(subscription: Subscription, next: Date | 
 		subscription.lastDelivery ? `last ${describeLast(subscription)}` : 'nothing delivered yet',
 		subscription.lastFailure ? `retrying after: ${safe(subscription.lastFailure.error, 120)}` : '',
 	].filter(Boolean);
-	const line = `• ${parts.join(' · ')}`;
+	const line = [`• ${parts.join(' · ')}`, ...notes.map((note) => `  ${note}`)].join('\n');
 	if (channelGone) return `${line}\n  ${DigestReplies.channelGone(subscription.channelId)}`;
 	return subscription.paused ? `${line}\n  ⏸ ${safe(subscription.paused.reason, 300)}` : line;
 }
@@ -109,7 +114,9 @@ function describeTopics(topics: readonly string[]): string {
 function describeLast(schedule: DigestSchedule): string {
 	const last = schedule.lastDelivery;
 	if (!last) return '';
-	const what = last.outcome === 'sent' ? `sent ${last.paperCount} paper${last.paperCount === 1 ? '' : 's'}` : last.outcome === 'empty' ? 'nothing new' : 'rejected by Discord';
+	const papers = `${last.paperCount} paper${last.paperCount === 1 ? '' : 's'}`;
+	const what =
+		last.outcome === 'sent' ? `sent ${papers}` : last.outcome === 'empty' ? 'nothing new' : last.outcome === 'unconfirmed' ? `${papers}, arrival unconfirmed (not re-sent)` : 'rejected by Discord';
 	return `${last.day}: ${what}`;
 }
 

@@ -102,7 +102,7 @@ const MESSAGE_POST = /^\/channels\/(\d+)\/messages$/;
  * bot did not answer with a pause, still does. Checked after every line, while the paused subscription is still
  * there to show it (a later /digest unsubscribe removes it).
  */
-export async function findHandledStaleDeliveries(bot: Pick<RunningBot, 'store'>, rejected: readonly RecordedRequest[]): Promise<number[]> {
+async function findHandledStaleDeliveries(bot: Pick<RunningBot, 'store'>, rejected: readonly RecordedRequest[]): Promise<number[]> {
 	const candidates = rejected.filter((request) => request.method === 'POST' && request.status === 404 && request.error?.code === UNKNOWN_CHANNEL && MESSAGE_POST.test(request.path));
 	if (candidates.length === 0) return [];
 	const paused = new Set((await listSubscriptions(bot.store)).filter((subscription) => subscription.paused?.code === UNKNOWN_CHANNEL).map((subscription) => subscription.channelId));

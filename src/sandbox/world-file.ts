@@ -49,8 +49,8 @@ export const WorldFileMessages = Object.freeze({
 /** What a new world means for a database that already holds an earlier one's digests and follows. */
 function newWorld(database: string): string {
 	return (
-		`Starting a new sandbox world (new server, channels and members); ${database} is untouched, and the digests and follows ` +
-		`saved in it for the earlier world's ids no longer reach anyone (a digest is paused when due). To start clean, delete ${database} too.`
+		`Starting a new sandbox world (new server, channels and members); ${database} is untouched, but what it holds for the ` +
+		`earlier world's server and people no longer reaches anyone (a channel's digest pauses when due). To start clean, delete ${database} too.`
 	);
 }
 

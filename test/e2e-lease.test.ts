@@ -1,0 +1,197 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../src/discord/commands.js';
+import { createRest, deployCommands } from '../src/discord/deploy.js';
+import { silentLogger } from '../src/log.js';
+import { createEmulator, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
+import { openCollection } from '../src/store/collection.js';
+import { LEASE_KEY, LEASE_NAMESPACE, type LeaseRecord } from '../src/store/lease.js';
+import { runScript, type ScriptRun } from './support/spawn-script.js';
+
+/**
+ * One instance per database, with real processes: bots in child processes (test/support/lease-bot.ts, lease
+ * TTL shortened to 3 s) on one SQLite file, against one emulator. A second process stands by off the gateway;
+ * it takes over after the holder is SIGKILLed (the lease expires) or stopped (released); a holder frozen past
+ * its TTL finds its lease taken when it wakes, stops and exits 1.
+ */
+
+const TTL_MS = 3000;
+type LogEntry = Record<string, unknown> & { message?: string; level?: string };
+
+let dir: string;
+let file: string;
+let emu: DiscordEmulator;
+let apiUrl: string;
+let token: string;
+let identifies = 0;
+const running: BotProcess[] = [];
+
+interface BotProcess {
+	name: string;
+	logs(): LogEntry[];
+	waitForLog(match: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+	signal(signal: NodeJS.Signals): void;
+	done: Promise<ScriptRun>;
+}
+
+function spawnBot(name: string): BotProcess {
+	let stderr = '';
+	let exited = false;
+	const listeners = new Set<() => void>();
+	const notify = () => {
+		for (const listener of [...listeners]) listener();
+	};
+	const child = runScript('test/support/lease-bot.ts', [], {
+		env: { DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl, DATABASE_URL: `sqlite://${file}`, PAPERS_YEAR: '2026', LEASE_TTL_MS: String(TTL_MS) },
+		timeoutMs: 120_000,
+		onStderr: (text) => {
+			stderr = text;
+			notify();
+		},
+	});
+	const done = child.done.finally(() => {
+		exited = true;
+		notify();
+	});
+	const logs = () =>
+		stderr.split('\n').flatMap((line) => {
+			try {
+				return [JSON.parse(line) as LogEntry];
+			} catch {
+				return [];
+			}
+		});
+	const waitForLog = (match: (entry: LogEntry) => boolean, timeoutMs = 30_000) =>
+		new Promise<LogEntry>((resolve, reject) => {
+			const finish = (outcome: () => void) => {
+				clearTimeout(timer);
+				listeners.delete(check);
+				outcome();
+			};
+			const check = () => {
+				const found = logs().find(match);
+				if (found) finish(() => resolve(found));
+				else if (exited) finish(() => reject(new Error(`${name} exited before the expected log line; stderr:\n${stderr}`)));
+			};
+			const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no expected log line within ${timeoutMs} ms; stderr:\n${stderr}`))), timeoutMs);
+			listeners.add(check);
+			check();
+		});
+	const bot: BotProcess = { name, logs, waitForLog, signal: (signal) => child.kill(signal), done };
+	running.push(bot);
+	return bot;
+}
+
+const isMessage = (message: string) => (entry: LogEntry) => entry.message === message;
+const isStandingBy = (entry: LogEntry) => entry.level === 'warn' && String(entry.message).startsWith('ANOTHER PAPERBOY INSTANCE HOLDS THE DATABASE');
+const search = () => emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'difusion' } }).reply({ timeoutMs: 15_000 });
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function leaseHolder(): Promise<LeaseRecord | undefined> {
+	const probe = openCollection<LeaseRecord>(file, LEASE_NAMESPACE, silentLogger);
+	try {
+		await probe.ready;
+		return await probe.collection.get(LEASE_KEY);
+	} finally {
+		await probe.close();
+	}
+}
+
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'paperboy-lease-e2e-'));
+	file = join(dir, 'bot.sqlite');
+	emu = createEmulator();
+	({ apiUrl, token } = await emu.start());
+	emu.on('gateway', (event) => {
+		if (event.type === 'identify') identifies += 1;
+	});
+	await deployCommands(createRest(apiUrl, token), commands, emu.ids.guildId);
+});
+
+afterAll(async () => {
+	for (const bot of running) bot.signal('SIGKILL');
+	await Promise.all(running.map((bot) => bot.done));
+	await emu.stop();
+	await rm(dir, { recursive: true, force: true });
+});
+
+describe('startBot', () => {
+	let first: BotProcess;
+	let second: BotProcess;
+	let third: BotProcess;
+
+	it('keeps a second process standing by, off the gateway, while the first holds the lease', { timeout: 90_000 }, async () => {
+		first = spawnBot('first');
+		const held = await first.waitForLog(isMessage('database lease acquired'));
+		await first.waitForLog(isMessage('bot ready'));
+		expect(identifies).toBe(1);
+
+		second = spawnBot('second');
+		const warning = await second.waitForLog(isStandingBy);
+		expect(warning.message).toContain(`${String(held.host)} pid ${String(held.pid)} (since ${String(held.since)}, last renewed `);
+		expect(warning.holder).toMatchObject({ host: held.host, pid: held.pid, since: held.since });
+		// Several of its polls go by: it neither logs in nor warns again about the same holder.
+		await delay(1500);
+		expect(second.logs().filter(isStandingBy)).toHaveLength(1);
+		expect(second.logs().some(isMessage('bot ready'))).toBe(false);
+		expect(identifies).toBe(1);
+
+		const reply = await search();
+		expect(JSON.stringify(reply.embeds)).toContain('Results for');
+		expect((await leaseHolder())?.pid).toBe(held.pid);
+	});
+
+	it('takes over once the holder is killed and its lease expires, then answers', { timeout: 90_000 }, async () => {
+		const held = first.logs().find(isMessage('database lease acquired')) as LogEntry;
+		first.signal('SIGKILL');
+		expect((await first.done).code).toBeNull();
+
+		const taken = await second.waitForLog(isMessage('database lease acquired'), TTL_MS + 30_000);
+		const previous = taken.previousHolder as LeaseRecord;
+		expect(previous).toMatchObject({ pid: held.pid });
+		// Never before the dead holder's lease ran out.
+		expect(Date.parse(String(taken.since))).toBeGreaterThanOrEqual(Date.parse(previous.expiresAt));
+		await second.waitForLog(isMessage('bot ready'));
+		expect(identifies).toBe(2);
+		expect(JSON.stringify((await search()).embeds)).toContain('Results for');
+	});
+
+	it('hands over at once on a clean stop: the lease is released', { timeout: 90_000 }, async () => {
+		third = spawnBot('third');
+		const secondLease = second.logs().find(isMessage('database lease acquired')) as LogEntry;
+		const warning = await third.waitForLog(isStandingBy);
+		expect(warning.holder).toMatchObject({ pid: secondLease.pid });
+
+		second.signal('SIGTERM');
+		const stopped = await second.done;
+		expect(stopped.code).toBe(0);
+		expect(second.logs().some(isMessage('database lease released'))).toBe(true);
+		const taken = await third.waitForLog(isMessage('database lease acquired'));
+		// Released, not expired: taken before the stopped holder's lease would have run out.
+		expect(Date.parse(String(taken.since))).toBeLessThan(Date.parse((taken.previousHolder as LeaseRecord).expiresAt));
+		await third.waitForLog(isMessage('bot ready'));
+		expect(JSON.stringify((await search()).embeds)).toContain('Results for');
+	});
+
+	it('stops a holder that finds its lease taken when it wakes from a freeze, exiting 1', { timeout: 90_000 }, async () => {
+		const thirdLease = third.logs().find(isMessage('database lease acquired')) as LogEntry;
+		third.signal('SIGSTOP');
+		const fourth = spawnBot('fourth');
+		const taken = await fourth.waitForLog(isMessage('database lease acquired'), TTL_MS + 30_000);
+		expect(taken.previousHolder).toMatchObject({ pid: thirdLease.pid });
+		await fourth.waitForLog(isMessage('bot ready'));
+
+		third.signal('SIGCONT');
+		const lost = await third.waitForLog((entry) => entry.level === 'error' && String(entry.message).startsWith('Lost the lease on database'));
+		expect(lost.message).toContain(`It is now held by ${String(taken.host)} pid ${String(taken.pid)}`);
+		expect((await third.done).code).toBe(1);
+		expect(third.logs().some(isMessage('bot stopped'))).toBe(true);
+		expect((await leaseHolder())?.pid).toBe(taken.pid);
+
+		fourth.signal('SIGTERM');
+		expect((await fourth.done).code).toBe(0);
+		expect(await leaseHolder()).toBeUndefined();
+	});
+});
