@@ -288,6 +288,15 @@ describe('deliverDigests to followers', () => {
 		expect((await store.follows.get('u2'))?.paused).toBeUndefined();
 	});
 
+	it('pauses the follow of a user Discord no longer knows (10013) instead of failing every day', async () => {
+		const discord = new FakeDiscord();
+		await followTopic(store, { userId: 'gone' }, CREATED);
+		discord.dmFailures.set('gone', new DeliveryError('Unknown User', { status: 404, code: 10013 }));
+		const report = await run([{ target: followTarget((await store.follows.get('gone'))!), day: DAY1 }], discord, DAY1_PAPERS, AT1);
+		expect(report.counts.paused).toBe(1);
+		expect((await store.follows.get('gone'))?.paused).toMatchObject({ code: 10013, reason: expect.stringMatching(/Unknown User/) });
+	});
+
 	it('pauses the follow when opening the DM is refused', async () => {
 		const discord = new FakeDiscord();
 		await followTopic(store, { userId: 'u1' }, CREATED);

@@ -293,6 +293,7 @@ export function classifyDeliveryError(error: unknown, kind: DigestTarget['kind']
 	if (status === 0 || status === 429 || status >= 500) return { kind: 'retry' };
 	if (kind === 'follow') {
 		if (code === DiscordErrorCode.cannotSendToUser) return { kind: 'pause', reason: DigestMessages.pauseDmClosed, code };
+		if (code === DiscordErrorCode.unknownUser) return { kind: 'pause', reason: DigestMessages.pauseUnknownUser, code };
 		if (code === DiscordErrorCode.unknownChannel) return { kind: 'reopen-dm' };
 		if (status === 403) return { kind: 'pause', reason: DigestMessages.pauseDmClosed, code };
 		return { kind: 'failed' };

@@ -18,6 +18,7 @@ export class DeliveryError extends Error {
 
 export const DiscordErrorCode = Object.freeze({
 	unknownChannel: 10003,
+	unknownUser: 10013,
 	missingAccess: 50001,
 	cannotSendToUser: 50007,
 	missingPermissions: 50013,

@@ -17,6 +17,7 @@ export const DigestMessages = Object.freeze({
 	pauseMissingPermissions: 'Paused: the bot lacks permission to post here (Missing Permissions: View Channel, Send Messages, Embed Links). Fix it, then run /digest resume.',
 	pauseUnknownChannel: 'Paused: the channel no longer exists (Unknown Channel). Unsubscribe, or subscribe another channel.',
 	pauseForbidden: (code: number | undefined) => `Paused: Discord refused the digest (403${code ? `, code ${code}` : ''}). Fix the bot's permissions, then run /digest resume.`,
+	pauseUnknownUser: 'Paused: Discord no longer knows this user (Unknown User), so there is no one to DM.',
 	pauseDmClosed: 'Paused: Discord does not let the bot DM you (DMs closed or no shared server). Open your DMs and run /paper follow again.',
 	unverifiableNoHistory: 'the bot lacks Read Message History in that channel, so it cannot check whether a digest was posted',
 	unverifiableForbidden: 'the bot cannot read that channel (Missing Access)',
