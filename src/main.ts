@@ -37,24 +37,36 @@ async function runProduction(config: Config, token: string): Promise<number> {
 	let exitCode = 0;
 	let finished: () => void = () => {};
 	const done = new Promise<void>((resolve) => (finished = resolve));
+	// Handlers go in before start-up: a signal while standing by for the lease, or between "bot ready" and the
+	// end of start-up, must still stop the bot cleanly rather than kill it mid-way.
+	const aborted = new AbortController();
+	let stopRequested: string | undefined;
+	const onSignal = (signal: string) => {
+		logger.info('shutting down', { signal });
+		stopRequested = signal;
+		aborted.abort(new Error(`stopped by ${signal} while starting`));
+		finished();
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
 	// Another instance took the database over; the bot has stopped itself. Non-zero so the supervisor says so.
 	const onLeaseLost = () => {
 		exitCode = 1;
 		finished();
 	};
-	const bot = await startBot({ config, apiUrl: config.discordApiUrl, token, logger, onLeaseLost });
-	await new Promise<void>((resolve) => {
-		void done.then(resolve);
-		const shutdown = (signal: string) => {
-			logger.info('shutting down', { signal });
-			bot.stop().then(resolve, (error: unknown) => {
-				logger.error('shutdown failed', { error });
-				resolve();
-			});
-		};
-		process.once('SIGINT', shutdown);
-		process.once('SIGTERM', shutdown);
-	});
+	let bot: Awaited<ReturnType<typeof startBot>>;
+	try {
+		bot = await startBot({ config, apiUrl: config.discordApiUrl, token, logger, onLeaseLost, signal: aborted.signal });
+	} catch (error) {
+		if (stopRequested) return 0;
+		throw error;
+	}
+	await done;
+	try {
+		await bot.stop();
+	} catch (error) {
+		logger.error('shutdown failed', { error });
+	}
 	return exitCode;
 }
 

@@ -66,3 +66,28 @@ describe('slotMinutes', () => {
 		expect(slotMinutes('00:00')).toBe(0);
 	});
 });
+
+describe('slotInstant against a minute-by-minute walk', () => {
+	/** The definition itself, one minute at a time: the first instant local time reaches the slot on that day. */
+	function walk(day: string, time: string, timeZone: string): number {
+		const slot = slotMinutes(time);
+		let instant = Date.parse(`${day}T00:00:00Z`) - 15 * 60 * 60_000;
+		for (; ; instant += 60_000) {
+			const local = localClock(new Date(instant), timeZone);
+			if (local.day > day || (local.day === day && local.minutes >= slot)) return instant;
+		}
+	}
+
+	// Transition days (and ordinary ones) in zones with 30- and 45-minute offsets and half-hour DST.
+	const zones = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Kolkata', 'UTC'];
+	const days = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-09-27', '2026-10-04', '2026-10-25', '2026-11-01', '2026-06-15'];
+	const times = ['00:00', '00:30', '01:00', '01:30', '02:00', '02:15', '02:30', '02:45', '03:00', '03:30', '09:00', '23:59'];
+
+	it('agrees on every slot of transition days across odd-offset zones', () => {
+		for (const zone of zones) {
+			for (const day of days) {
+				for (const time of times) expect(slotInstant(day, time, zone).getTime(), `${zone} ${day} ${time}`).toBe(walk(day, time, zone));
+			}
+		}
+	});
+});

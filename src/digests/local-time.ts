@@ -68,18 +68,37 @@ const MINUTE = 60_000;
 /**
  * The first instant at which local time in `timeZone` reaches `time` on `day`. On a spring-forward day
  * a slot inside the gap (02:30 in New York) is reached at the jump (03:00 local); on a fall-back day
- * the first of the two repeated instants wins.
+ * the first of the two repeated instants wins. A handful of Intl calls, whatever the zone: the offsets in
+ * force half a day either side give the candidates, and only a gap needs a short binary search.
  */
 export function slotInstant(day: string, time: string, timeZone: string): Date {
 	const slot = slotMinutes(time);
 	const naive = Date.parse(`${day}T00:00:00Z`) + slot * MINUTE;
-	// The offset at the naive instant is right except near a transition; start 3 hours early and walk.
-	const offset = offsetMinutes(new Date(naive), timeZone);
-	let instant = Math.floor((naive - offset * MINUTE) / MINUTE) * MINUTE - 3 * 60 * MINUTE;
-	for (let step = 0; step < 2 * 24 * 60; step += 1, instant += MINUTE) {
-		if (hasReached(localClock(new Date(instant), timeZone), day, slot)) return new Date(instant);
+	const before = naive - offsetMinutes(new Date(naive - OFFSET_PROBE), timeZone) * MINUTE;
+	const after = naive - offsetMinutes(new Date(naive + OFFSET_PROBE), timeZone) * MINUTE;
+	const exact = [before, after].filter((instant) => isWallTime(instant, timeZone, day, slot)).sort((a, b) => a - b);
+	if (exact[0] !== undefined) return new Date(exact[0]);
+	// A gap: the wall time never happens; it is reached at the transition, between the two candidates.
+	let low = Math.min(before, after);
+	let high = Math.max(before, after);
+	if (!hasReached(localClock(new Date(high), timeZone), day, slot)) return new Date(high);
+	while (high - low > MINUTE) {
+		const middle = low + Math.floor((high - low) / 2 / MINUTE) * MINUTE;
+		if (hasReached(localClock(new Date(middle), timeZone), day, slot)) high = middle;
+		else low = middle;
 	}
-	return new Date(naive - offset * MINUTE);
+	return new Date(high);
+}
+
+/**
+ * The real instant lies within 14 hours of the naive one (no zone is further from UTC); offsets this far either
+ * side are the ones in force before and after any transition that day, as no zone changes twice in 3 days.
+ */
+const OFFSET_PROBE = 40 * 60 * MINUTE;
+
+function isWallTime(instant: number, timeZone: string, day: string, slot: number): boolean {
+	const local = localClock(new Date(instant), timeZone);
+	return local.day === day && local.minutes === slot;
 }
 
 /** Local wall time minus UTC, in minutes, at `instant`. */

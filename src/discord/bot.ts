@@ -35,6 +35,8 @@ export interface BotOptions {
 	onStoreOpened?: (store: Store) => void;
 	/** Lease timings and identity (tests shorten them); see LeaseDefaults. */
 	lease?: Pick<LeaseOptions, 'ttlMs' | 'renewEveryMs' | 'pollEveryMs' | 'instanceId' | 'now'>;
+	/** Aborting while standing by for the lease gives up (a Ctrl+C on a waiting instance ends it at once). */
+	signal?: AbortSignal;
 	store?: StoreOptions;
 	/**
 	 * Another instance took the database over: this bot has already refused further writes and stopped when
@@ -92,7 +94,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 	let lease: DatabaseLease;
 	try {
 		// Before the Discord login: an instance standing by must not answer interactions or open a gateway session.
-		lease = await acquireLease(store.file, logger, { ...options.lease, beforeRenew: () => store.checkFile(), onLost });
+		lease = await acquireLease(store.file, logger, { ...options.lease, ...(options.signal ? { signal: options.signal } : {}), beforeRenew: () => store.checkFile(), onLost });
 	} catch (error) {
 		await store.close();
 		throw error;
