@@ -352,18 +352,26 @@ function listedOnOf(papers: readonly DigestPaper[]): Record<string, string> {
 	return Object.fromEntries(papers.map((paper) => [paper.id, paper.listedOn]));
 }
 
-/** Runs the matcher once per distinct topic list per run: a thousand channels following "LLM" cost one match. */
+/**
+ * Runs the matcher once per distinct topic per pass, over the pass's recent papers: a thousand channels
+ * following "LLM" (alone or with other topics) cost one match, and a topic list is the union of its topics.
+ */
 function memoizeMatcher(matcher: TopicMatcher, papers: readonly DigestPaper[]): TopicMatcher {
-	const cache = new Map<string, Promise<ReadonlySet<string>>>();
-	return (topics, candidates) => {
-		const key = topics.map((topic) => topic.toLowerCase()).sort().join('\n');
-		let hit = cache.get(key);
+	const byTopic = new Map<string, Promise<ReadonlySet<string>>>();
+	const matchOne = (topic: string) => {
+		const key = topic.toLowerCase();
+		let hit = byTopic.get(key);
 		if (!hit) {
-			hit = Promise.resolve(matcher(topics, papers));
-			cache.set(key, hit);
+			hit = Promise.resolve(matcher([topic], papers));
+			byTopic.set(key, hit);
 		}
-		const allowed = new Set(candidates.map((paper) => paper.id));
-		return hit.then((ids) => new Set([...ids].filter((id) => allowed.has(id))));
+		return hit;
+	};
+	return async (topics, candidates) => {
+		const matched = await Promise.all(topics.map(matchOne));
+		const ids = new Set<string>();
+		for (const paper of candidates) if (matched.some((set) => set.has(paper.id))) ids.add(paper.id);
+		return ids;
 	};
 }
 

@@ -17,10 +17,22 @@ export function matchTopicsByText(topics: readonly string[], papers: readonly Pa
 	const wanted = topics.map((topic) => normalizeTitle(topic).split(' ').filter(Boolean)).filter((words) => words.length > 0);
 	const ids = new Set<string>();
 	for (const paper of papers) {
-		const text = ` ${normalizeTitle([paper.title, paper.abstract, ...(paper.keywords ?? [])].join(' '))} `;
+		const text = searchableText(paper);
 		if (wanted.some((words) => words.every((word) => text.includes(` ${word}`)))) ids.add(paper.id);
 	}
 	return ids;
+}
+
+/** Normalized once per paper object, not once per topic: a fan-out asks about the same recent papers for every topic. */
+const normalizedText = new WeakMap<Paper, string>();
+
+function searchableText(paper: Paper): string {
+	let text = normalizedText.get(paper);
+	if (text === undefined) {
+		text = ` ${normalizeTitle([paper.title, paper.abstract, ...(paper.keywords ?? [])].join(' '))} `;
+		normalizedText.set(paper, text);
+	}
+	return text;
 }
 
 /** Fuzzy, typo-tolerant matching through the search index, united with exact-word matching. */
