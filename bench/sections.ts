@@ -74,6 +74,21 @@ export const SECTIONS: BenchSection[] = [
 		],
 	},
 	{
+		name: 'fanout-cpu',
+		title: 'Fan-out cost per target: 10,000 targets over 100,000 papers, instant sender (target ≤ 0.3 ms of event-loop time per target)',
+		runs: [{ label: '10000 @ 100000', script: 'bench/fanout-cpu.ts', args: ['--targets', '10000', '--papers', '100000'] }],
+		columns: [
+			{ header: 'targets', value: (r) => r.targets },
+			{ header: 'papers', value: (r) => r.papers },
+			{ header: 'wall ms', value: (r) => r.wallMs },
+			{ header: 'CPU ms (user/system)', value: (r) => `${r.cpuMs} (${r.cpuUserMs}/${r.cpuSystemMs})` },
+			{ header: 'event loop ms / target', value: (r) => r.mainThreadPerTargetMs },
+			{ header: 'CPU ms / target', value: (r) => r.cpuPerTargetMs },
+			{ header: 'loop delay p99 / max ms', value: (r) => `${r.eventLoopP99Ms} / ${r.eventLoopMaxMs}` },
+			{ header: 'target', value: (r) => (r.meetsTarget ? 'met' : 'missed') },
+		],
+	},
+	{
 		name: 'crash',
 		title: 'Crash suite: 200 channels + 50 followers, bot SIGKILLed at 5 points × restarted +0 / +15 min / next day (target 0 duplicates, 0 lost)',
 		runs: [{ label: '200+50', script: 'bench/crash.ts' }],

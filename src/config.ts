@@ -21,6 +21,10 @@ export interface Config {
 	arxivCategories: string[];
 	ingestCron: string;
 	sourceTimeoutMs: number;
+	/** Shards across every process of the bot (SHARD_COUNT); undefined follows Discord's recommendation (GET /gateway/bot). */
+	shardCount: number | undefined;
+	/** The shards this process runs (SHARDS); undefined runs all of them. Only set together with shardCount. */
+	shardIds: number[] | undefined;
 }
 
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -48,6 +52,8 @@ type Env = Record<string, string | undefined>;
 const SNOWFLAKE = /^\d{17,20}$/;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const ARXIV_CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+/** More shard ids than any one process could run; bounds what a typo like SHARDS=0-99999999 expands to. */
+const SHARD_IDS_MAX = 10_000;
 
 /** Parses the environment once. Every bad value is reported, one line each, not just the first. */
 export function parseConfig(env: Env): Config {
@@ -101,6 +107,8 @@ export function parseConfig(env: Env): Config {
 		problems.push('SOURCE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000');
 	}
 
+	const { shardCount, shardIds } = parseShards(nonEmpty(env.SHARD_COUNT), nonEmpty(env.SHARDS), problems);
+
 	const nodeEnv = nonEmpty(env.NODE_ENV);
 	if (problems.length > 0) throw new ConfigError(problems);
 	return Object.freeze({
@@ -118,6 +126,8 @@ export function parseConfig(env: Env): Config {
 		arxivCategories,
 		ingestCron,
 		sourceTimeoutMs,
+		shardCount,
+		shardIds,
 	});
 }
 
@@ -139,6 +149,39 @@ function isHttpUrl(value: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** SHARD_COUNT (a whole number from 1) and SHARDS (`0-3`, `0,2,5` or both mixed), which needs SHARD_COUNT and ids below it. */
+function parseShards(rawCount: string | undefined, rawIds: string | undefined, problems: string[]): { shardCount: number | undefined; shardIds: number[] | undefined } {
+	let shardCount: number | undefined;
+	if (rawCount !== undefined) {
+		if (/^\d+$/.test(rawCount) && Number(rawCount) >= 1) shardCount = Number(rawCount);
+		else problems.push('SHARD_COUNT must be a whole number of shards from 1 (the total across all processes)');
+	}
+	if (rawIds === undefined) return { shardCount, shardIds: undefined };
+	const ids = new Set<number>();
+	const bad: string[] = [];
+	for (const part of rawIds.split(',').map((item) => item.trim())) {
+		const range = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+		const first = Number(range?.[1]);
+		const last = range?.[2] === undefined ? first : Number(range[2]);
+		if (!range || last < first) bad.push(part || '(empty)');
+		else for (let id = first; id <= last && ids.size <= SHARD_IDS_MAX; id += 1) ids.add(id);
+	}
+	if (bad.length > 0) {
+		problems.push(`SHARDS must be shard ids like 0-3 or 0,2,5 (bad: ${bad.join(', ')})`);
+		return { shardCount, shardIds: undefined };
+	}
+	if (rawCount === undefined) {
+		problems.push('SHARDS needs SHARD_COUNT, the total number of shards across all processes (for example SHARDS=0-3 with SHARD_COUNT=8)');
+		return { shardCount, shardIds: undefined };
+	}
+	const shardIds = [...ids].sort((a, b) => a - b);
+	const outside = shardIds.filter((id) => shardCount !== undefined && id >= shardCount);
+	if (outside.length > 0) {
+		problems.push(`SHARDS must name shards below SHARD_COUNT=${shardCount} (ids start at 0; bad: ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''})`);
+	}
+	return { shardCount, shardIds };
 }
 
 function parseBoolean(name: string, value: string, problems: string[]): boolean {

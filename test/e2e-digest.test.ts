@@ -1,9 +1,8 @@
 import { PermissionFlagsBits, type GuildChannel } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rankPapers } from '../src/digests/compose.js';
-import type { DigestSender } from '../src/digests/deliver.js';
 import { DigestMessages } from '../src/digests/messages.js';
-import { digestPaperIds, makePaper, startDigestHarness, waitFor, type DigestHarness } from './support/digest-harness.js';
+import { digestPaperIds, interceptSends, makePaper, startDigestHarness, waitFor, type DigestHarness } from './support/digest-harness.js';
 
 /**
  * Channel digests end to end: the real discord.js client and scheduler against the emulator, on a real
@@ -33,17 +32,13 @@ describe('channel digests while an admin changes them', () => {
 		let h: DigestHarness;
 		let changed = false;
 		// Mid-send, the admin changes the subscription: the delivery's own record update must land on the new version.
-		const subscribeMidSend = (sender: DigestSender): DigestSender => ({
-			openDm: (userId) => sender.openDm(userId),
-			findDelivery: (query) => sender.findDelivery(query),
-			async sendToChannel(channelId, payload, nonce) {
-				const result = await sender.sendToChannel(channelId, payload, nonce);
-				if (!changed) {
-					changed = true;
-					await subscribe(h, { topics: 'diffusion', time: '10:30' });
-				}
-				return result;
-			},
+		const subscribeMidSend = interceptSends(async (post) => {
+			const result = await post();
+			if (!changed) {
+				changed = true;
+				await subscribe(h, { topics: 'diffusion', time: '10:30' });
+			}
+			return result;
 		});
 		h = harness = await startDigestHarness('2026-03-15T08:00:00Z', { wrapDigestSender: subscribeMidSend });
 		await subscribe(h);
@@ -61,13 +56,9 @@ describe('channel digests without Read Message History', () => {
 	it('warns at subscribe, does not re-send an unconfirmable digest past the nonce window, and says so in /digest list', async () => {
 		let hang = true;
 		// The digest reaches Discord, then the process dies before it can record it.
-		const dieAfterSend = (sender: DigestSender): DigestSender => ({
-			openDm: (userId) => sender.openDm(userId),
-			findDelivery: (query) => sender.findDelivery(query),
-			async sendToChannel(channelId, payload, nonce) {
-				const result = await sender.sendToChannel(channelId, payload, nonce);
-				return hang ? new Promise(() => {}) : result;
-			},
+		const dieAfterSend = interceptSends(async (post) => {
+			const result = await post();
+			return hang ? new Promise(() => {}) : result;
 		});
 		const h = (harness = await startDigestHarness('2026-03-15T08:00:00Z', { wrapDigestSender: dieAfterSend }));
 		const channel = h.emu.addChannel({ name: 'no-history' });
@@ -138,17 +129,13 @@ describe('channel digests', () => {
 	it('keeps exactly one message per channel when the process dies mid-fan-out and restarts', async () => {
 		let sends = 0;
 		let crashed = false;
-		const crashAfterTwo = (sender: DigestSender): DigestSender => ({
-			openDm: (userId) => sender.openDm(userId),
-			findDelivery: (query) => sender.findDelivery(query),
-			async sendToChannel(channelId, payload, nonce) {
-				if (crashed) return new Promise(() => {});
-				const result = await sender.sendToChannel(channelId, payload, nonce);
-				sends += 1;
-				// The third message reached Discord, then the process died before recording it.
-				if (sends === 3) crashed = true;
-				return crashed ? new Promise(() => {}) : result;
-			},
+		const crashAfterTwo = interceptSends(async (post) => {
+			if (crashed) return new Promise(() => {});
+			const result = await post();
+			sends += 1;
+			// The third message reached Discord, then the process died before recording it.
+			if (sends === 3) crashed = true;
+			return crashed ? new Promise(() => {}) : result;
 		});
 		// One digest at a time, so the crash leaves channels never attempted as well as one sent but unrecorded.
 		const h = (harness = await startDigestHarness('2026-03-15T08:00:00Z', { wrapDigestSender: crashAfterTwo, digestConcurrency: 1 }));

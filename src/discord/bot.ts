@@ -64,6 +64,9 @@ export interface RunningBot {
 /** How often the pre-digest ingest times are recomputed even when no command changed them. */
 const INGEST_TIMES_REFRESH_MS = 6 * 60 * 60 * 1000;
 
+/** A changed schedule moves its pre-digest ingest this long later at most; the ingest runs 10 minutes ahead anyway. */
+const INGEST_TIMES_COALESCE_MS = 2_000;
+
 /** In-flight replies get this long to finish on shutdown before the connection is closed anyway. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
@@ -138,10 +141,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		const ingest = startIngestService({ config, store, index: corpus.index, clock, logger, timezone: 'UTC', extraTimes: await digestTimes() });
 		void ingest.runNow();
 		// Those times move when subscriptions change and, in UTC, when a zone shifts for daylight saving.
-		context.schedulesChanged = () => {
+		// Coalesced: a burst of /digest subscribe re-reads the schedules once, not once per command.
+		let refreshQueued: NodeJS.Timeout | undefined;
+		const refreshIngestTimes = () => {
+			refreshQueued = undefined;
 			digestTimes().then(ingest.reschedule, (error: unknown) => logger.warn('could not refresh the pre-digest ingest times', { error }));
 		};
-		const refreshTimer = setInterval(context.schedulesChanged, INGEST_TIMES_REFRESH_MS).unref();
+		context.schedulesChanged = () => {
+			refreshQueued ??= setTimeout(refreshIngestTimes, INGEST_TIMES_COALESCE_MS).unref();
+		};
+		const refreshTimer = setInterval(refreshIngestTimes, INGEST_TIMES_REFRESH_MS).unref();
 		// Keeps the database bounded (expired query memos, removed targets' records, old sent ids): daily, and soon after start-up.
 		const prune = startPruneJob({ store, clock, logger });
 
@@ -150,6 +159,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			(stopping ??= (async () => {
 				readyClient.off(Events.InteractionCreate, onInteraction);
 				clearInterval(refreshTimer);
+				clearTimeout(refreshQueued);
 				await ingest.stop();
 				// A fan-out in progress finishes and records before the store closes under it.
 				await digests.stop();

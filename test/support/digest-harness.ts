@@ -7,6 +7,7 @@ import { startBot, type BotOptions, type RunningBot } from '../../src/discord/bo
 import { commands } from '../../src/discord/commands.js';
 import { createRest, deployCommands } from '../../src/discord/deploy.js';
 import { createLogger } from '../../src/log.js';
+import type { DigestSender } from '../../src/digests/deliver.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { createEmulator, type ApiMessage, type DiscordEmulator, type InjectCommandInput } from '../../src/sandbox/emulator/index.js';
 
@@ -134,4 +135,16 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<v
 		if (Date.now() > deadline) throw new Error('waitFor: condition not met in time');
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
+}
+
+/**
+ * Wraps the bot's sender so each message post goes through `intercept`, which gets the real post to call
+ * (or not) and decides what the bot sees; DM opens and read-backs pass through untouched.
+ */
+export function interceptSends(intercept: (post: () => Promise<{ messageId: string }>, channelId: string) => Promise<{ messageId: string }>) {
+	return (sender: DigestSender): DigestSender => ({
+		openDm: (userId) => sender.openDm(userId),
+		findDelivery: (query) => sender.findDelivery(query),
+		sendToChannel: (channelId, payload, nonce) => intercept(() => sender.sendToChannel(channelId, payload, nonce), channelId),
+	});
 }

@@ -12,6 +12,8 @@ export interface EmulatorCore {
 	nextId: () => string;
 	clock: () => number;
 	gatewayUrl: () => string;
+	/** What GET /gateway/bot answers about shards: the recommended count and identifies allowed per 5 s. */
+	gatewayShards: () => { recommended: number; maxConcurrency: number };
 	/** How long a channel message nonce is remembered for `enforce_nonce`. */
 	nonceWindowMs: number;
 	emit: (event: string, payload: unknown) => void;

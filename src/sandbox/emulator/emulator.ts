@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../../log.js';
 import { CommandRegistry } from './commands.js';
 import type { EmulatorCore } from './core.js';
 import { FaultInjector } from './faults.js';
-import { Gateway, type GatewayEvent } from './gateway.js';
+import { Gateway, type GatewayEvent, type ShardPair } from './gateway.js';
 import { createRequestListener } from './http.js';
 import {
 	buildCommandData,
@@ -28,7 +28,7 @@ import { applicationRoutes } from './routes-app.js';
 import { channelRoutes } from './routes-channels.js';
 import { interactionRoutes } from './routes-interactions.js';
 import { toApiChannel, toApiUser, toGuildCreate, type Json } from './shapes.js';
-import { createSnowflakeGenerator } from './snowflake.js';
+import { createSnowflakeGenerator, shardOfGuild } from './snowflake.js';
 import { populateDefaultWorld, readWorldIdentity, World, type DefaultWorldIds, type EmuChannel, type EmuGuild, type EmuUser, type WorldIdentity } from './world.js';
 
 export interface EmulatorOptions {
@@ -50,6 +50,15 @@ export interface EmulatorOptions {
 	heartbeatIntervalMs?: number;
 	/** Rebuild the default world with these ids (an earlier run's `identity()`) instead of minting new ones. */
 	identity?: WorldIdentity;
+	/** The shard count Discord recommends (GET /gateway/bot `shards`); 1 by default. */
+	shards?: number;
+	/**
+	 * The fewest shards an IDENTIFY may use: fewer close with 4011 Sharding required, as Discord does from 2,500
+	 * servers a shard. More than required is accepted, as on Discord. 1 by default (no sharding required).
+	 */
+	requiredShards?: number;
+	/** GET /gateway/bot `session_start_limit.max_concurrency`: identifies per 5 s; Discord's 1 by default. */
+	maxConcurrency?: number;
 	logger?: Logger;
 }
 
@@ -96,10 +105,12 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 	readonly #options: EmulatorOptions;
 	#server: Server | null = null;
 	#port = 0;
+	#shards: { recommended: number; required: number; maxConcurrency: number };
 
 	constructor(options: EmulatorOptions = {}) {
 		super();
 		this.#options = options;
+		this.#shards = { recommended: options.shards ?? 1, required: options.requiredShards ?? 1, maxConcurrency: options.maxConcurrency ?? 1 };
 		const clock = options.clock ?? Date.now;
 		const nextId = createSnowflakeGenerator(clock);
 		const nowIso = () => new Date(clock()).toISOString();
@@ -116,6 +127,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 			nextId,
 			clock,
 			gatewayUrl: () => this.gatewayUrl,
+			gatewayShards: () => ({ recommended: this.#shards.recommended, maxConcurrency: this.#shards.maxConcurrency }),
 			nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
 			emit: (event, payload) => this.emit(event as 'callback', payload as EmulatorEvents['callback'][0]),
 		};
@@ -123,8 +135,9 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		this.gateway = new Gateway({
 			token: () => this.token,
 			heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-			buildReady: (sessionId) => this.#buildReady(sessionId),
-			buildGuildCreates: () => [...this.world.guilds.values()].map((guild) => toGuildCreate(this.world, guild)),
+			buildReady: (sessionId, shard) => this.#buildReady(sessionId, shard),
+			buildGuildCreates: (shard) => this.#guildsOn(shard).map((guild) => toGuildCreate(this.world, guild)),
+			requiredShards: () => this.#shards.required,
 			notify: (event) => this.emit('gateway', event),
 			logger,
 		});
@@ -148,6 +161,21 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 
 	get gatewayUrl(): string {
 		return `ws://127.0.0.1:${this.#port}`;
+	}
+
+	/** The recommended and required shard counts (see EmulatorOptions.shards and requiredShards). */
+	get shards(): { recommended: number; required: number } {
+		return { recommended: this.#shards.recommended, required: this.#shards.required };
+	}
+
+	/** Changes them from now on, e.g. the guild count grew: the next GET /gateway/bot and IDENTIFY see the new ones. */
+	setShards(input: { recommended?: number; required?: number }): void {
+		this.#shards = { ...this.#shards, ...(input.recommended === undefined ? {} : { recommended: input.recommended }), ...(input.required === undefined ? {} : { required: input.required }) };
+	}
+
+	/** The shard (of `shardCount`) that carries a guild's events; `(guild_id >> 22) % shardCount`. */
+	shardOf(guildId: string, shardCount: number): number {
+		return shardOfGuild(guildId, shardCount);
 	}
 
 	async start(): Promise<EmulatorEndpoints> {
@@ -252,17 +280,21 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		return user;
 	}
 
-	/** A new guild (the bot is a member); announced with GUILD_CREATE if the bot is connected. */
-	addGuild(input: { name: string; ownerId?: string; channels?: string[] }): EmuGuild {
-		const guild = this.world.addGuild({ name: input.name, ownerId: input.ownerId ?? this.ids.ownerId });
+	/**
+	 * A new guild (the bot is a member); announced with GUILD_CREATE to its shard's session if the bot is connected.
+	 * `id` picks its snowflake (and so its shard); members of the sandbox guild join it too.
+	 */
+	addGuild(input: { name: string; ownerId?: string; channels?: string[]; id?: string; members?: string[] }): EmuGuild {
+		const guild = this.world.addGuild({ name: input.name, ownerId: input.ownerId ?? this.ids.ownerId, ...(input.id ? { id: input.id } : {}) });
+		for (const userId of input.members ?? []) if (!guild.members.has(userId)) this.world.addMember(guild.id, userId);
 		for (const name of input.channels ?? ['general']) this.world.addChannel({ guildId: guild.id, name });
-		if (this.gateway.hasSession) this.gateway.dispatch('GUILD_CREATE', toGuildCreate(this.world, guild));
+		if (this.gateway.hasSession) this.gateway.dispatch('GUILD_CREATE', toGuildCreate(this.world, guild), guild.id);
 		return guild;
 	}
 
 	addChannel(input: { guildId?: string; name: string; topic?: string }): EmuChannel {
 		const channel = this.world.addChannel({ ...input, guildId: input.guildId ?? this.ids.guildId });
-		if (this.gateway.hasSession) this.gateway.dispatch('CHANNEL_CREATE', toApiChannel(this.world, channel));
+		if (this.gateway.hasSession) this.gateway.dispatch('CHANNEL_CREATE', toApiChannel(this.world, channel), channel.guildId);
 		return channel;
 	}
 
@@ -271,7 +303,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		const channel = this.world.requireChannel(channelId);
 		const payload = toApiChannel(this.world, channel);
 		this.world.deleteChannel(channelId);
-		if (this.gateway.hasSession) this.gateway.dispatch('CHANNEL_DELETE', payload);
+		if (this.gateway.hasSession) this.gateway.dispatch('CHANNEL_DELETE', payload, channel.guildId);
 	}
 
 	/** Every id of the default world and the DM channels opened so far; pass it back as `identity` to rebuild this world. */
@@ -283,7 +315,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 	setBotPermissions(channelId: string, overwrite: { allow?: PermissionInput; deny?: PermissionInput }): void {
 		this.world.setMemberOverwrite(channelId, this.world.bot.id, overwrite);
 		const channel = this.world.requireChannel(channelId);
-		if (this.gateway.hasSession && channel.guildId) this.gateway.dispatch('CHANNEL_UPDATE', toApiChannel(this.world, channel));
+		if (this.gateway.hasSession && channel.guildId) this.gateway.dispatch('CHANNEL_UPDATE', toApiChannel(this.world, channel), channel.guildId);
 	}
 
 	/** A user who closed their DMs: opening the DM works, sending answers 403 50007. */
@@ -304,6 +336,10 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		extra: { commandName?: string; focusedType?: number; message?: ApiMessage; locale?: string | undefined },
 	): InteractionHandle {
 		if (!this.gateway.hasSession) throw new Error('emulator: no bot session on the gateway (log the client in first)');
+		// Sent to the session of the guild's shard (DMs: shard 0); with none there, Discord would have no one to send it to.
+		if (!this.gateway.carries(target.guildId)) {
+			throw new Error(`emulator: no bot session carries ${target.guildId === null ? 'DMs (shard 0)' : `guild ${target.guildId}`}; no shard of the bot would receive this interaction`);
+		}
 		const id = this.#core.nextId();
 		const token = `aW50ZXJhY3Rpb246${id}:${randomBytes(48).toString('base64url')}`;
 		const payload = buildInteractionPayload(this.world, { id, token, type, data, target, ...(extra.message ? { message: extra.message } : {}), ...(extra.locale ? { locale: extra.locale } : {}) });
@@ -318,20 +354,24 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 			...(extra.focusedType === undefined ? {} : { focusedType: extra.focusedType }),
 			...(extra.message ? { componentMessageId: extra.message.id } : {}),
 		});
-		this.gateway.dispatch('INTERACTION_CREATE', payload);
+		this.gateway.dispatch('INTERACTION_CREATE', payload, target.guildId);
 		this.emit('interaction', payload);
 		return this.#core.interactions.handle(state);
 	}
 
-	#buildReady(sessionId: string): Json {
+	#guildsOn([id, count]: ShardPair): EmuGuild[] {
+		return [...this.world.guilds.values()].filter((guild) => shardOfGuild(guild.id, count) === id);
+	}
+
+	#buildReady(sessionId: string, shard: ShardPair): Json {
 		return {
 			v: 10,
 			user: { ...toApiUser(this.world.bot), verified: true, mfa_enabled: false, email: null },
-			guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+			guilds: this.#guildsOn(shard).map((guild) => ({ id: guild.id, unavailable: true })),
 			session_id: sessionId,
 			session_type: 'normal',
 			resume_gateway_url: this.gatewayUrl,
-			shard: [0, 1],
+			shard: [...shard],
 			application: { id: this.world.application.id, flags: this.world.application.flags },
 			private_channels: [],
 			relationships: [],

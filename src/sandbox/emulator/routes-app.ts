@@ -55,10 +55,13 @@ export function applicationRoutes(core: EmulatorCore): RouteDef[] {
 			method: 'GET',
 			template: '/gateway/bot',
 			auth: 'bot',
-			handle: () => ({
-				status: 200,
-				body: { url: core.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
-			}),
+			handle: () => {
+				const { recommended, maxConcurrency } = core.gatewayShards();
+				return {
+					status: 200,
+					body: { url: core.gatewayUrl(), shards: recommended, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: maxConcurrency } },
+				};
+			},
 		},
 		{ method: 'GET', template: '/users/@me', auth: 'bot', handle: () => ({ status: 200, body: { ...toApiUser(world.bot), verified: true, mfa_enabled: false, email: null, locale: 'en-US' } }) },
 		{

@@ -33,3 +33,8 @@ export function createSnowflakeGenerator(clock: () => number): () => string {
 export function readSnowflakeTime(id: string): number {
 	return Number(BigInt(id) >> 22n) + DISCORD_EPOCH;
 }
+
+/** The shard that carries a guild's events: `(guild_id >> 22) % num_shards`, Discord's own formula. */
+export function shardOfGuild(guildId: string, shardCount: number): number {
+	return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
