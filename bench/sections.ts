@@ -105,14 +105,14 @@ export const SECTIONS: BenchSection[] = [
 	{
 		name: 'store-year',
 		title: 'Storage over a simulated year: 10,000 targets, a digest each every day (5–10 papers), 0.5% churn a day, 100 long queries a day, the prune daily (figures at day 30 / 180 / 365)',
-		runs: [{ label: '10000 targets', script: 'bench/store-year.ts', args: ['--queries', '100'] }],
+		runs: [{ label: '10000 targets', script: 'bench/store-year.ts' }],
 		columns: [
 			{ header: 'file MB (+ WAL)', value: (r) => perCheckpoint(r, (c) => `${c.fileMb}+${c.walMb}`) },
 			{ header: 'delivery records', value: (r) => perCheckpoint(r, (c) => c.rows?.deliveries) },
 			{ header: 'deliveries MB', value: (r) => perCheckpoint(r, (c) => c.mb?.deliveries) },
 			{ header: 'subscriptions + follows', value: (r) => perCheckpoint(r, (c) => (c.rows?.subscriptions ?? 0) + (c.rows?.follows ?? 0)) },
 			{ header: 'query memos', value: (r) => perCheckpoint(r, (c) => c.rows?.queries) },
-			{ header: 'papers', value: (r) => perCheckpoint(r, (c) => c.rows?.papers) },
+			{ header: 'papers (MB)', value: (r) => perCheckpoint(r, (c) => `${c.rows?.papers} (${c.mb?.papers})`) },
 			{ header: 'sent ids per record (max)', value: (r) => perCheckpoint(r, (c) => c.sentIds?.max) },
 			{ header: 'prune ms p50/max', value: (r) => `${(r.pruneMs as { p50?: number } | undefined)?.p50} / ${(r.pruneMs as { max?: number } | undefined)?.max}` },
 			{ header: 'total s', value: (r) => r.totalS },

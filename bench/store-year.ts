@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createRandom } from './corpus.js';
 import { followTopic, unfollowTopic } from '../src/digests/follows.js';
 import { withDelivered } from '../src/digests/ledger.js';
 import { addDays } from '../src/digests/local-time.js';
@@ -14,7 +15,7 @@ import { openStore, type Store } from '../src/store/store.js';
 import { megabytes, summarize } from './stats.js';
 
 /**
- * `npx tsx bench/store-year.ts [--targets 10000] [--days 365] [--checkpoints 30,180,365]`
+ * `npx tsx bench/store-year.ts [--targets 10000] [--days 365] [--checkpoints 30,180,365] [--churn 0.005] [--papers 40] [--queries 100]`
  *
  * A year of daily digests on a temp SQLite file through the real store: every day each target (half
  * channels, half followers) records 5–10 sent papers through the ledger's withDelivered, written with one
@@ -33,7 +34,7 @@ const { values } = parseArgs({
 		checkpoints: { type: 'string', default: '30,180,365' },
 		churn: { type: 'string', default: '0.005' },
 		papers: { type: 'string', default: '40' },
-		queries: { type: 'string', default: '200' },
+		queries: { type: 'string', default: '100' },
 	},
 	strict: true,
 });
@@ -52,7 +53,7 @@ const realDateNow = Date.now.bind(Date);
 let simulatedMs = Date.parse(`${START}T00:00:00.000Z`);
 Date.now = () => simulatedMs;
 
-const random = mulberry32(20_260_101);
+const random = createRandom(20_260_101);
 const dir = await mkdtemp(join(tmpdir(), 'paperboy-store-year-'));
 const file = join(dir, 'year.sqlite');
 const started = performance.now();
@@ -241,15 +242,4 @@ function hex16(n: number): string {
 
 function seconds(since: number): number {
 	return Math.round((performance.now() - since) / 100) / 10;
-}
-
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
 }

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startBot } from './discord/bot.js';
+import { ShardingRequiredError } from './discord/shards.js';
 import { createLogger, type Logger } from './log.js';
 import { runSandbox, applySandboxDefaults } from './sandbox/main.js';
 
@@ -36,7 +37,7 @@ async function runProduction(config: Config, token: string): Promise<number> {
 	keepRunningOnStrayErrors(logger);
 	let exitCode = 0;
 	let finished: () => void = () => {};
-	const done = new Promise<void>((resolve) => (finished = resolve));
+	let done = new Promise<void>((resolve) => (finished = resolve));
 	// Handlers go in before start-up: a signal while standing by for the lease, or between "bot ready" and the
 	// end of start-up, must still stop the bot cleanly rather than kill it mid-way.
 	const aborted = new AbortController();
@@ -54,20 +55,33 @@ async function runProduction(config: Config, token: string): Promise<number> {
 		exitCode = 1;
 		finished();
 	};
-	let bot: Awaited<ReturnType<typeof startBot>>;
-	try {
-		bot = await startBot({ config, apiUrl: config.discordApiUrl, token, logger, onLeaseLost, signal: aborted.signal });
-	} catch (error) {
-		if (stopRequested) return 0;
-		throw error;
+	// A shard met 4011 after start-up (logged with what to do): start again on Discord's new count, or exit when SHARD_COUNT pins it.
+	let restart = false;
+	const onShardingRequired = (error: ShardingRequiredError) => {
+		restart = error.retryWith !== undefined;
+		if (!restart) exitCode = 2;
+		finished();
+	};
+	for (;;) {
+		let bot: Awaited<ReturnType<typeof startBot>>;
+		try {
+			bot = await startBot({ config, apiUrl: config.discordApiUrl, token, logger, onLeaseLost, onShardingRequired, signal: aborted.signal });
+		} catch (error) {
+			if (stopRequested) return 0;
+			// SHARD_COUNT too low: already logged with what to do; exit 2 like any other bad setting, no stack trace.
+			if (error instanceof ShardingRequiredError) return 2;
+			throw error;
+		}
+		await done;
+		try {
+			await bot.stop();
+		} catch (error) {
+			logger.error('shutdown failed', { error });
+		}
+		if (!restart || stopRequested) return exitCode;
+		restart = false;
+		done = new Promise<void>((resolve) => (finished = resolve));
 	}
-	await done;
-	try {
-		await bot.stop();
-	} catch (error) {
-		logger.error('shutdown failed', { error });
-	}
-	return exitCode;
 }
 
 /** A stray rejection in a library callback must be visible, but it must not take every server's bot down. */

@@ -80,6 +80,25 @@ describe('parseConfig', () => {
 		expect(() => parseConfig(env)).toThrow(/Invalid configuration:\n {2}- PAPERS_YEAR must be a 4-digit year\n {2}- LOG_LEVEL/);
 	});
 
+	it('reads SHARD_COUNT and SHARDS as ranges, lists or both, and leaves them unset by default', () => {
+		expect(parseConfig({})).toMatchObject({ shardCount: undefined, shardIds: undefined });
+		expect(parseConfig({ SHARD_COUNT: '8' })).toMatchObject({ shardCount: 8, shardIds: undefined });
+		expect(parseConfig({ SHARD_COUNT: '8', SHARDS: '0-3' })).toMatchObject({ shardCount: 8, shardIds: [0, 1, 2, 3] });
+		expect(parseConfig({ SHARD_COUNT: '8', SHARDS: '5, 0,2' }).shardIds).toEqual([0, 2, 5]);
+		expect(parseConfig({ SHARD_COUNT: '8', SHARDS: '6-7,0-1,1' }).shardIds).toEqual([0, 1, 6, 7]);
+	});
+
+	it.each([
+		[{ SHARD_COUNT: '0' }, 'SHARD_COUNT must be a whole number of shards from 1 (the total across all processes)'],
+		[{ SHARD_COUNT: 'many' }, 'SHARD_COUNT must be a whole number of shards from 1 (the total across all processes)'],
+		[{ SHARDS: '0-3' }, 'SHARDS needs SHARD_COUNT, the total number of shards across all processes (for example SHARDS=0-3 with SHARD_COUNT=8)'],
+		[{ SHARD_COUNT: '8', SHARDS: '0-3,x,5-2' }, 'SHARDS must be shard ids like 0-3 or 0,2,5 (bad: x, 5-2)'],
+		[{ SHARD_COUNT: '8', SHARDS: '0,,1' }, 'SHARDS must be shard ids like 0-3 or 0,2,5 (bad: (empty))'],
+		[{ SHARD_COUNT: '8', SHARDS: '6-9' }, 'SHARDS must name shards below SHARD_COUNT=8 (ids start at 0; bad: 8, 9)'],
+	])('reports shard setting %o as its own line', (env, line) => {
+		expect(problemsOf(env)).toEqual([line]);
+	});
+
 	it('never echoes a bad token back', () => {
 		const token = 'secret token with spaces';
 		try {

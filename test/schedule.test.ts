@@ -210,6 +210,22 @@ describe('createDigestScheduler', () => {
 		]);
 	});
 
+	it('skips the subscriptions of guilds it does not own, and follows only while told to deliver them', async () => {
+		await store.subscriptions.set('mine:c1', subscription({ guildId: 'mine', channelId: 'c1' }));
+		await store.subscriptions.set('theirs:c2', subscription({ guildId: 'theirs', channelId: 'c2' }));
+		await store.follows.set('u1', { userId: 'u1', time: '09:00', timezone: 'UTC', topics: [], createdAt: '2026-01-01T00:00:00.000Z' });
+		const ownsGuild = (guildId: string) => guildId === 'mine';
+		clockNow = at('2026-03-15T09:00:00Z');
+		scheduler = createDigestScheduler({ store, sender: discord, clock: () => clockNow, logger: silentLogger, papers: () => PAPERS, ownsGuild, deliverFollows: false });
+		expect((await scheduler.tick()).due).toBe(1);
+		expect(discord.messages.map((message) => message.channelId)).toEqual(['c1']);
+		await scheduler.stop();
+		// The default delivers follows (every process does today); the other guild's digest is still not ours.
+		scheduler = createDigestScheduler({ store, sender: discord, clock: () => clockNow, logger: silentLogger, papers: () => PAPERS, ownsGuild });
+		await scheduler.tick();
+		expect(discord.messages.map((message) => message.channelId)).toEqual(['c1', 'dm-u1']);
+	});
+
 	it('fails loudly when the store fails, instead of seeing no subscriptions', async () => {
 		const digests = makeScheduler();
 		await store.close();

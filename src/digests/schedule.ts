@@ -90,6 +90,10 @@ export interface DigestSchedulerOptions {
 	concurrency?: number;
 	/** Defaults to every minute; the slot comparison, not the cron pattern, decides what is due. */
 	cronExpression?: string;
+	/** Channel digests go out only for guilds this process owns (its shards); default: every guild. */
+	ownsGuild?: (guildId: string) => boolean;
+	/** Whether this process delivers DM follows (default true); with several processes only one should. */
+	deliverFollows?: boolean;
 }
 
 export const DIGEST_CRON_NAME = 'paperboy-digests';
@@ -111,8 +115,9 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
 			logger.error(`digest tick could not read ${name}; delivering the other digests`, { collection: name, error: read.reason });
 			return [];
 		};
-		const subscriptions = readable('subscriptions', subscriptionsRead);
-		const follows = readable('follows', followsRead);
+		const ownsGuild = options.ownsGuild;
+		const subscriptions = readable('subscriptions', subscriptionsRead).filter((subscription) => !ownsGuild || ownsGuild(subscription.guildId));
+		const follows = options.deliverFollows === false ? [] : readable('follows', followsRead);
 		const due = findDueDigests(subscriptions, follows, now);
 		const report: TickReport = { at: now.toISOString(), due: due.length, delivery: emptyCounts(), ...(unreadable.length > 0 ? { unreadable } : {}) };
 		if (due.length === 0) return report;

@@ -10,12 +10,13 @@ import { startPruneJob } from '../store/prune.js';
 import type { StoreError } from '../store/errors.js';
 import { acquireLease, type DatabaseLease, type LeaseOptions } from '../store/lease.js';
 import { openStore, type Store, type StoreOptions } from '../store/store.js';
-import { createDiscordClient } from './client.js';
 import type { SlashCommand } from './command.js';
 import { commands as defaultCommands } from './commands.js';
 import type { BotContext } from './context.js';
 import { clientHistoryAccess, createDigestSender } from './digest-sender.js';
 import { createDispatcher } from './dispatcher.js';
+import { connectGateway, watchShardingRequired } from './connect.js';
+import { createGuildOwnership, formatShardIds, type ShardingRequiredError, type ShardPlan } from './shards.js';
 
 export interface BotOptions {
 	config: Config;
@@ -43,6 +44,12 @@ export interface BotOptions {
 	 * this is called. Production exits non-zero, so a supervisor shows the conflict instead of a quiet process.
 	 */
 	onLeaseLost?: (error: StoreError) => void;
+	/**
+	 * Discord closed a shard with 4011 after start-up (the bot outgrew its shard count); already logged with what to do.
+	 * The other shards keep running. Production stops and starts again when `error.retryWith` is set, else exits 2.
+	 * (At start-up the bot reconnects with Discord's new count by itself, or startBot throws ShardingRequiredError.)
+	 */
+	onShardingRequired?: (error: ShardingRequiredError) => void;
 }
 
 export interface RunningBot {
@@ -50,6 +57,8 @@ export interface RunningBot {
 	context: BotContext;
 	corpus: Corpus;
 	store: Store;
+	/** The shards this process runs, of how many; channel digests go out only for guilds on them. */
+	shards: ShardPlan;
 	/** This instance's hold on the database: one bot per database file, renewed until stop. */
 	lease: DatabaseLease;
 	/** The digest scheduler (started at ready: one cron job plus a catch-up pass). */
@@ -65,7 +74,7 @@ export interface RunningBot {
 const INGEST_TIMES_REFRESH_MS = 6 * 60 * 60 * 1000;
 
 /** A changed schedule moves its pre-digest ingest this long later at most; the ingest runs 10 minutes ahead anyway. */
-const INGEST_TIMES_COALESCE_MS = 2_000;
+const INGEST_TIMES_COALESCE_MS = 1_000;
 
 /** In-flight replies get this long to finish on shutdown before the connection is closed anyway. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -114,14 +123,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		const matchTopics = createIndexTopicMatcher(corpus.index);
 		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock, schedulesChanged: () => {} };
 		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
-		client = createDiscordClient(options.apiUrl);
-		watchClient(client, logger);
 		const onInteraction = (interaction: Parameters<typeof dispatcher.dispatch>[0]) => void dispatcher.dispatch(interaction);
-		client.on(Events.InteractionCreate, onInteraction);
-		const ready = new Promise<Client<true>>((resolve) => client?.once(Events.ClientReady, resolve));
-		await client.login(options.token);
-		const readyClient = await ready;
-		logger.info('bot ready', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: corpus.index.size });
+		// Shards from SHARD_COUNT/SHARDS or GET /gateway/bot; a 4011 at login re-plans or throws ShardingRequiredError.
+		const gateway = await connectGateway({
+			apiUrl: options.apiUrl,
+			token: options.token,
+			config,
+			logger,
+			setup: (made) => {
+				client = made;
+				watchClient(made, logger);
+				made.on(Events.InteractionCreate, onInteraction);
+			},
+		});
+		const readyClient = gateway.client;
+		watchShardingRequired(gateway, logger, (error) => options.onShardingRequired?.(error));
+		logger.info('bot ready', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: corpus.index.size, shards: formatShardIds(gateway.plan.ids), shardCount: gateway.plan.count });
 
 		const sender = createDigestSender(readyClient.rest, clientHistoryAccess(readyClient));
 		const digests = createDigestScheduler({
@@ -132,6 +149,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			// The whole corpus (seeds + ingested, live-updated by index.upsert): digests post what search finds.
 			papers: () => corpus.index.all(),
 			matchTopics,
+			// Channel digests of guilds on other processes' shards are theirs to send.
+			ownsGuild: createGuildOwnership(gateway.plan),
 			...(options.digestConcurrency === undefined ? {} : { concurrency: options.digestConcurrency }),
 		});
 		// Started only once the client is ready: the catch-up pass sends at once.
@@ -175,7 +194,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			await ingest.runNow({ date: now.toISOString().slice(0, 10) });
 			await digests.tick(now);
 		};
-		running = { client: readyClient, context, corpus, store, lease, digests, ingest, stop, onTimeChanged };
+		running = { client: readyClient, context, corpus, store, shards: gateway.plan, lease, digests, ingest, stop, onTimeChanged };
 		if (lostLease) {
 			await stop();
 			throw lostLease;

@@ -81,6 +81,9 @@ export async function acquireLease(file: string, logger: Logger, options: LeaseO
 		let previous: LeaseRecord | undefined;
 		for (;;) {
 			options.signal?.throwIfAborted();
+			// Read first so a take-over names whom it replaced, even when the old lease had expired before our first try.
+			const before = await readHolder(connection).catch(() => undefined);
+			if (before && before.instanceId !== instanceId) previous = before;
 			const at = now();
 			const record: LeaseRecord = { instanceId, host: hostname(), pid: process.pid, since: iso(at), renewedAt: iso(at), expiresAt: iso(at + ttlMs) };
 			if (await claim(connection, record, at)) {
