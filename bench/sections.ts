@@ -89,6 +89,17 @@ export const SECTIONS: BenchSection[] = [
 		],
 	},
 	{
+		name: 'startup',
+		title: 'The bot as users run it: src/main.ts on N real-shaped Daily Papers entries (targets at 100,000: restart ready ≤ 2 s, RSS ≤ 600 MB)',
+		runs: ['10000', '100000'].map((size) => ({ label: size, script: 'bench/startup.ts', args: ['--size', size] })),
+		columns: [
+			{ header: 'entries', value: (r) => r.size },
+			{ header: 'first start: ready ms / RSS / peak MB', value: (r) => startup(r.first) },
+			{ header: 'restart: ready ms / RSS / peak MB', value: (r) => startup(r.restart) },
+			{ header: 'target', value: (r) => (r.meetsTarget ? 'met' : 'missed') },
+		],
+	},
+	{
 		name: 'crash',
 		title: 'Crash suite: 200 channels + 50 followers, bot SIGKILLed at 5 points × restarted +0 / +15 min / next day (target 0 duplicates, 0 lost)',
 		runs: [{ label: '200+50', script: 'bench/crash.ts' }],
@@ -135,6 +146,11 @@ function perCheckpoint(result: BenchResult, value: (checkpoint: StoreCheckpoint)
 function triple(value: unknown): string {
 	const summary = value as { p50?: number; p95?: number; max?: number } | undefined;
 	return summary ? `${summary.p50} / ${summary.p95} / ${summary.max}` : '';
+}
+
+function startup(value: unknown): string {
+	const run = value as { readyMs?: number; rssMb?: number; peakRssMb?: number } | undefined;
+	return run ? `${run.readyMs} / ${run.rssMb} / ${run.peakRssMb}` : '';
 }
 
 function fanoutDay(value: unknown): string {

@@ -176,6 +176,42 @@ describe('startBot with shards', () => {
 });
 
 describe('main', () => {
+	it('starts the bot again on the count Discord now recommends when a shard meets 4011 after start-up', async () => {
+		const emu = await startShardedEmulator({ shards: 1 }, 0);
+		let stderr = '';
+		let changed: () => void = () => {};
+		const onChange = () => new Promise<void>((resolve) => (changed = resolve));
+		let next = onChange();
+		const bot = runScript('src/main.ts', [], {
+			env: { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DATABASE_URL: `sqlite://${join(dir, 'restart.sqlite')}`, PAPERS_YEAR: '2026' },
+			timeoutMs: 60_000,
+			onStderr: (text) => {
+				stderr = text;
+				changed();
+			},
+		});
+		const readyLines = () => stderr.split('\n').filter((line) => line.includes('"bot ready"'));
+		const waitFor = async (done: () => boolean) => {
+			while (!done()) {
+				await Promise.race([next, bot.done.then((run) => Promise.reject(new Error(`bot exited early: ${run.stderr}`)))]);
+				next = onChange();
+			}
+		};
+		await waitFor(() => readyLines().length === 1);
+		emu.emu.setShards({ recommended: 2, required: 2 });
+		emu.emu.gateway.invalidateSession(false);
+		await waitFor(() => readyLines().length === 2);
+		expect(readyLines()[1]).toContain('"shardCount":2');
+		expect(emu.emu.gateway.sessions().map((session) => session.shard)).toEqual([
+			[0, 2],
+			[1, 2],
+		]);
+		bot.kill('SIGTERM');
+		const run = await bot.done;
+		expect(run.code).toBe(0);
+		expect(run.stderr.split('\n').filter((line) => line.includes('"level":"error"'))).toHaveLength(1);
+	}, 60_000);
+
 	it('exits 2 with the 4011 advice on one line and no stack trace when SHARD_COUNT is too low', async () => {
 		const emu = await startShardedEmulator({ shards: 3, requiredShards: 3 }, 0);
 		const run = await runScript('src/main.ts', [], {

@@ -12,10 +12,10 @@ import { acquireLease, type DatabaseLease, type LeaseOptions } from '../store/le
 import { openStore, type Store, type StoreOptions } from '../store/store.js';
 import type { SlashCommand } from './command.js';
 import { commands as defaultCommands } from './commands.js';
+import { connectGateway, watchShardingRequired } from './connect.js';
 import type { BotContext } from './context.js';
 import { clientHistoryAccess, createDigestSender } from './digest-sender.js';
 import { createDispatcher } from './dispatcher.js';
-import { connectGateway, watchShardingRequired } from './connect.js';
 import { createGuildOwnership, formatShardIds, type ShardingRequiredError, type ShardPlan } from './shards.js';
 
 export interface BotOptions {

@@ -33,7 +33,15 @@ const MAX_RESHARDS = 3;
 export async function connectGateway(options: ConnectOptions): Promise<GatewayConnection> {
 	const { logger } = options;
 	const rest = createRest(options.apiUrl, options.token);
-	const fetchRecommended = () => fetchRecommendedShards(rest).catch((error: unknown) => (logger.warn('could not ask Discord for its recommended shard count', { error }), undefined));
+	// After a 4011 the advice still goes out when this fails; it just cannot name Discord's count.
+	const fetchRecommended = async () => {
+		try {
+			return await fetchRecommendedShards(rest);
+		} catch (error) {
+			logger.warn('could not ask Discord for its recommended shard count', { error });
+			return undefined;
+		}
+	};
 	let plan = planShards(options.config, await fetchRecommendedShards(rest));
 	for (let attempt = 1; ; attempt += 1) {
 		logger.info('gateway shards', shardLogFields(plan));
