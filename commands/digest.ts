@@ -1,8 +1,17 @@
-import { ChannelType, PermissionFlagsBits, type ChatInputCommandInteraction, type PermissionsBitField } from 'discord.js';
+import {
+	ApplicationCommandOptionType,
+	ApplicationIntegrationType,
+	InteractionContextType,
+	type APIApplicationCommandChannelOption,
+	type ApplicationCommandOptionAllowedChannelType,
+} from 'discord-api-types/v10';
+import { ChannelType, PermissionFlagsBits, type AutocompleteInteraction, type ChatInputCommandInteraction, type PermissionsBitField } from 'discord.js';
+import { formatTimeZoneChoices } from '../src/cards/autocomplete.js';
 import { EPHEMERAL_FLAG } from '../src/cards/limits.js';
 import { parseDigestTime, parseMaxPapers, parseTimeZone, parseTopics, DigestLimits } from '../src/digests/inputs.js';
 import { previewDigest } from '../src/digests/preview.js';
 import { nextRunAt } from '../src/digests/schedule.js';
+import { suggestTimeZones } from '../src/digests/time-zones.js';
 import { listGuildSubscriptions, resumeSubscription, subscribeChannel, unsubscribeChannel } from '../src/digests/subscriptions.js';
 import type { CommandData, SlashCommand } from '../src/discord/command.js';
 import type { BotContext } from '../src/discord/context.js';
@@ -13,23 +22,20 @@ import { UserError } from '../src/errors.js';
 import { StoreMessages } from '../src/store/messages.js';
 import type { Subscription } from '../src/store/records.js';
 
-const SUBCOMMAND = 1;
-const STRING = 3;
-const INTEGER = 4;
-const CHANNEL = 7;
+const { Subcommand: SUBCOMMAND, String: STRING, Integer: INTEGER, Channel: CHANNEL } = ApplicationCommandOptionType;
 const SNOWFLAKE = /^\d{17,20}$/;
 /** Text and announcement channels: where a digest can be read. */
-const POSTABLE_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
+const POSTABLE_CHANNEL_TYPES: ApplicationCommandOptionAllowedChannelType[] = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
 
-const channelOption = (description: string) => ({ type: CHANNEL, name: 'channel', description, channel_types: POSTABLE_CHANNEL_TYPES });
+const channelOption = (description: string): APIApplicationCommandChannelOption => ({ type: CHANNEL, name: 'channel', description, channel_types: POSTABLE_CHANNEL_TYPES });
 
-export const data: CommandData = {
+export const data = {
 	name: 'digest',
 	description: 'Daily paper digests posted in this server’s channels',
 	// Manage Server by default; server settings can widen it, so every handler checks again at run time.
 	default_member_permissions: String(PermissionFlagsBits.ManageGuild),
-	contexts: [0],
-	integration_types: [0],
+	contexts: [InteractionContextType.Guild],
+	integration_types: [ApplicationIntegrationType.GuildInstall],
 	options: [
 		{
 			type: SUBCOMMAND,
@@ -38,7 +44,7 @@ export const data: CommandData = {
 			options: [
 				channelOption('Where to post (default: this channel)'),
 				{ type: STRING, name: 'time', description: '24-hour HH:MM, e.g. 09:00 (default 09:00)' },
-				{ type: STRING, name: 'timezone', description: 'IANA time zone, e.g. Europe/London (default UTC)' },
+				{ type: STRING, name: 'timezone', description: 'Time zone: start typing a city, e.g. London (default UTC)', autocomplete: true },
 				{ type: STRING, name: 'topics', description: 'Comma-separated topics, e.g. diffusion, LLM agents (default: every new paper)' },
 				{ type: INTEGER, name: 'max_papers', description: `Most papers per digest (1–${DigestLimits.maxPapers}, default 10)`, min_value: DigestLimits.minPapers, max_value: DigestLimits.maxPapers },
 			],
@@ -62,7 +68,7 @@ export const data: CommandData = {
 		},
 		{ type: SUBCOMMAND, name: 'resume', description: 'Restart a paused digest after fixing the bot’s permissions', options: [channelOption('Which channel (default: this one)')] },
 	],
-};
+} satisfies CommandData;
 
 const REQUIRED_PERMISSIONS = [
 	[PermissionFlagsBits.ViewChannel, 'View Channel'],
@@ -216,4 +222,10 @@ function botPermissionsIn(interaction: ChatInputCommandInteraction, channelId: s
 	return permissions;
 }
 
-export const digestCommand: SlashCommand = { data, execute };
+/** Only the time zone autocompletes here. */
+export async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+	const focused = interaction.options.getFocused(true);
+	await interaction.respond(focused.name === 'timezone' ? formatTimeZoneChoices(suggestTimeZones(String(focused.value))) : []);
+}
+
+export const digestCommand: SlashCommand = { data, execute, autocomplete };

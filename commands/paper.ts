@@ -1,9 +1,10 @@
+import { ApplicationCommandOptionType, ApplicationIntegrationType, InteractionContextType } from 'discord-api-types/v10';
 import { type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { latestListing, paginate, searchPage } from '../src/browse/pages.js';
 import { requirePaper, resolvePaper } from '../src/browse/resolve.js';
 import { BrowseMessages } from '../src/browse/messages.js';
 import { decodeCustomId, encodeSearchPage, encodeTodayPage, hashQuery, type CustomIdAction } from '../src/cards/custom-ids.js';
-import { formatAutocompleteChoices } from '../src/cards/autocomplete.js';
+import { formatAutocompleteChoices, formatTimeZoneChoices } from '../src/cards/autocomplete.js';
 import { formatPaperCard } from '../src/cards/paper-card.js';
 import { formatResultsPage } from '../src/cards/results-page.js';
 import { formatSourcesCard } from '../src/cards/sources-card.js';
@@ -12,6 +13,7 @@ import { formatTodayPage } from '../src/cards/today-page.js';
 import { followTopic, getFollow, unfollowTopic } from '../src/digests/follows.js';
 import { DigestMessages } from '../src/digests/messages.js';
 import { nextRunAt } from '../src/digests/schedule.js';
+import { suggestTimeZones } from '../src/digests/time-zones.js';
 import type { CommandData, SlashCommand } from '../src/discord/command.js';
 import type { BotContext } from '../src/discord/context.js';
 import { DigestReplies } from '../src/discord/digest-replies.js';
@@ -22,14 +24,13 @@ import type { Paper } from '../src/papers/paper.js';
 import { isStoreError } from '../src/store/errors.js';
 import { StoreMessages } from '../src/store/messages.js';
 
-const STRING = 3;
-const SUBCOMMAND = 1;
+const { String: STRING, Subcommand: SUBCOMMAND } = ApplicationCommandOptionType;
 
-export const data: CommandData = {
+export const data = {
 	name: 'paper',
 	description: 'Search, open and share research papers',
-	contexts: [0, 1],
-	integration_types: [0],
+	contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+	integration_types: [ApplicationIntegrationType.GuildInstall],
 	options: [
 		{
 			type: SUBCOMMAND,
@@ -57,7 +58,7 @@ export const data: CommandData = {
 			options: [
 				{ type: STRING, name: 'topic', description: 'Comma-separated topics, e.g. diffusion, RLHF' },
 				{ type: STRING, name: 'time', description: 'When to DM you, 24-hour HH:MM (default 09:00)' },
-				{ type: STRING, name: 'timezone', description: 'Your IANA time zone, e.g. America/New_York (default UTC)' },
+				{ type: STRING, name: 'timezone', description: 'Your time zone: start typing a city, e.g. New York (default UTC)', autocomplete: true },
 			],
 		},
 		{
@@ -69,7 +70,7 @@ export const data: CommandData = {
 		{ type: SUBCOMMAND, name: 'following', description: 'What you follow and when your next DM comes' },
 		{ type: SUBCOMMAND, name: 'stats', description: 'Papers in the corpus and the state of each live source' },
 	],
-};
+} satisfies CommandData;
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
 	switch (interaction.options.getSubcommand()) {
@@ -96,6 +97,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 
 export async function autocomplete(interaction: AutocompleteInteraction, context: BotContext): Promise<void> {
 	const focused = interaction.options.getFocused(true);
+	if (focused.name === 'timezone') return interaction.respond(formatTimeZoneChoices(suggestTimeZones(String(focused.value))));
 	const papers = context.index.autocomplete(String(focused.value));
 	// The search box suggests titles as query text; show/share suggest papers by id.
 	const choices = formatAutocompleteChoices(papers, focused.name === 'query' ? 'title' : 'id');

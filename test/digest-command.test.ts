@@ -108,3 +108,16 @@ describe('digestCommand', () => {
 		expect((await digest('list')).content).toBe(DigestReplies.noSubscriptions);
 	});
 });
+
+describe('digestCommand.autocomplete', () => {
+	it('offers time zones by city as the admin types, and refuses EST with the zone meant', async () => {
+		const choices = await h.emu.injectAutocomplete({ name: 'digest', subcommand: 'subscribe', userId: h.emu.ids.adminId, options: { timezone: 'new yo' } }).choices();
+		expect(choices[0]).toEqual({ name: 'America/New York', value: 'America/New_York' });
+		const reply = await digest('subscribe', { timezone: 'EST' });
+		expect(reply.content).toContain('America/New_York');
+		expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
+		const kept = await digest('subscribe', { timezone: 'Asia/Kolkata' });
+		expect(kept.content).toContain('Asia/Kolkata');
+		expect(h.emu.rejectedRequests()).toEqual([]);
+	});
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, canonicalTimeZone, localClock, offsetMinutes, slotInstant, slotMinutes } from '../src/digests/local-time.js';
+import { addDays, localClock, offsetMinutes, slotInstant, slotMinutes } from '../src/digests/local-time.js';
 
 describe('localClock', () => {
 	it('gives the local day and minutes in a zone', () => {
@@ -15,16 +15,6 @@ describe('localClock', () => {
 	it('follows New York across the 2026 spring-forward jump', () => {
 		expect(localClock(new Date('2026-03-08T06:59:00Z'), 'America/New_York').minutes).toBe(1 * 60 + 59);
 		expect(localClock(new Date('2026-03-08T07:00:00Z'), 'America/New_York').minutes).toBe(3 * 60);
-	});
-});
-
-describe('canonicalTimeZone', () => {
-	it('canonicalizes known zones and rejects unknown ones', () => {
-		expect(canonicalTimeZone('europe/london')).toBe('Europe/London');
-		expect(canonicalTimeZone('UTC')).toBe('UTC');
-		expect(canonicalTimeZone('Mars/Olympus')).toBeUndefined();
-		expect(canonicalTimeZone('')).toBeUndefined();
-		expect(canonicalTimeZone('x'.repeat(6000))).toBeUndefined();
 	});
 });
 

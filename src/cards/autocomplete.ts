@@ -24,3 +24,11 @@ export function formatAutocompleteChoices(papers: readonly Paper[], valueKind: '
 function titleValue(paper: Paper): string {
 	return plainTitle(paper, DiscordLimits.choiceValue).replace(/…$/, '').trimEnd();
 }
+
+/** Time-zone choices: the zone name shown with underscores as spaces, the name itself as the value. */
+export function formatTimeZoneChoices(zones: readonly string[]): AutocompleteChoice[] {
+	return zones
+		.filter((zone) => zone.length > 0 && zone.length <= DiscordLimits.choiceValue)
+		.slice(0, DiscordLimits.autocompleteChoices)
+		.map((zone) => ({ name: zone.replace(/_/g, ' ').slice(0, DiscordLimits.choiceName), value: zone }));
+}

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { canonicalTimeZone } from './local-time.js';
+import { resolveTimeZone } from './time-zones.js';
 import { DigestMessages } from './messages.js';
 
 export const DigestDefaults = Object.freeze({
@@ -33,13 +33,11 @@ export function parseDigestTime(raw: string | undefined): string {
 	return `${String(hours).padStart(2, '0')}:${match[2]}`;
 }
 
-/** An IANA zone Intl knows, in its canonical spelling; undefined or blank → UTC. */
+/** An IANA zone under its current name (see resolveTimeZone); undefined or blank → UTC. */
 export function parseTimeZone(raw: string | undefined): string {
 	const text = raw?.trim();
 	if (!text) return DigestDefaults.timezone;
-	const zone = canonicalTimeZone(text);
-	if (!zone) throw new UserError(DigestMessages.unknownTimeZone(text));
-	return zone;
+	return resolveTimeZone(text);
 }
 
 /** Comma-separated, trimmed, blank entries dropped, case-insensitive duplicates dropped; empty → every paper. */

@@ -29,17 +29,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 	return formatter;
 }
 
-/** The canonical spelling of an IANA zone (`europe/london` → `Europe/London`), or undefined when Intl does not know it. */
-export function canonicalTimeZone(name: string): string | undefined {
-	const trimmed = name.trim();
-	if (!trimmed || trimmed.length > 64) return undefined;
-	try {
-		return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
-	} catch {
-		return undefined;
-	}
-}
-
 export function localClock(instant: Date, timeZone: string): LocalClock {
 	const parts: Record<string, string> = {};
 	for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;

@@ -3,8 +3,11 @@ export const DigestMessages = Object.freeze({
 	timeFormat: (raw: string) => `"${clip(raw)}" is not a time: use 24-hour HH:MM, e.g. 09:00 or 18:30.`,
 	timeHours: (raw: string) => `"${clip(raw)}" is not a time: hours go from 00 to 23 (24-hour HH:MM, e.g. 09:00).`,
 	timeMinutes: (raw: string) => `"${clip(raw)}" is not a time: minutes go from 00 to 59 (24-hour HH:MM, e.g. 09:30).`,
-	unknownTimeZone: (raw: string) =>
-		`"${clip(raw)}" is an unknown time zone: use an IANA name such as Europe/London, America/New_York, Asia/Tokyo or UTC.`,
+	unknownTimeZone: (raw: string, suggestions: readonly string[] = []) =>
+		`"${clip(raw)}" is an unknown time zone: ${suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}?` : 'use an IANA name such as Europe/London, America/New_York, Asia/Tokyo or UTC.'} Start typing a city to pick one.`,
+	timeZoneAbbreviation: (raw: string, zone: string, note?: string) =>
+		`"${clip(raw)}" is an abbreviation, not a time zone: it has no daylight saving rules, so digests would drift an hour for half the year. Did you mean ${zone}?${note ? ` (${note}.)` : ''}`,
+	timeZoneAlias: (raw: string, zone: string) => `"${clip(raw)}" is an old alias; use the city name ${zone} instead.`,
 	tooManyTopics: (count: number, max: number) => `That is ${count} topics; a digest can follow at most ${max}. Separate topics with commas.`,
 	topicTooLong: (length: number, max: number) => `A topic can be at most ${max} characters; one of yours has ${length}. Separate topics with commas.`,
 	maxPapersRange: (min: number, max: number) => `max_papers must be a whole number from ${min} to ${max} (a digest is one message with one button per paper).`,

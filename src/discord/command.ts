@@ -1,16 +1,9 @@
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from './context.js';
 
-/** Raw application command JSON, exactly what `PUT /applications/{id}/commands` takes. */
-export interface CommandData {
-	name: string;
-	description: string;
-	type?: 1;
-	options?: readonly unknown[];
-	default_member_permissions?: string | null;
-	contexts?: readonly number[];
-	integration_types?: readonly number[];
-}
+/** Raw application command JSON, exactly what `PUT /applications/{id}/commands` takes, typed by discord-api-types. */
+export type CommandData = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 /**
  * One slash command: its registration data and thin handlers into src/.

@@ -8,6 +8,9 @@
  *   const reply = await emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'difusion' } }).reply();
  *   await client.destroy();
  *   await emu.stop();
+ *
+ * Shards: `createEmulator({ shards: 3, requiredShards: 3 })` recommends 3 in GET /gateway/bot, closes an IDENTIFY
+ * with fewer with 4011, and sends each guild's events (and interactions) to the session of its shard.
  */
 export { createEmulator, DiscordEmulator } from './emulator.js';
 export type { ClickButtonInput, EmulatorEndpoints, EmulatorEvents, EmulatorOptions, InjectInteractionInput } from './emulator.js';
