@@ -23,13 +23,31 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = { SEEDS_DIR: seedsDi
 }
 
 let messyDir: string;
+let hostileDir: string;
 beforeAll(async () => {
 	messyDir = await mkdtemp(join(tmpdir(), 'paperboy-cli-'));
 	const entry = { paper: { id: '2401.00001', title: 'Direct Preference Optimization', summary: 'We align models with DPO.', authors: [{ name: 'Ada' }], publishedAt: '2024-01-02T00:00:00Z', upvotes: 7 } };
 	await writeFile(join(messyDir, 'day.json'), JSON.stringify([entry, { paper: { id: '2401.00002' } }]));
+	hostileDir = await mkdtemp(join(tmpdir(), 'paperboy-cli-hostile-'));
+	const hostile = { paper: { id: '2401.00003', title: 'Terminal \u001b[2J\u001b]0;pwned\u0007escape \u202esneaky', summary: 'Clears \u001b[31mscreens\u001b[0m.', authors: [{ name: 'Eve\u0000' }], publishedAt: '2024-01-02T00:00:00Z' } };
+	await writeFile(join(hostileDir, 'day.json'), JSON.stringify([hostile]).replace(/\\\\u/g, '\\u'));
 });
 afterAll(async () => {
 	await rm(messyDir, { recursive: true, force: true });
+	await rm(hostileDir, { recursive: true, force: true });
+});
+
+describe('runCli on hostile corpus text', () => {
+	it('prints no terminal control sequence or bidi override from a title, abstract or author', async () => {
+		const env = { SEEDS_DIR: hostileDir, PAPERS_YEAR: '2025' };
+		const search = await run(['search', 'terminal escape'], env);
+		expect(search.code).toBe(0);
+		const show = await run(['show', '2401.00003'], env);
+		for (const output of [search.stdout, show.stdout]) {
+			expect(output).toContain('Terminal');
+			expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+		}
+	});
 });
 
 describe('runCli', () => {

@@ -121,3 +121,14 @@ describe('digestCommand.autocomplete', () => {
 		expect(h.emu.rejectedRequests()).toEqual([]);
 	});
 });
+
+describe('digestCommand error replies', () => {
+	it('echo what the admin typed with mentions, markdown, control and bidi characters defused', async () => {
+		const reply = await digest('subscribe', { time: '@everyone <@123456789012345678> **x**\u0007\u001b[2J\u202e' });
+		expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
+		expect(reply.content).toContain('is not a time');
+		expect(reply.content).not.toMatch(/@everyone|<@\d|[\u0000-\u001f\u202e]/);
+		expect(reply.content).toContain('\\*\\*x\\*\\*');
+		expect(h.emu.rejectedRequests()).toEqual([]);
+	});
+});

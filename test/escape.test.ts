@@ -154,3 +154,19 @@ describe('toPlainText', () => {
 		expect(toPlainText('x'.repeat(200), 80).length).toBe(80);
 	});
 });
+
+describe('truncate at grapheme boundaries', () => {
+	it('never splits an emoji sequence, a flag or a letter from its accent', () => {
+		const family = '👨‍👩‍👧‍👦';
+		for (const text of [`ab${family.repeat(5)}`, `ab${'🇯🇵'.repeat(8)}`, `ab${'e\u0301'.repeat(20)}`]) {
+			for (let max = 2; max < text.length; max++) {
+				const cut = truncate(text, max);
+				expect(cut.length).toBeLessThanOrEqual(max);
+				const kept = cut.replace(/…$/, '');
+				expect(text.startsWith(kept)).toBe(true);
+				const segments = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map((segment) => segment.index);
+				expect(segments.includes(kept.length) || kept.length === text.length).toBe(true);
+			}
+		}
+	});
+});

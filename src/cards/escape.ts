@@ -1,3 +1,5 @@
+import { graphemeBoundaryAtOrBefore } from '../papers/limits.js';
+
 /**
  * Text hygiene for anything that reaches Discord: strip invisible tricks, escape markdown,
  * defuse mentions, and cut to a limit without leaving half a character or half an escape.
@@ -83,14 +85,14 @@ export function measureLength(text: string): number {
 }
 
 /**
- * Cuts text to at most max code units, ending in '…'. Never splits a surrogate pair, never leaves a
+ * Cuts text to at most max code units, ending in '…'. Never splits a grapheme (a surrogate pair, an emoji
+ * sequence, a flag, a letter and its accents), never leaves a
  * dangling backslash (which would escape the ellipsis), prefers a word boundary near the end.
  */
 export function truncate(text: string, max: number): string {
 	if (measureLength(text) <= max) return text;
 	if (max < 1) return '';
-	let head = text.slice(0, max - 1);
-	if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+	let head = text.slice(0, graphemeBoundaryAtOrBefore(text, max - 1));
 	const space = head.lastIndexOf(' ');
 	if (space > 0 && space >= head.length - 20 && space >= head.length / 2) head = head.slice(0, space);
 	return `${tidyCut(head)}${ELLIPSIS}`;
@@ -131,4 +133,12 @@ export function toSafeMarkdown(text: string, max: number, options: CleanOptions 
 /** Text shown where Discord renders no markdown (labels, footers, choice names): cleaned, mentions defused, cut. */
 export function toPlainText(text: string, max: number): string {
 	return truncate(neutralizeMentions(cleanForDiscord(text, { singleLine: true })), max);
+}
+
+/**
+ * What a user typed, echoed back inside an error or confirmation: one line, markdown escaped, mentions,
+ * control and bidi characters defused, cut to `max`. Every reply that quotes input goes through here.
+ */
+export function quoteInput(text: string, max = 80): string {
+	return toSafeMarkdown(String(text), max);
 }

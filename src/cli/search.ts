@@ -3,6 +3,7 @@ import { SearchDefaults } from '../search/index.js';
 import { parseCommandArgs, parseLimit } from './args.js';
 import type { CliCommand } from './command.js';
 import { warnAboutProblems } from './problems.js';
+import { forTerminal } from './terminal.js';
 import { EXIT, printUsage, UsageError } from './usage.js';
 
 const DEFAULT_LIMIT = 10;
@@ -34,13 +35,13 @@ export const searchCommand: CliCommand = {
 			return EXIT.ok;
 		}
 		if (hits.length === 0) {
-			stdout.write(`No papers match "${query}" (${index.size} papers searched).\n`);
+			stdout.write(`No papers match "${forTerminal(query)}" (${index.size} papers searched).\n`);
 			return EXIT.ok;
 		}
 		const width = String(hits.length).length;
 		hits.forEach(({ paper, score }, rank) => {
-			const details = [paper.id, paper.listedOn, ...(paper.upvotes !== undefined ? [`${paper.upvotes} upvotes`] : []), `score ${round(score)}`];
-			stdout.write(`${String(rank + 1).padStart(width)}. ${paper.title}\n${' '.repeat(width + 2)}${details.join(' · ')}\n`);
+			const details = [forTerminal(paper.id), paper.listedOn, ...(paper.upvotes !== undefined ? [`${paper.upvotes} upvotes`] : []), `score ${round(score)}`];
+			stdout.write(`${String(rank + 1).padStart(width)}. ${forTerminal(paper.title)}\n${' '.repeat(width + 2)}${details.join(' · ')}\n`);
 		});
 		return EXIT.ok;
 	},

@@ -3,6 +3,7 @@ import { arxivAbsUrl, paperUrl, type Paper } from '../papers/paper.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand } from './command.js';
 import { warnAboutProblems } from './problems.js';
+import { forTerminal } from './terminal.js';
 import { EXIT, printUsage, UsageError } from './usage.js';
 
 const WRAP_WIDTH = 80;
@@ -21,7 +22,7 @@ export const showCommand: CliCommand = {
 		const { report, index } = await context.loadCorpus();
 		warnAboutProblems(report, context.io);
 		const paper = index.get(id);
-		if (!paper) throw new UserError(`no paper with id "${id}" among ${index.size} papers; find ids with: paperboy search "<words>"`);
+		if (!paper) throw new UserError(`no paper with id "${forTerminal(id)}" among ${index.size} papers; find ids with: paperboy search "<words>"`);
 		context.io.stdout.write(values.json ? `${JSON.stringify(paper, null, 2)}\n` : formatPaper(paper));
 		return EXIT.ok;
 	},
@@ -29,14 +30,14 @@ export const showCommand: CliCommand = {
 
 export function formatPaper(paper: Paper): string {
 	const facts = [`id ${paper.id}`, `listed ${paper.listedOn}`, ...(paper.upvotes !== undefined ? [`${paper.upvotes} upvotes`] : [])];
-	const lines = [paper.title, facts.join(' · '), ''];
-	if (paper.authors.length > 0) lines.push(`Authors:  ${paper.authors.join(', ')}`);
-	lines.push(`Page:     ${paperUrl(paper)}`);
-	if (paper.arxivId) lines.push(`arXiv:    ${arxivAbsUrl(paper.arxivId)}`);
-	if (paper.codeUrl) lines.push(`Code:     ${paper.codeUrl}`);
-	if (paper.projectUrl) lines.push(`Project:  ${paper.projectUrl}`);
-	if (paper.keywords?.length) lines.push(`Keywords: ${paper.keywords.join(', ')}`);
-	lines.push('', ...wrap(paper.abstract || '(no abstract)', WRAP_WIDTH));
+	const lines = [forTerminal(paper.title), forTerminal(facts.join(' · ')), ''];
+	if (paper.authors.length > 0) lines.push(`Authors:  ${forTerminal(paper.authors.join(', '))}`);
+	lines.push(`Page:     ${forTerminal(paperUrl(paper))}`);
+	if (paper.arxivId) lines.push(`arXiv:    ${forTerminal(arxivAbsUrl(paper.arxivId))}`);
+	if (paper.codeUrl) lines.push(`Code:     ${forTerminal(paper.codeUrl)}`);
+	if (paper.projectUrl) lines.push(`Project:  ${forTerminal(paper.projectUrl)}`);
+	if (paper.keywords?.length) lines.push(`Keywords: ${forTerminal(paper.keywords.join(', '))}`);
+	lines.push('', ...wrap(forTerminal(paper.abstract || '(no abstract)'), WRAP_WIDTH));
 	return `${lines.join('\n')}\n`;
 }
 

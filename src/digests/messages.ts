@@ -1,20 +1,21 @@
+import { quoteInput } from '../cards/escape.js';
 /** Every user-facing text of the digest domain, in one place. */
 export const DigestMessages = Object.freeze({
-	timeFormat: (raw: string) => `"${clip(raw)}" is not a time: use 24-hour HH:MM, e.g. 09:00 or 18:30.`,
-	timeHours: (raw: string) => `"${clip(raw)}" is not a time: hours go from 00 to 23 (24-hour HH:MM, e.g. 09:00).`,
-	timeMinutes: (raw: string) => `"${clip(raw)}" is not a time: minutes go from 00 to 59 (24-hour HH:MM, e.g. 09:30).`,
+	timeFormat: (raw: string) => `"${quote(raw)}" is not a time: use 24-hour HH:MM, e.g. 09:00 or 18:30.`,
+	timeHours: (raw: string) => `"${quote(raw)}" is not a time: hours go from 00 to 23 (24-hour HH:MM, e.g. 09:00).`,
+	timeMinutes: (raw: string) => `"${quote(raw)}" is not a time: minutes go from 00 to 59 (24-hour HH:MM, e.g. 09:30).`,
 	unknownTimeZone: (raw: string, suggestions: readonly string[] = []) =>
-		`"${clip(raw)}" is an unknown time zone: ${suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}?` : 'use an IANA name such as Europe/London, America/New_York, Asia/Tokyo or UTC.'} Start typing a city to pick one.`,
+		`"${quote(raw)}" is an unknown time zone: ${suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}?` : 'use an IANA name such as Europe/London, America/New_York, Asia/Tokyo or UTC.'} Start typing a city to pick one.`,
 	timeZoneAbbreviation: (raw: string, zone: string, note?: string) =>
-		`"${clip(raw)}" is an abbreviation, not a time zone: it has no daylight saving rules, so digests would drift an hour for half the year. Did you mean ${zone}?${note ? ` (${note}.)` : ''}`,
-	timeZoneAlias: (raw: string, zone: string) => `"${clip(raw)}" is an old alias; use the city name ${zone} instead.`,
+		`"${quote(raw)}" is an abbreviation, not a time zone: it has no daylight saving rules, so digests would drift an hour for half the year. Did you mean ${zone}?${note ? ` (${note}.)` : ''}`,
+	timeZoneAlias: (raw: string, zone: string) => `"${quote(raw)}" is an old alias; use the city name ${zone} instead.`,
 	tooManyTopics: (count: number, max: number) => `That is ${count} topics; a digest can follow at most ${max}. Separate topics with commas.`,
 	topicTooLong: (length: number, max: number) => `A topic can be at most ${max} characters; one of yours has ${length}. Separate topics with commas.`,
 	maxPapersRange: (min: number, max: number) => `max_papers must be a whole number from ${min} to ${max} (a digest is one message with one button per paper).`,
 	notSubscribed: (channelId: string) => `<#${channelId}> has no digest subscription.`,
 	notPaused: (channelId: string) => `The digest for <#${channelId}> is not paused.`,
 	notFollowing: 'You are not following anything. Use /paper follow to get a daily DM.',
-	notFollowingTopic: (topic: string) => `You are not following "${clip(topic)}".`,
+	notFollowingTopic: (topic: string) => `You are not following "${quote(topic)}".`,
 	followPaused: 'Your follow is paused because Discord refused the DM; open your DMs to the bot and follow again.',
 	pauseMissingAccess: 'Paused: the bot cannot see this channel (Missing Access). Fix its permissions, then run /digest resume.',
 	pauseMissingPermissions: 'Paused: the bot lacks permission to post here (Missing Permissions: View Channel, Send Messages, Embed Links). Fix it, then run /digest resume.',
@@ -30,11 +31,11 @@ export const DigestMessages = Object.freeze({
 	followDigestTitle: 'Your daily papers',
 	/** Empty when there is nothing to add to the list's own header. */
 	digestFooter: (shown: number, total: number, topics: readonly string[], byUpvotes: boolean) =>
-		[shown < total ? `Top ${shown} of ${total} new papers${byUpvotes ? ', by upvotes' : ', newest first'}` : '', topics.length > 0 ? `Topics: ${clip(topics.join(', '), 200)}` : '']
+		[shown < total ? `Top ${shown} of ${total} new papers${byUpvotes ? ', by upvotes' : ', newest first'}` : '', topics.length > 0 ? `Topics: ${quote(topics.join(', '), 200)}` : '']
 			.filter(Boolean)
 			.join(' · '),
 });
 
-function clip(text: string, max = 60): string {
-	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+function quote(text: string, max = 60): string {
+	return quoteInput(text, max);
 }

@@ -44,7 +44,8 @@ export function truncateText(text: string, max: number): string {
 	return `${text.slice(0, end).trimEnd()}${ELLIPSIS}`;
 }
 
-function graphemeBoundaryAtOrBefore(text: string, at: number): number {
+/** The last grapheme boundary at or before `at` (a UTF-16 index): where a cut splits nothing a reader sees as one character. */
+export function graphemeBoundaryAtOrBefore(text: string, at: number): number {
 	let start = Math.max(0, at - BOUNDARY_WINDOW);
 	if (start > 0 && isHighSurrogate(text.charCodeAt(start - 1))) start -= 1;
 	// Flags pair regional indicators from the start of their run: begin the window before the run.
