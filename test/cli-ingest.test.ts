@@ -81,7 +81,7 @@ describe('ingestCommand', () => {
 		const { code, stdout, stderr } = await run(['ingest', '--from', '2026-08-19', '--to', '2026-08-21']);
 		expect(code).toBe(0);
 		expect(commandStderr(stderr)).toBe(
-			['ingest 1/3 2026-08-19: 1 added, 0 updated, 0 failed', 'ingest 2/3 2026-08-20: 2 added, 0 updated, 0 failed', 'ingest 3/3 2026-08-21: 3 added, 0 updated, 0 failed', ''].join('\n'),
+			['ingest day 1/3 (2026-08-19) done; so far 1 added, 0 updated, 0 failed', 'ingest day 2/3 (2026-08-20) done; so far 2 added, 0 updated, 0 failed', 'ingest day 3/3 (2026-08-21) done; so far 3 added, 0 updated, 0 failed', ''].join('\n'),
 		);
 		expect(stdout).toBe('hf: 3 fetched, 3 added, 0 updated\nIngested over 3 days: 3 new, 0 updated.\n');
 	});

@@ -88,10 +88,11 @@ describe('runCli', () => {
 	it('prints stats as text and as a stable JSON object', async () => {
 		const text = await run(['stats']);
 		expect(text.code).toBe(0);
-		expect(text.stdout).toContain('Papers:   63 from');
+		expect(text.stdout).toContain('Corpus:   63 papers (63 from the seeds, 0 ingested into the database');
+		expect(text.stdout).toContain('Seeds:    63 from');
 		expect(text.stdout).toContain('000_44d1e5d38125c694.txt  63 loaded, 0 skipped');
 		const stats = JSON.parse((await run(['stats', '--json'])).stdout);
-		expect(stats).toMatchObject({ seedsDir, papers: 63, loaded: 63, merged: 0, skipped: 0, problems: [] });
+		expect(stats).toMatchObject({ seedsDir, corpus: 63, stored: 0, papers: 63, loaded: 63, merged: 0, skipped: 0, problems: [] });
 		expect(stats.files).toEqual([{ file: join(seedsDir, '000_44d1e5d38125c694.txt'), loaded: 63, skipped: 0, problems: [] }]);
 	});
 

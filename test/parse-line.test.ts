@@ -82,3 +82,13 @@ describe('parseConsoleLine', () => {
 		expect(() => parse(line)).toThrow(message);
 	});
 });
+
+describe('parseConsoleLine typed options', () => {
+	it('refuses what Discord’s client would refuse: a word for a number, a number out of range', async () => {
+		const { commands } = await import('../src/discord/commands.js');
+		const data = commands.map((command) => command.data);
+		expect(() => parseConsoleLine('/digest subscribe max_papers:abc', data)).toThrow('max_papers takes a whole number, not “abc”');
+		expect(() => parseConsoleLine('/digest subscribe max_papers:11', data)).toThrow('max_papers must be between 1 and 10');
+		expect(parseConsoleLine('/digest subscribe max_papers:3', data)).toMatchObject({ kind: 'command', options: [{ name: 'max_papers', value: '3' }] });
+	});
+});

@@ -6,23 +6,25 @@ import { EXIT, printUsage, UsageError } from './usage.js';
 
 export const statsCommand: CliCommand = {
 	name: 'stats',
-	summary: 'what the corpus loader read: papers, files, merged and skipped records with reasons',
-	usage: 'paperboy stats [--json]\n  --json  print { seedsDir, papers, loaded, merged, skipped, files, problems }',
+	summary: 'the corpus: papers from the seeds and the database, files, merged and skipped records with reasons',
+	usage: 'paperboy stats [--json]\n  --json  print { seedsDir, corpus, stored, papers, loaded, merged, skipped, files, problems }',
 	async run(args, context) {
 		const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
 		if (values.help) return printUsage(statsCommand, context.io);
 		if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
 
 		const { seedsDir } = context.config();
-		const { report } = await context.loadCorpus();
+		const { report, index, storedCount } = await context.loadCorpus();
 		const { stdout } = context.io;
 		if (values.json) {
 			const { papers, ...counts } = report;
-			stdout.write(`${JSON.stringify({ seedsDir, papers: papers.length, ...counts }, null, 2)}\n`);
+			stdout.write(`${JSON.stringify({ seedsDir, corpus: index.size, stored: storedCount, papers: papers.length, ...counts }, null, 2)}\n`);
 			return EXIT.ok;
 		}
 		const lines = [
-			`Papers:   ${report.papers.length} from ${displayPath(seedsDir)}`,
+			// The same corpus search uses: the seeds plus every paper ingested into the store, duplicates merged.
+			`Corpus:   ${index.size} papers (${report.papers.length} from the seeds, ${storedCount} ingested into the database, twins merged)`,
+			`Seeds:    ${report.papers.length} from ${displayPath(seedsDir)}`,
 			`Records:  ${report.loaded} loaded, ${report.merged} merged as duplicates, ${report.skipped} skipped`,
 			'',
 			`Files (${report.files.length}):`,

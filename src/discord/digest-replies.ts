@@ -44,7 +44,7 @@ export const DigestReplies = Object.freeze({
 	followed: (follow: Follow, change: string, resumed: boolean, next: Date | undefined) =>
 		[
 			resumed ? 'Your follow is active again.' : change === 'unchanged' ? 'You already follow that.' : 'Followed.',
-			`You get one DM a day with the new papers about ${describeTopics(follow.topics)}, at ${follow.time} ${follow.timezone}.`,
+			`You get one DM a day with ${follow.topics.length === 0 ? 'every new paper' : `the new papers about ${describeTopics(follow.topics)}`}, at ${follow.time} ${follow.timezone}.`,
 			next ? `Next DM: ${stamp(next, follow.timezone)}.` : '',
 			'Keep DMs from this server open; every DM has an Unfollow button.',
 		]

@@ -36,6 +36,7 @@ export function createConsole(deps: ConsoleDeps) {
 	const names: MentionNames = {
 		channel: (id) => emulator.world.channels.get(id)?.name ?? undefined,
 		user: (id) => emulator.world.users.get(id)?.username,
+		now: () => deps.clock.now().getTime(),
 	};
 	/** Most recent first: `click` looks for the button here. */
 	const shown: ApiMessage[] = [];

@@ -1,3 +1,4 @@
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import type { CommandData } from '../discord/command.js';
 
 /** One console line, parsed. Slash lines are resolved against the real command data, as a Discord client would. */
@@ -27,10 +28,11 @@ interface OptionDef {
 	name: string;
 	options?: OptionDef[];
 	required?: boolean;
+	min_value?: number;
+	max_value?: number;
 }
 
-const SUBCOMMAND = 1;
-const SUBCOMMAND_GROUP = 2;
+const { Subcommand: SUBCOMMAND, SubcommandGroup: SUBCOMMAND_GROUP, Integer: INTEGER, Number: NUMBER, Boolean: BOOLEAN } = ApplicationCommandOptionType;
 
 export function parseConsoleLine(line: string, commands: readonly CommandData[]): ConsoleAction {
 	const text = line.trim();
@@ -102,9 +104,24 @@ function parseOptions(text: string, defs: readonly OptionDef[], where: string): 
 		const valueStart = (match.index ?? 0) + match[0].length;
 		const valueEnd = starts[position + 1]?.index ?? text.length;
 		const def = defs.find((candidate) => candidate.name === name) as OptionDef;
-		options.push({ name, type: def.type, value: text.slice(valueStart, valueEnd).trim() });
+		const value = text.slice(valueStart, valueEnd).trim();
+		checkTypedValue(def, value);
+		options.push({ name, type: def.type, value });
 	});
 	return options;
+}
+
+/** Discord's client refuses these before sending, so the console does too: `max_papers:abc` is never a request. */
+function checkTypedValue(def: OptionDef, value: string): void {
+	if (def.type === INTEGER || def.type === NUMBER) {
+		const number = Number(value);
+		const valid = value !== '' && Number.isFinite(number) && (def.type === NUMBER || Number.isInteger(number));
+		if (!valid) throw new ConsoleInputError(`${def.name} takes ${def.type === INTEGER ? 'a whole number' : 'a number'}, not “${value}”.`);
+		if ((def.min_value !== undefined && number < def.min_value) || (def.max_value !== undefined && number > def.max_value)) {
+			throw new ConsoleInputError(`${def.name} must be between ${def.min_value ?? '−∞'} and ${def.max_value ?? '∞'} (got ${value}).`);
+		}
+	}
+	if (def.type === BOOLEAN && !/^(true|false)$/i.test(value)) throw new ConsoleInputError(`${def.name} takes true or false, not “${value}”.`);
 }
 
 function isGroup(def: OptionDef): boolean {

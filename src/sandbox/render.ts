@@ -35,6 +35,8 @@ const EPHEMERAL = 1 << 6;
 export interface MentionNames {
 	channel(id: string): string | undefined;
 	user(id: string): string | undefined;
+	/** The reader's clock (ms), for `<t:…:R>` ("in 3 hours"); without it relative stamps show as UTC times. */
+	now?(): number;
 }
 
 export function renderMessage(message: RenderMessage, heading?: string, names?: MentionNames): string {
@@ -65,12 +67,30 @@ function renderEmbed(embed: RenderEmbed, text: (markdown: string) => string): st
 	return [`┌${'─'.repeat(WIDTH - 2)}┐`, ...body.map((line) => `│ ${pad(line, inner)} │`), `└${'─'.repeat(WIDTH - 2)}┘`];
 }
 
-/** `<#id>` → `#name`, `<@id>` → `@name`, `<t:unix:R>` → a UTC time, as a Discord client renders them. */
+/** `<#id>` → `#name`, `<@id>` → `@name`, `<t:unix:R>` → "in 3 hours", other stamps → a UTC time, as a Discord client renders them. */
 export function resolveMentions(text: string, names?: MentionNames): string {
 	return text
 		.replace(/<#(\d{17,20})>/g, (mention, id: string) => (names?.channel(id) ? `#${names.channel(id)}` : mention))
 		.replace(/<@!?(\d{17,20})>/g, (mention, id: string) => (names?.user(id) ? `@${names.user(id)}` : mention))
-		.replace(/<t:(\d{1,13})(?::[tTdDfFR])?>/g, (_mention, seconds: string) => `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+		.replace(/<t:(\d{1,13})(?::([tTdDfFR]))?>/g, (_mention, seconds: string, style?: string) => {
+			const ms = Number(seconds) * 1000;
+			if (style === 'R' && names?.now) return relativeTime(ms - names.now());
+			return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+		});
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
+	['day', 86_400_000],
+	['hour', 3_600_000],
+	['minute', 60_000],
+	['second', 1000],
+];
+
+/** Discord's `R` style: the largest unit that fits, rounded ("in 3 hours", "2 minutes ago", "now"). */
+function relativeTime(deltaMs: number): string {
+	for (const [unit, size] of UNITS) if (Math.abs(deltaMs) >= size) return RELATIVE.format(Math.round(deltaMs / size), unit);
+	return RELATIVE.format(0, 'second');
 }
 
 /** Discord markdown as a terminal shows it: masked links become their text, bold stays bold, escapes go. */
