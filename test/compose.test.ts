@@ -37,6 +37,29 @@ describe('selectNewPapers', () => {
 	it('ignores papers listed after the digest day', () => {
 		expect(selectNewPapers([paper('future', { listedOn: '2026-03-16' })], undefined, '2026-03-15', NOW)).toEqual([]);
 	});
+
+	it('offers only what is new since the previous digest: not a paper it had in front of it and cut', () => {
+		// The digest of the 14th ran at 09:00 and saw `cut` (known at 08:00), but max_papers left it out.
+		const record: DeliveryRecord = { target: 'channel:c', sent: { top: '2026-03-14' }, lastDay: '2026-03-14', covered: { day: '2026-03-14', at: '2026-03-14T09:00:00.000Z' } };
+		const papers = [
+			paper('top', { firstSeenAt: '2026-03-14T08:00:00.000Z' }),
+			paper('cut', { firstSeenAt: '2026-03-14T08:00:00.000Z' }),
+			paper('listed-late', { firstSeenAt: '2026-03-14T18:00:00.000Z' }),
+			paper('next-day', { listedOn: '2026-03-15', firstSeenAt: '2026-03-15T06:00:00.000Z' }),
+		];
+		const seed = paper('seed-of-the-14th');
+		delete seed.firstSeenAt;
+		expect(selectNewPapers([...papers, seed], record, '2026-03-15', NOW).map((entry) => entry.id)).toEqual(['listed-late', 'next-day']);
+	});
+});
+
+describe('withDelivered', () => {
+	const at = '2026-03-14T09:00:00.000Z';
+	it('records what a digest covered, except one Discord refused (its papers stay new)', () => {
+		expect(withDelivered(undefined, 't', { day: '2026-03-14', at, outcome: 'sent', paperCount: 1 }, { a: '2026-03-14' }).covered).toEqual({ day: '2026-03-14', at });
+		expect(withDelivered(undefined, 't', { day: '2026-03-14', at, outcome: 'empty', paperCount: 0 }, {}).covered).toEqual({ day: '2026-03-14', at });
+		expect(withDelivered(undefined, 't', { day: '2026-03-14', at, outcome: 'failed', paperCount: 3 }, {}).covered).toBeUndefined();
+	});
 });
 
 describe('DigestWindow.keepSentDays', () => {

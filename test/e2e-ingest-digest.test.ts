@@ -107,18 +107,17 @@ describe('ingest → search → digest', () => {
 		expect(h.bot.context.index.get(sentLast)?.upvotes).toBe(999);
 
 		await h.at('2025-10-16T09:00:00Z');
-		expect(channelDigests(h)).toHaveLength(2);
-		const second = digestPaperIds(channelDigests(h)[1]);
-		expect(second[0]).toBe(unsent);
-		expect(second.filter((id) => first.includes(id))).toEqual([]);
-		expect(second.every((id) => dayOne.has(id))).toBe(true);
+		// Nothing new since the first digest: the rest of day one was in front of it and cut to max_papers, and a
+		// refreshed upvote count does not make a paper new.
+		expect(channelDigests(h)).toHaveLength(1);
+		expect(unsent).not.toBe('');
 
 		h.setTime(`${DAY_TWO}T08:00:00Z`);
 		const dayTwo = serveDay(DAY_TWO);
 		expect(await h.bot.ingest.runNow({ date: DAY_TWO })).toMatchObject({ added: 17, failed: 0 });
 		await h.at(`${DAY_TWO}T09:00:00Z`);
-		expect(channelDigests(h)).toHaveLength(3);
-		const third = digestPaperIds(channelDigests(h)[2]);
+		expect(channelDigests(h)).toHaveLength(2);
+		const third = digestPaperIds(channelDigests(h)[1]);
 		expect(third).toHaveLength(10);
 		expect(third.every((id) => dayTwo.has(id))).toBe(true);
 		expect(h.emu.rejectedRequests()).toEqual([]);

@@ -30,14 +30,18 @@ export const DigestWindow = Object.freeze({
 
 /**
  * The papers eligible for the target's digest on `day`, unranked: listed inside its window, known by `now`
- * (a paper ingested after the digest ran waits for the next one), and never sent to this target.
+ * (a paper ingested after the digest ran waits for the next one), never sent to this target, and new since
+ * its previous digest — listed after the day it covered, or first seen after it ran. A paper the previous
+ * digest already had in front of it (and cut to max_papers) is not offered again as "new".
  */
 export function selectNewPapers(papers: readonly DigestPaper[], record: DeliveryRecord | undefined, day: string, now: Date): DigestPaper[] {
 	const start = windowStart(record, day);
 	const sent = record?.sent ?? {};
 	const nowIso = now.toISOString();
+	const covered = record?.covered;
+	const isNew = (paper: DigestPaper) => !covered || paper.listedOn > covered.day || (paper.firstSeenAt !== undefined && paper.firstSeenAt > covered.at);
 	return papers.filter(
-		(paper) => paper.listedOn >= start && paper.listedOn <= day && !(paper.id in sent) && (paper.firstSeenAt === undefined || paper.firstSeenAt <= nowIso),
+		(paper) => paper.listedOn >= start && paper.listedOn <= day && !(paper.id in sent) && (paper.firstSeenAt === undefined || paper.firstSeenAt <= nowIso) && isNew(paper),
 	);
 }
 

@@ -44,6 +44,8 @@ export function withDelivered(record: DeliveryRecord | undefined, target: string
 	if (!base.lastDay || outcome.day >= base.lastDay) {
 		next.lastDay = outcome.day;
 		next.lastOutcome = outcome;
+		// A digest Discord refused covered nothing: its papers stay new for the next one.
+		if (outcome.outcome !== 'failed') next.covered = { day: outcome.day, at: outcome.at };
 	}
 	return next;
 }

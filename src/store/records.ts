@@ -92,6 +92,11 @@ export interface DeliveryRecord {
 	sent: Record<string, string>;
 	/** The last local day whose digest finished (sent or empty). */
 	lastDay?: string;
+	/**
+	 * What the latest digest that reached the target (or found nothing) had in front of it: papers listed by
+	 * `day` and known at `at`. The next digest offers only papers new since then. Absent after a failed one.
+	 */
+	covered?: { day: string; at: string };
 	lastOutcome?: LastDelivery;
 	pending?: PendingDigest;
 }

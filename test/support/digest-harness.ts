@@ -84,8 +84,9 @@ export async function startDigestHarness(start: string, { env = {}, ...options }
 		},
 		command: (input) => emu.injectCommand(input).reply(),
 		addPapers: async (papers) => {
-			await harness.bot.store.upsertPapers(papers, new Date(time));
-			harness.bot.context.index.upsert(papers);
+			// As the ingest does: the index gets the stored records, with when each was first seen.
+			const { added, updated } = await harness.bot.store.upsertPapers(papers, new Date(time));
+			harness.bot.context.index.upsert([...added, ...updated]);
 		},
 		stop: async () => {
 			await harness.bot?.stop();
