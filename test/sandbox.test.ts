@@ -67,6 +67,36 @@ describe('runSandbox', () => {
 		expect(output).toMatch(/last 2026-03-14: sent 10 papers/);
 	});
 
+	it('shows every promised failure on demand: a revoked permission pauses, a 5xx is retried, a restart keeps the state', async () => {
+		const script = await writeScript([
+			'as admin',
+			'/digest subscribe time:09:00',
+			'fault deny SendMessages',
+			'time +1d',
+			'/digest list',
+			'fault allow',
+			'/digest resume',
+			'fault 5xx 2',
+			'time +1d',
+			'restart',
+			'/digest list',
+			'fault dms closed member',
+			'fault delete #nowhere',
+		]);
+		const { code, output } = await runInProcess(['--script', script]);
+		expect(output).toContain('Paperboy can no longer use SendMessages in #papers.');
+		expect(output).toContain('Missing Permissions');
+		expect(output).toContain('Resumed the digest for #papers');
+		expect(output).toContain('Discord will answer the next 2 message posts with 503 Service Unavailable.');
+		expect(output).toContain('Bot restarted.');
+		expect(output).toMatch(/last 2026-03-1\d: sent \d+ papers?/);
+		expect(output).toContain('closed their DMs');
+		expect(output).toContain('! No channel #nowhere in the sandbox server.');
+		expect(output).not.toContain('emulator rejected');
+		// The one failed line is the deliberately bad channel name.
+		expect(code).toBe(1);
+	});
+
 	it('runs a script of console lines, renders the answers, and exits 0', async () => {
 		const script = await writeScript([
 			'# a comment',

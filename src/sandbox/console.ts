@@ -3,15 +3,17 @@ import type { ApiMessage, DiscordEmulator, InteractionHandle } from './emulator/
 import { ConsoleInputError, parseConsoleLine, type ConsoleAction, type OptionInput } from './parse-line.js';
 import { listButtons, renderMessage, type MentionNames, type RenderMessage } from './render.js';
 import { parseTimeInput, type SandboxClock } from './clock.js';
+import { applyFault, FAULT_HELP } from './fault-commands.js';
 
 export const CONSOLE_HELP = `Console commands (as in Discord, options are name:value):
   /paper search query:difusion          run a slash command
-  /paper show paper:2403.09611          open a card (ids come from search results)
+  /paper show paper:t-b6da3eceecac      open a card (ids come from search results)
   /paper today                          the latest day's papers
   autocomplete /paper search query:dif  what Discord suggests while typing
   click <label or custom_id>            press a button of the last message (click Next, click 2, click Share)
   time 2026-03-15T09:00 | time +1d      move the sandbox clock (digests fire when their time comes)
   as admin | as member                  act as the server admin (Manage Server) or a plain member
+${FAULT_HELP}
   help                                  this list
   quit                                  leave`;
 
@@ -21,6 +23,8 @@ export interface ConsoleDeps {
 	clock: SandboxClock;
 	/** Called after the clock moves from `previous` to `now`, so scheduled work (digests) runs as if time had passed. */
 	onTimeChanged?: (now: Date, previous: Date) => Promise<void>;
+	/** `restart`: stops the bot and starts it again on the same database and world. */
+	onRestart?: () => Promise<void>;
 	print: (text: string) => void;
 }
 
@@ -94,6 +98,24 @@ export function createConsole(deps: ConsoleDeps) {
 				);
 			case 'click':
 				return click(action.target);
+			case 'fault':
+				try {
+					print(applyFault(action.words, { emulator, channelIdOf, userId }));
+					return 'ok';
+				} catch (error) {
+					if (!(error instanceof ConsoleInputError)) throw error;
+					print(`! ${error.message}`);
+					return 'failed';
+				}
+			case 'restart':
+				if (!deps.onRestart) {
+					print('! restart is not available here');
+					return 'failed';
+				}
+				print('Restarting the bot (same database, same server)…');
+				await deps.onRestart();
+				print('Bot restarted.');
+				return 'ok';
 		}
 	}
 

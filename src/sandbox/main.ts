@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
+import type { Corpus } from '../papers/corpus.js';
 import { startBot, type RunningBot } from '../discord/bot.js';
 import { commands } from '../discord/commands.js';
 import { createRest, deployCommands } from '../discord/deploy.js';
@@ -51,19 +52,14 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 	// Saved at once and after every line (a digest may open a DM channel), so even a killed run leaves the world behind.
 	const settle = async () => {
 		await world.save(emulator.identity());
-		if (bot) for (const seq of await findHandledStaleDeliveries(bot, emulator.rejectedRequests())) handled.add(seq);
+		if (bot) for (const seq of await findHandledDeliveryFailures(bot, emulator.rejectedRequests())) handled.add(seq);
 	};
 	try {
 		await world.save(emulator.identity());
 		await deployCommands(createRest(endpoints.apiUrl, endpoints.token), commands, emulator.ids.guildId);
-		bot = await startBot({
-			config,
-			apiUrl: endpoints.apiUrl,
-			token: endpoints.token,
-			logger,
-			clock: () => clock.now(),
-			onCorpusLoaded: (corpus) => clock.set(sandboxStartTime(corpus.index.all(), clock.now())),
-		});
+		const launch = (onCorpusLoaded?: (corpus: Corpus) => void) =>
+			startBot({ config, apiUrl: endpoints.apiUrl, token: endpoints.token, logger, clock: () => clock.now(), ...(onCorpusLoaded ? { onCorpusLoaded } : {}) });
+		bot = await launch((corpus) => clock.set(sandboxStartTime(corpus.index.all(), clock.now())));
 		print(`Sandbox ready: server "Paperboy Sandbox", channel #papers, ${bot.corpus.index.size} papers. Type help for commands.`);
 		print(`Sandbox clock: ${formatClock(clock.now())} UTC (the corpus's latest listing day; move it with: time +1d)`);
 		await settle();
@@ -72,6 +68,12 @@ export async function runSandbox(config: Config, argv: readonly string[], option
 			commands: commands.map((command) => command.data),
 			clock,
 			onTimeChanged: (now, previous) => (bot ? replayTime(bot, previous, now, print) : Promise.resolve()),
+			// A real process restart, minus the process: same database, same world, the clock keeps its time.
+			onRestart: async () => {
+				await bot?.stop();
+				bot = undefined;
+				bot = await launch();
+			},
 			print,
 		});
 		const runLine = async (line: string) => {
@@ -96,18 +98,25 @@ const UNKNOWN_CHANNEL = 10003;
 const MESSAGE_POST = /^\/channels\/(\d+)\/messages$/;
 
 /**
- * The 404 Unknown Channel answers to digests the bot then paused. A subscription whose channel is gone (deleted,
- * or saved by another world) gets that 404 from Discord too, and pausing it is the bot handling stale data
- * correctly, not a request it got wrong; so it must not fail a script run. Any other rejection, or a 404 the
- * bot did not answer with a pause, still does. Checked after every line, while the paused subscription is still
- * there to show it (a later /digest unsubscribe removes it).
+ * Rejections that are the bot handling trouble correctly, not requests it got wrong, so they must not fail a
+ * script run: a failure injected with `fault 429` / `fault 5xx` (the bot retries), and a digest post refused
+ * for a gone channel (10003), missing access or permissions (50001, 50013) or closed DMs (50007) whose
+ * subscription or follow the bot then paused with that code. Any other rejection still fails the run. Checked
+ * after every line, while the paused record is still there to show it.
  */
-async function findHandledStaleDeliveries(bot: Pick<RunningBot, 'store'>, rejected: readonly RecordedRequest[]): Promise<number[]> {
-	const candidates = rejected.filter((request) => request.method === 'POST' && request.status === 404 && request.error?.code === UNKNOWN_CHANNEL && MESSAGE_POST.test(request.path));
-	if (candidates.length === 0) return [];
-	const paused = new Set((await listSubscriptions(bot.store)).filter((subscription) => subscription.paused?.code === UNKNOWN_CHANNEL).map((subscription) => subscription.channelId));
-	return candidates.filter((request) => paused.has(MESSAGE_POST.exec(request.path)?.[1] ?? '')).map((request) => request.seq);
+async function findHandledDeliveryFailures(bot: Pick<RunningBot, 'store'>, rejected: readonly RecordedRequest[]): Promise<number[]> {
+	const injected = rejected.filter((request) => request.fault === 'rateLimit' || request.fault === 'serverError' || request.fault === 'globalRateLimit');
+	const refused = rejected.filter((request) => request.method === 'POST' && PAUSING_CODES.has(request.error?.code ?? 0) && MESSAGE_POST.test(request.path));
+	if (refused.length === 0) return injected.map((request) => request.seq);
+	const pausedChannels = new Map<string, number>();
+	for (const subscription of await listSubscriptions(bot.store)) if (subscription.paused?.code) pausedChannels.set(subscription.channelId, subscription.paused.code);
+	for (const follow of await bot.store.follows.values()) if (follow.paused?.code && follow.dmChannelId) pausedChannels.set(follow.dmChannelId, follow.paused.code);
+	const handledRefusals = refused.filter((request) => pausedChannels.get(MESSAGE_POST.exec(request.path)?.[1] ?? '') === request.error?.code);
+	return [...injected, ...handledRefusals].map((request) => request.seq);
 }
+
+/** Discord codes after which a digest target is paused until someone acts. */
+const PAUSING_CODES = new Set([UNKNOWN_CHANNEL, 50001, 50007, 50013]);
 
 /**
  * What the offline sandbox changes unless the environment says otherwise: its own database file, so a

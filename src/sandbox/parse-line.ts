@@ -8,6 +8,8 @@ export type ConsoleAction =
 	| { kind: 'click'; target: string }
 	| { kind: 'time'; value: string }
 	| { kind: 'as'; user: string }
+	| { kind: 'fault'; words: string[] }
+	| { kind: 'restart' }
 	| { kind: 'help' }
 	| { kind: 'quit' }
 	| { kind: 'empty' };
@@ -52,6 +54,11 @@ export function parseConsoleLine(line: string, commands: readonly CommandData[])
 		case 'time':
 			if (!tail) throw new ConsoleInputError('time needs a date-time (2026-03-15T09:00) or an offset (+1d, +2h, +30m)');
 			return { kind: 'time', value: tail };
+		case 'fault':
+			if (rest.length === 0) throw new ConsoleInputError('fault needs what to break, e.g. fault deny SendMessages, fault 429, fault delete #papers');
+			return { kind: 'fault', words: rest };
+		case 'restart':
+			return { kind: 'restart' };
 		case 'as':
 			if (rest.length !== 1) throw new ConsoleInputError('as needs one user: as admin, or as member');
 			return { kind: 'as', user: tail };
