@@ -8,7 +8,7 @@ import { ConsoleInputError } from './parse-line.js';
  */
 export const FAULT_HELP = `  fault deny SendMessages [#channel]    take a permission from the bot (ViewChannel, EmbedLinks, ReadMessageHistory…)
   fault allow [#channel]                give the bot its permissions back
-  fault delete #channel                 delete a channel (its digest pauses: Unknown Channel)
+  fault delete #papers                  delete a channel (its digest pauses: Unknown Channel)
   fault dms closed|open [admin|member]  a user closes (or reopens) their DMs
   fault 429 [n] | fault 5xx [n]         Discord answers the next n message posts with a rate limit or a server error
   restart                               stop the bot and start it again on the same database`;
