@@ -116,7 +116,7 @@ describe('ingestCommand', () => {
 		expect(arxiv).toMatchObject({ code: 1, stderr: 'paperboy: the arXiv source is off: set ARXIV_CATEGORIES (for example cs.LG,cs.CL)\n' });
 		const none = await run(['ingest'], env({ HF_ENABLED: 'false' }));
 		expect(none.code).toBe(1);
-		expect(none.stderr).toContain('no live source is switched on');
+		expect(none.stderr).toContain('no live source is on: Hugging Face is switched off (HF_ENABLED=false)');
 	});
 
 	it.each([

@@ -194,7 +194,7 @@ describe('startIngestService', () => {
 		expect(ingest.sources).toEqual([]);
 		expect(ingest.expressions).toEqual([]);
 		expect(await ingest.runNow()).toMatchObject({ runs: [], failed: 0 });
-		expect(logs.some((line) => line.level === 'warn' && line.message.startsWith('no live source is switched on'))).toBe(true);
+		expect(logs.some((line) => line.level === 'warn' && line.message.startsWith('no live source is on'))).toBe(true);
 	});
 });
 

@@ -70,7 +70,7 @@ function parseSource(raw: string | undefined): SourceName | undefined {
 function noSourceMessage(only: SourceName | undefined): string {
 	if (only === 'hf') return 'the Hugging Face source is switched off (HF_ENABLED=false)';
 	if (only === 'arxiv') return 'the arXiv source is off: set ARXIV_CATEGORIES (for example cs.LG,cs.CL)';
-	return 'no live source is switched on: set HF_ENABLED=true or ARXIV_CATEGORIES';
+	return 'no live source is on: Hugging Face is switched off (HF_ENABLED=false) and ARXIV_CATEGORIES is empty';
 }
 
 /** One line per day; on a terminal it rewrites itself in place. Stderr, so --json output stays clean. */

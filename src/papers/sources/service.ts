@@ -85,7 +85,8 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 		return running;
 	};
 
-	if (sources.length === 0) logger.warn('no live source is switched on: serving the stored corpus only (set HF_ENABLED=true or HF_BASE_URL, or ARXIV_CATEGORIES)');
+	// Hugging Face is on by default, so this only shows when it was switched off (or in the offline sandbox).
+	if (sources.length === 0) logger.warn('no live source is on (Hugging Face switched off, ARXIV_CATEGORIES empty): serving the seeds and the stored corpus only');
 	let schedule = sources.length === 0 ? undefined : startSchedule(options, () => runNow(), logger);
 	if (schedule) logger.info('ingest scheduled', { sources: sources.map((source) => source.name), cron: schedule.expressions });
 
