@@ -102,7 +102,13 @@ describe('runSandbox', () => {
 		const { dmChannels, adminId } = await readIdentity(worldFile);
 		expect(dmChannels).toEqual([{ userId: adminId, channelId: expect.stringMatching(/^\d{17,20}$/) }]);
 
-		const second = await run(config, ['time +2d'], true);
+		// Something new for the second run's DM: the seeds plus one paper listed after the first DM's day.
+		const moreSeeds = await mkdtemp(join(tmpdir(), 'paperboy-seeds-'));
+		await writeFile(join(moreSeeds, 'seed.txt'), await readFile(join(seedsDir, '000_44d1e5d38125c694.txt')));
+		const later = { id: '2603.16001', arxivId: '2603.16001', title: 'RLHF without reward hacking', abstract: 'A new RLHF method.', authors: ['Ada'], listedOn: '2026-03-16', source: 'hf-daily' };
+		await writeFile(join(moreSeeds, 'later.json'), JSON.stringify([later]));
+		const second = await run({ ...config, seedsDir: moreSeeds }, ['time +2d'], true);
+		await rm(moreSeeds, { recursive: true, force: true });
 		expect(second.output).toContain('── DM to admin · Paperboy');
 		expect(second.requests).toContainEqual(expect.objectContaining({ method: 'POST', path: `/channels/${dmChannels[0]?.channelId}/messages`, status: 200 }));
 		expect(second.requests.filter((request) => request.status >= 400)).toEqual([]);

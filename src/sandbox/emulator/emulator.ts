@@ -221,7 +221,7 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		const target = resolveTarget(this.world, this.ids, input);
 		const command = this.#core.commands.find(input.name, target.guildId);
 		const { data, focusedType } = buildCommandData(command, input, this.#core.nextId(), true);
-		return this.#dispatch(InteractionType.Autocomplete, data, target, { commandName: input.name, focusedType: focusedType ?? 3, locale: input.locale });
+		return this.#dispatch(InteractionType.ApplicationCommandAutocomplete, data, target, { commandName: input.name, focusedType: focusedType ?? 3, locale: input.locale });
 	}
 
 	/** Clicks a button on a message the bot sent; throws if the message has no such button. */

@@ -1,3 +1,4 @@
+import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -6,33 +7,9 @@ import type { Logger } from '../../log.js';
 import type { Json } from './shapes.js';
 import { shardOfGuild } from './snowflake.js';
 
-export const GatewayOp = Object.freeze({
-	Dispatch: 0,
-	Heartbeat: 1,
-	Identify: 2,
-	PresenceUpdate: 3,
-	VoiceStateUpdate: 4,
-	Resume: 6,
-	Reconnect: 7,
-	RequestGuildMembers: 8,
-	InvalidSession: 9,
-	Hello: 10,
-	HeartbeatAck: 11,
-});
-
-export const GatewayClose = Object.freeze({
-	UnknownError: 4000,
-	UnknownOpcode: 4001,
-	DecodeError: 4002,
-	NotAuthenticated: 4003,
-	AuthenticationFailed: 4004,
-	AlreadyAuthenticated: 4005,
-	InvalidSeq: 4007,
-	SessionTimedOut: 4009,
-	InvalidShard: 4010,
-	ShardingRequired: 4011,
-	InvalidApiVersion: 4012,
-});
+/** Discord's gateway opcodes and close codes, from discord-api-types (the names discord.js itself uses). */
+export const GatewayOp = GatewayOpcodes;
+export const GatewayClose = GatewayCloseCodes;
 
 /** `[shard_id, num_shards]`, as IDENTIFY and READY carry it. */
 export type ShardPair = [number, number];
@@ -174,7 +151,7 @@ export class Gateway {
 
 	#onConnection(socket: WebSocket, req: IncomingMessage): void {
 		const params = new URL(req.url ?? '/', 'ws://127.0.0.1').searchParams;
-		if ((params.get('v') ?? '10') !== '10') return socket.close(GatewayClose.InvalidApiVersion, 'Invalid API version');
+		if ((params.get('v') ?? '10') !== '10') return socket.close(GatewayClose.InvalidAPIVersion, 'Invalid API version');
 		if ((params.get('encoding') ?? 'json') !== 'json') return socket.close(GatewayClose.DecodeError, 'Only JSON encoding is supported');
 
 		let session: Session | null = null;

@@ -1,3 +1,4 @@
+import { ApplicationCommandOptionType as OptionType } from 'discord-api-types/v10';
 import type { ApiCommand } from './commands.js';
 import type { ApiMessage } from './messages.js';
 import { toApiChannel, toApiMember, toApiUser, type Json } from './shapes.js';
@@ -37,7 +38,6 @@ export interface ResolvedTarget {
 	userId: string;
 }
 
-const OptionType = Object.freeze({ Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, Channel: 7, Number: 10 });
 
 export function resolveTarget(world: World, defaults: { guildId: string; userId: string }, input: InjectTarget): ResolvedTarget {
 	const userId = input.userId ?? defaults.userId;

@@ -3,7 +3,7 @@ import { DiscordErrors } from './errors.js';
 import type { ApiMessage } from './messages.js';
 import type { Json } from './shapes.js';
 
-export const InteractionType = Object.freeze({ ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4 });
+export { InteractionType } from 'discord-api-types/v10';
 
 /** What the bot answered on the callback endpoint; `message` is the message that answer created or updated. */
 export interface InteractionCallback {

@@ -1,3 +1,4 @@
+import { MessageFlags } from 'discord-api-types/v10';
 import { toApiUser, type Json } from './shapes.js';
 import type { World } from './world.js';
 
@@ -13,13 +14,7 @@ export type ApiMessage = Json & {
 	edited_timestamp: string | null;
 };
 
-export const MessageFlags = Object.freeze({
-	SuppressEmbeds: 1 << 2,
-	Ephemeral: 1 << 6,
-	Loading: 1 << 7,
-	SuppressNotifications: 1 << 12,
-	IsComponentsV2: 1 << 15,
-});
+export { MessageFlags } from 'discord-api-types/v10';
 
 /** Flags a sender may set; Discord ignores the rest. */
 const SETTABLE_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;

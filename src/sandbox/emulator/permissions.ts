@@ -1,22 +1,6 @@
-/** The permission bits the emulator models (Discord's values; see discord.com/developers/docs/topics/permissions). */
-export const Permission = Object.freeze({
-	CreateInstantInvite: 1n << 0n,
-	Administrator: 1n << 3n,
-	ManageChannels: 1n << 4n,
-	ManageGuild: 1n << 5n,
-	AddReactions: 1n << 6n,
-	ViewChannel: 1n << 10n,
-	SendMessages: 1n << 11n,
-	ManageMessages: 1n << 13n,
-	EmbedLinks: 1n << 14n,
-	AttachFiles: 1n << 15n,
-	ReadMessageHistory: 1n << 16n,
-	MentionEveryone: 1n << 17n,
-	UseExternalEmojis: 1n << 18n,
-	ChangeNickname: 1n << 26n,
-	UseApplicationCommands: 1n << 31n,
-	SendMessagesInThreads: 1n << 38n,
-});
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+/** Discord's permission bits, from discord-api-types (the same table discord.js checks against). */
+export const Permission = PermissionFlagsBits;
 
 export type PermissionName = keyof typeof Permission;
 

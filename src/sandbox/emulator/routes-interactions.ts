@@ -10,7 +10,7 @@ import { isObject, validateBody } from './validation.js';
 const ALLOWED_CALLBACKS: Record<number, readonly number[]> = {
 	[InteractionType.ApplicationCommand]: [4, 5, 9],
 	[InteractionType.MessageComponent]: [4, 5, 6, 7, 9],
-	[InteractionType.Autocomplete]: [8],
+	[InteractionType.ApplicationCommandAutocomplete]: [8],
 };
 
 const WEBHOOK = '/webhooks/{application_id}/{webhook_token}';

@@ -1,3 +1,4 @@
+import { ChannelType } from 'discord-api-types/v10';
 import {
 	DEFAULT_EVERYONE_PERMISSIONS,
 	Permission,
@@ -41,7 +42,7 @@ export interface EmuGuild {
 	channelIds: string[];
 }
 
-export const ChannelType = Object.freeze({ GuildText: 0, DM: 1, GuildCategory: 4 });
+export { ChannelType } from 'discord-api-types/v10';
 
 export interface EmuChannel {
 	id: string;
