@@ -1,3 +1,4 @@
+import { pino, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './config.js';
 
 export type LogContext = Record<string, unknown>;
@@ -10,8 +11,6 @@ export interface Logger {
 	child(context: LogContext): Logger;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
 export interface LoggerOptions {
 	level?: LogLevel;
 	/** Receives one finished JSON line per entry; defaults to stderr so stdout stays free for CLI output. */
@@ -20,23 +19,43 @@ export interface LoggerOptions {
 	secrets?: string[];
 }
 
-/** Structured JSON-lines logger. Errors are flattened to name/message/stack, secrets are scrubbed from everything. */
-export function createLogger(options: LoggerOptions = {}, bound: LogContext = {}): Logger {
-	const threshold = RANK[options.level ?? 'info'];
+/** Fields that carry credentials by name, removed by pino before anything is written. */
+const REDACTED_PATHS = ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'password', '*.password'];
+
+/**
+ * Structured JSON lines on pino: `{"level":"info","time":"…","message":"…",…context}`. Errors anywhere in the
+ * context are flattened to name/message/code/stack (with their cause), credentials are removed by field name,
+ * and every secret string is scrubbed from the finished line, wherever it appears (an error message, a URL).
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
 	const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
 	const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 8);
+	const destination = { write: (line: string) => write(redact(line.endsWith('\n') ? line.slice(0, -1) : line, secrets)) };
+	const root = pino(
+		{
+			level: options.level ?? 'info',
+			messageKey: 'message',
+			base: undefined,
+			timestamp: pino.stdTimeFunctions.isoTime,
+			formatters: { level: (label) => ({ level: label }) },
+			redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+		},
+		destination,
+	);
+	return wrap(root);
+}
 
-	const emit = (level: LogLevel, message: string, context?: LogContext) => {
-		if (RANK[level] < threshold) return;
-		const entry = { time: new Date().toISOString(), level, message, ...bound, ...context };
-		write(redact(JSON.stringify(entry, serializeErrors), secrets));
+function wrap(logger: PinoLogger): Logger {
+	const emit = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, context?: LogContext) => {
+		if (context === undefined) logger[level](message);
+		else logger[level](plainErrors(context) as object, message);
 	};
 	return {
-		debug: (message, context) => emit('debug', message, context),
-		info: (message, context) => emit('info', message, context),
-		warn: (message, context) => emit('warn', message, context),
-		error: (message, context) => emit('error', message, context),
-		child: (context) => createLogger(options, { ...bound, ...context }),
+		debug: emit('debug'),
+		info: emit('info'),
+		warn: emit('warn'),
+		error: emit('error'),
+		child: (context) => wrap(logger.child(plainErrors(context) as object)),
 	};
 }
 
@@ -49,10 +68,27 @@ export function redact(text: string, secrets: readonly string[]): string {
 	return result;
 }
 
-function serializeErrors(_key: string, value: unknown): unknown {
+const MAX_DEPTH = 6;
+
+/** Errors as plain objects (pino only knows `err`), deep and cycle-safe, so every `error` field reads the same. */
+function plainErrors(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+	if (value === null || typeof value !== 'object') return value;
+	if (seen.has(value) || depth > MAX_DEPTH) return '[circular or too deep]';
+	seen.add(value);
 	if (value instanceof Error) {
 		const code = (value as { code?: unknown }).code;
-		return { name: value.name, message: value.message, ...(code === undefined ? {} : { code }), stack: value.stack };
+		const cause = (value as { cause?: unknown }).cause;
+		return {
+			name: value.name,
+			message: value.message,
+			...(code === undefined ? {} : { code }),
+			stack: value.stack,
+			...(cause === undefined ? {} : { cause: plainErrors(cause, depth + 1, seen) }),
+		};
 	}
-	return value;
+	if (Array.isArray(value)) return value.map((entry) => plainErrors(entry, depth + 1, seen));
+	if (value instanceof Date || value instanceof URL) return value;
+	const result: Record<string, unknown> = {};
+	for (const [key, entry] of Object.entries(value)) result[key] = plainErrors(entry, depth + 1, seen);
+	return result;
 }

@@ -67,3 +67,18 @@ describe('redact', () => {
 		expect(redact(`a ${TOKEN} b ${TOKEN} c other-secret`, [TOKEN, 'other-secret'])).toBe('a [redacted] b [redacted] c [redacted]');
 	});
 });
+
+describe('createLogger on pino', () => {
+	it('writes one JSON line with level, time and message, redacting credentials by field and by value', () => {
+		const lines: string[] = [];
+		const secret = 'MTIzNDU2Nzg5.secret-token-value';
+		const logger = createLogger({ level: 'debug', secrets: [secret], write: (line) => lines.push(line) }).child({ component: 'test' });
+		logger.warn('request failed', { url: `https://x.test/?t=${secret}`, token: 'short', headers: { authorization: 'Bot abc' }, error: new Error('boom', { cause: new Error(`inner ${secret}`) }) });
+		expect(lines).toHaveLength(1);
+		const entry = JSON.parse(lines[0] as string);
+		expect(entry).toMatchObject({ level: 'warn', message: 'request failed', component: 'test', token: '[redacted]', headers: { authorization: '[redacted]' } });
+		expect(entry.error).toMatchObject({ name: 'Error', message: 'boom', cause: { message: 'inner [redacted]' } });
+		expect(Number.isNaN(Date.parse(entry.time))).toBe(false);
+		expect(lines[0]).not.toContain(secret);
+	});
+});

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { MessagePayload } from '../cards/types.js';
 import type { Logger } from '../log.js';
 import type { DeliveryRecord, DigestSchedule, Follow, LastDelivery, Pause, PendingDigest, Subscription } from '../store/records.js';
@@ -91,20 +92,18 @@ export async function deliverDigests(due: readonly DueDigest[], options: Deliver
 	const recent = options.papers.filter((paper) => paper.listedOn >= floor);
 	const matchTopics = memoizeMatcher(options.matchTopics ?? matchTopicsByText, recent);
 	const context: Context = { ...options, papers: recent, matchTopics, byId: new Map(options.papers.map((paper) => [paper.id, paper])) };
-	const results: DeliveryResult[] = new Array(due.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < due.length) {
-			const position = next++;
-			const digest = due[position] as DueDigest;
-			results[position] = await deliverDigest(digest, context).catch((error: unknown) => {
-				options.logger.error('digest delivery failed in the store', { target: digest.target.key, day: digest.day, error });
-				return { target: digest.target.key, day: digest.day, status: 'error' as const, paperIds: [], error: describe(error) };
-			});
-		}
-	};
-	const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY, due.length));
-	await Promise.all(Array.from({ length: workers }, worker));
+	// The REST client's queues pace the requests; this only bounds how many digests are being worked on at once.
+	const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY));
+	const results = await Promise.all(
+		due.map((digest) =>
+			limit(() =>
+				deliverDigest(digest, context).catch((error: unknown): DeliveryResult => {
+					options.logger.error('digest delivery failed in the store', { target: digest.target.key, day: digest.day, error });
+					return { target: digest.target.key, day: digest.day, status: 'error', paperIds: [], error: describe(error) };
+				}),
+			),
+		),
+	);
 	const counts = emptyCounts();
 	for (const result of results) counts[result.status] += 1;
 	return { results, counts };
