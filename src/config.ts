@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { databaseUrlProblem } from './store/database-url.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -25,6 +26,10 @@ export interface Config {
 	shardCount: number | undefined;
 	/** The shards this process runs (SHARDS); undefined runs all of them. Only set together with shardCount. */
 	shardIds: number[] | undefined;
+	/** METRICS_PORT: serve /metrics and /healthz there; undefined (the default) serves nothing. */
+	metricsPort: number | undefined;
+	/** METRICS_HOST: the address the metrics server binds, loopback unless opened for a scraper elsewhere. */
+	metricsHost: string;
 }
 
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -38,6 +43,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
 	ARXIV_CATEGORIES: '',
 	INGEST_CRON: '5 * * * *',
 	SOURCE_TIMEOUT_MS: '15000',
+	METRICS_HOST: '127.0.0.1',
 });
 
 export class ConfigError extends Error {
@@ -72,7 +78,8 @@ export function parseConfig(env: Env): Config {
 	if (!isHttpUrl(discordApiUrl)) problems.push('DISCORD_API_URL must be an http(s) URL');
 
 	const databaseUrl = read('DATABASE_URL');
-	if (!databaseUrl.startsWith('sqlite://')) problems.push('DATABASE_URL must start with sqlite:// (for example sqlite://data/paperboy.sqlite)');
+	const databaseProblem = databaseUrlProblem(databaseUrl);
+	if (databaseProblem !== undefined) problems.push(databaseProblem);
 
 	let papersYear: number | undefined;
 	const rawYear = nonEmpty(env.PAPERS_YEAR);
@@ -109,6 +116,13 @@ export function parseConfig(env: Env): Config {
 
 	const { shardCount, shardIds } = parseShards(nonEmpty(env.SHARD_COUNT), nonEmpty(env.SHARDS), problems);
 
+	const rawMetricsPort = nonEmpty(env.METRICS_PORT);
+	const metricsPort = rawMetricsPort === undefined ? undefined : Number(rawMetricsPort);
+	if (metricsPort !== undefined && !(/^\d+$/.test(rawMetricsPort ?? '') && metricsPort >= 0 && metricsPort <= 65_535)) {
+		problems.push('METRICS_PORT must be a TCP port from 0 to 65535 (0 picks a free one), or empty for no metrics server');
+	}
+	const metricsHost = read('METRICS_HOST');
+
 	const nodeEnv = nonEmpty(env.NODE_ENV);
 	if (problems.length > 0) throw new ConfigError(problems);
 	return Object.freeze({
@@ -126,6 +140,8 @@ export function parseConfig(env: Env): Config {
 		arxivCategories,
 		ingestCron,
 		sourceTimeoutMs,
+		metricsPort,
+		metricsHost,
 		shardCount,
 		shardIds,
 	});

@@ -94,6 +94,8 @@ export interface DigestSchedulerOptions {
 	ownsGuild?: (guildId: string) => boolean;
 	/** Whether this process delivers DM follows (default true); with several processes only one should. */
 	deliverFollows?: boolean;
+	/** Told after every finished pass (metrics, health): what was due and how each delivery ended. */
+	onTick?: (report: TickReport) => void;
 }
 
 export const DIGEST_CRON_NAME = 'paperboy-digests';
@@ -139,6 +141,7 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
 	const tick = (now?: Date): Promise<TickReport> => {
 		const previous = running ?? Promise.resolve(undefined);
 		const current = previous.catch(() => undefined).then(() => runOnce(now ?? options.clock()));
+		current.then((report) => options.onTick?.(report), () => {});
 		running = current;
 		const clear = () => {
 			if (running === current) running = undefined;

@@ -1,4 +1,4 @@
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
 import type { Config } from '../config.js';
 import type { DigestSender } from '../digests/deliver.js';
 import { createDigestScheduler, type DigestScheduler } from '../digests/schedule.js';
@@ -10,6 +10,8 @@ import { startPruneJob } from '../store/prune.js';
 import type { StoreError } from '../store/errors.js';
 import { acquireLease, type DatabaseLease, type LeaseOptions } from '../store/lease.js';
 import { openStore, type Store, type StoreOptions } from '../store/store.js';
+import { createBotMetrics, type BotMetrics } from '../metrics/metrics.js';
+import { startMetricsServer } from '../metrics/server.js';
 import type { SlashCommand } from './command.js';
 import { commands as defaultCommands } from './commands.js';
 import { connectGateway, watchShardingRequired } from './connect.js';
@@ -61,6 +63,10 @@ export interface RunningBot {
 	shards: ShardPlan;
 	/** This instance's hold on the database: one bot per database file, renewed until stop. */
 	lease: DatabaseLease;
+	/** Prometheus metrics of this bot; served on METRICS_PORT when set. */
+	metrics: BotMetrics;
+	/** The metrics server's port (METRICS_PORT=0 picks a free one). */
+	metricsPort?: number;
 	/** The digest scheduler (started at ready: one cron job plus a catch-up pass). */
 	digests: DigestScheduler;
 	/** Live sources (Hugging Face, arXiv): scheduled ingest into the store and the live index. */
@@ -106,7 +112,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 	let lease: DatabaseLease;
 	try {
 		// Before the Discord login: an instance standing by must not answer interactions or open a gateway session.
-		lease = await acquireLease(store.file, logger, { ...options.lease, ...(options.signal ? { signal: options.signal } : {}), beforeRenew: () => store.checkFile(), onLost });
+		lease = await acquireLease(config.databaseUrl, logger, { ...options.lease, ...(options.signal ? { signal: options.signal } : {}), beforeRenew: () => store.checkFile(), onLost });
 	} catch (error) {
 		await store.close();
 		throw error;
@@ -121,7 +127,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		});
 		options.onCorpusLoaded?.(corpus);
 		const matchTopics = createIndexTopicMatcher(corpus.index);
-		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock, schedulesChanged: () => {} };
+		const metrics = createBotMetrics();
+		let lastSchedulerPass: Date | undefined;
+		metrics.papersIndexed(corpus.index.size);
+		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock, schedulesChanged: () => {}, metrics };
 		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
 		const onInteraction = (interaction: Parameters<typeof dispatcher.dispatch>[0]) => void dispatcher.dispatch(interaction);
 		// Shards from SHARD_COUNT/SHARDS or GET /gateway/bot; a 4011 at login re-plans or throws ShardingRequiredError.
@@ -140,6 +149,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		watchShardingRequired(gateway, logger, (error) => options.onShardingRequired?.(error));
 		logger.info('bot ready', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: corpus.index.size, shards: formatShardIds(gateway.plan.ids), shardCount: gateway.plan.count });
 
+		// Before anything is scheduled: a port already in use fails start-up with nothing left running.
+		const metricsServer =
+			config.metricsPort === undefined
+				? undefined
+				: await startMetricsServer({
+						port: config.metricsPort,
+						host: config.metricsHost,
+						metrics,
+						clock,
+						logger,
+						health: {
+							gatewayConnected: () => readyClient.ws.shards.size > 0 && readyClient.ws.shards.every((shard) => shard.status === Status.Ready),
+							storeWritable: () => !store.health().failing,
+							lastSchedulerPass: () => lastSchedulerPass,
+						},
+					});
 		const sender = createDigestSender(readyClient.rest, clientHistoryAccess(readyClient));
 		const digests = createDigestScheduler({
 			store,
@@ -152,12 +177,29 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			// Channel digests of guilds on other processes' shards are theirs to send.
 			ownsGuild: createGuildOwnership(gateway.plan),
 			...(options.digestConcurrency === undefined ? {} : { concurrency: options.digestConcurrency }),
+			onTick: (report) => {
+				lastSchedulerPass = clock();
+				metrics.schedulerPassed(lastSchedulerPass);
+				metrics.digestsDelivered(report.delivery);
+			},
 		});
 		// Started only once the client is ready: the catch-up pass sends at once.
 		digests.start();
 		// Ingest also runs shortly before each digest time in use, so digests carry the day's papers.
 		const digestTimes = async () => localDigestTimes([...(await store.subscriptions.values()), ...(await store.follows.values())], clock(), 'UTC');
-		const ingest = startIngestService({ config, store, index: corpus.index, clock, logger, timezone: 'UTC', extraTimes: await digestTimes() });
+		const ingest = startIngestService({
+			config,
+			store,
+			index: corpus.index,
+			clock,
+			logger,
+			timezone: 'UTC',
+			extraTimes: await digestTimes(),
+			onReport: (report) => {
+				for (const run of report.runs) metrics.ingestRan(run.source, run.error ? 'failed' : 'ok', run.added);
+				metrics.papersIndexed(corpus.index.size);
+			},
+		});
 		void ingest.runNow();
 		// Those times move when subscriptions change and, in UTC, when a zone shifts for daylight saving.
 		// Coalesced: a burst of /digest subscribe re-reads the schedules once, not once per command.
@@ -183,6 +225,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				// A fan-out in progress finishes and records before the store closes under it.
 				await digests.stop();
 				await prune.stop();
+				await metricsServer?.close();
 				await Promise.race([dispatcher.drain(), delay(DRAIN_TIMEOUT_MS)]);
 				await readyClient.destroy();
 				await store.close();
@@ -194,7 +237,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			await ingest.runNow({ date: now.toISOString().slice(0, 10) });
 			await digests.tick(now);
 		};
-		running = { client: readyClient, context, corpus, store, shards: gateway.plan, lease, digests, ingest, stop, onTimeChanged };
+		running = { client: readyClient, context, corpus, store, shards: gateway.plan, lease, digests, ingest, metrics, ...(metricsServer ? { metricsPort: metricsServer.port } : {}), stop, onTimeChanged };
 		if (lostLease) {
 			await stop();
 			throw lostLease;

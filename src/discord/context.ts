@@ -1,3 +1,4 @@
+import type { BotMetrics } from '../metrics/metrics.js';
 import type { Config } from '../config.js';
 import type { TopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
@@ -18,4 +19,6 @@ export interface BotContext {
 	clock: () => Date;
 	/** Tell the bot digest times changed (subscribe, follow, …) so the pre-digest ingest follows them. Never throws. */
 	schedulesChanged: () => void;
+	/** Counts every interaction by command and outcome, with its reply latency (Prometheus, when METRICS_PORT is set). */
+	metrics?: Pick<BotMetrics, 'interactionHandled'>;
 }

@@ -26,13 +26,18 @@ export function createDispatcher(commands: readonly SlashCommand[], context: Bot
 
 	async function dispatch(interaction: Interaction): Promise<void> {
 		inFlight += 1;
+		const started = performance.now();
+		let outcome: 'ok' | 'user-error' | 'failed' = 'ok';
 		try {
 			await route(interaction);
 		} catch (error) {
+			outcome = isUserError(error) ? 'user-error' : 'failed';
 			await answerFailure(interaction, error, context);
 		} finally {
 			inFlight -= 1;
 			if (inFlight === 0) idle?.();
+			const { command, kind } = metricLabels(interaction);
+			if (kind) context.metrics?.interactionHandled(command, kind, outcome, (performance.now() - started) / 1000);
 		}
 	}
 
@@ -115,6 +120,17 @@ function findStoreError(error: unknown): StoreError | undefined {
 		if (current instanceof StoreError) return current;
 	}
 	return undefined;
+}
+
+/** Bounded label values: a command's name, or a button's custom_id prefix (never the id itself, which holds data). */
+function metricLabels(interaction: Interaction): { command: string; kind: 'command' | 'autocomplete' | 'button' | undefined } {
+	if (interaction.isAutocomplete()) return { command: interaction.commandName, kind: 'autocomplete' };
+	if (interaction.isChatInputCommand()) return { command: interaction.commandName, kind: 'command' };
+	if (interaction.isButton()) {
+		const customId: unknown = interaction.customId;
+		return { command: typeof customId === 'string' ? customId.split(':').slice(0, 2).join(':').slice(0, 40) : 'unknown', kind: 'button' };
+	}
+	return { command: 'other', kind: undefined };
 }
 
 function describeInteraction(interaction: Interaction) {

@@ -47,6 +47,8 @@ export interface IngestServiceOptions {
 	/** Defaults to the configured sources; tests pass their own. */
 	sources?: readonly LiveSource[];
 	stopTimeoutMs?: number;
+	/** Told after every ingest run (metrics): each source's outcome and papers added. */
+	onReport?: (report: IngestReport) => void;
 }
 
 export interface IngestService {
@@ -82,6 +84,7 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 		running = runIngest({ ...request, sources }, ports, logger).finally(() => {
 			running = undefined;
 		});
+		running.then((report) => options.onReport?.(report), () => {});
 		return running;
 	};
 
