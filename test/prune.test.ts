@@ -7,9 +7,9 @@ import { addDays } from '../src/digests/local-time.js';
 import { subscribeChannel, unsubscribeChannel } from '../src/digests/subscriptions.js';
 import { channelTarget, followTarget, type DueDigest } from '../src/digests/targets.js';
 import { createLogger, silentLogger } from '../src/log.js';
-import { pruneStore, REMOVED_TARGET_GRACE_DAYS, sentFloor, startPruneJob } from '../src/store/prune.js';
+import { pruneStore, REMOVED_TARGET_GRACE_DAYS, sentFloor, startPruneJob, type PruneStore } from '../src/store/prune.js';
 import type { DeliveryRecord } from '../src/store/records.js';
-import { QUERY_MEMO_TTL_MS, type Store } from '../src/store/store.js';
+import { QUERY_MEMO_TTL_MS, type Store, type StoreNamespace } from '../src/store/store.js';
 import { useTempStore } from './support/temp-store.js';
 
 let store: Store;
@@ -32,9 +32,9 @@ function setSystemTime(ms: number): void {
 	vi.setSystemTime(ms);
 }
 
-async function rowCount(namespace: string): Promise<number> {
-	const rows = (await store.query(`SELECT count(*) AS n FROM keyv WHERE key >= ? AND key < ?`, `${namespace}:`, `${namespace};`)) as Array<{ n: number }>;
-	return rows[0]?.n ?? 0;
+/** Rows as stored, expired ones included: what the prune is for. */
+async function rowCount(namespace: StoreNamespace): Promise<number> {
+	return store.raw(namespace).count();
 }
 
 function paper(id: string, listedOn: string): DigestPaper {
@@ -104,7 +104,7 @@ describe('pruneStore', () => {
 		});
 
 		it('gives memos written before they expired a TTL from now', async () => {
-			await store.query(`INSERT INTO keyv (key, value) VALUES (?, ?)`, 'queries:legacy', JSON.stringify({ value: 'a legacy query' }));
+			await store.raw('queries').write([['legacy', JSON.stringify({ value: 'a legacy query' })]]);
 			setSystemTime(T0);
 			expect(await pruneStore(store, new Date(T0), silentLogger)).toMatchObject({ adoptedQueries: 1, expiredQueries: 0 });
 			expect(await store.queries.recall('legacy')).toBe('a legacy query');
@@ -244,9 +244,10 @@ describe('pruneStore', () => {
 		await store.recordSourceStatus('hf', { lastSuccessAt: at(D0).toISOString(), added: 2 });
 		await store.deliveries.set('channel:c1', { target: 'channel:c1', sent: {} });
 		// Rows the prune cannot read or does not own stay as they are.
-		await store.query(`INSERT INTO keyv (key, value) VALUES (?, ?)`, 'deliveries:channel:gone', 'not json');
+		await store.raw('deliveries').write([['channel:gone', 'not json']]);
 		await store.deliveries.set('legacy-shape', { target: 'legacy-shape', sent: {} });
-		const counts = async () => Object.fromEntries(await Promise.all(['subscriptions', 'follows', 'papers', 'sources', 'meta', 'deliveries'].map(async (name) => [name, await rowCount(name)])));
+		const namespaces: StoreNamespace[] = ['subscriptions', 'follows', 'papers', 'sources', 'meta', 'deliveries'];
+		const counts = async () => Object.fromEntries(await Promise.all(namespaces.map(async (name) => [name, await rowCount(name)])));
 		const before = await counts();
 		const report = await pruneStore(store, plusDays(at(D0), 400), silentLogger);
 		expect(report).toMatchObject({ expiredQueries: 0, adoptedQueries: 0, removedTargets: 0 });
@@ -274,7 +275,8 @@ describe('startPruneJob', () => {
 
 	it('logs a failure and keeps its schedule', async () => {
 		const lines: string[] = [];
-		const failing = { query: async () => Promise.reject(new Error('disk I/O error')) };
+		const fail = async (): Promise<never> => Promise.reject(new Error('disk I/O error'));
+		const failing: PruneStore = { raw: (name) => ({ ...store.raw(name), list: fail, read: fail, write: fail, swap: fail }) };
 		const job = startPruneJob({ store: failing, clock: () => new Date(T0), logger: createLogger({ write: (line) => lines.push(line) }), startupDelayMs: DAY_MS });
 		expect(await job.runNow()).toBeUndefined();
 		expect(lines.some((line) => line.includes('store prune failed') && line.includes('disk I/O error'))).toBe(true);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/log.js';
 import { StoreError } from '../src/store/errors.js';
 import { openStore, STORE_SCHEMA_VERSION, type Store } from '../src/store/store.js';
-import { resolveDatabaseFile } from '../src/store/database-url.js';
+import { databaseFileOf, databaseUrlProblem, databaseUrlSecrets, parseDatabaseUrl, redactDatabaseUrl, resolveDatabaseFile } from '../src/store/database-url.js';
 import { assertNamespaceName, unchanged } from '../src/store/collection.js';
 import type { Subscription } from '../src/store/records.js';
 
@@ -175,6 +175,41 @@ describe('resolveDatabaseFile', () => {
 	it('refuses in-memory and non-sqlite URLs', () => {
 		expect(() => resolveDatabaseFile('sqlite://:memory:')).toThrow(/in-memory/);
 		expect(() => resolveDatabaseFile('postgres://x')).toThrow(/sqlite:\/\//);
+	});
+});
+
+describe('parseDatabaseUrl', () => {
+	it('names the engine for each scheme, masking the password in the label', () => {
+		expect(parseDatabaseUrl('sqlite://data/p.sqlite', '/srv/bot')).toEqual({ kind: 'sqlite', file: '/srv/bot/data/p.sqlite', label: '/srv/bot/data/p.sqlite' });
+		expect(parseDatabaseUrl('postgresql://bot:s3cret-pw@db.internal:5432/paperboy')).toMatchObject({ kind: 'postgres', label: 'postgresql://bot:***@db.internal:5432/paperboy', secrets: ['s3cret-pw'] });
+		expect(parseDatabaseUrl('postgres://bot@localhost/paperboy')).toMatchObject({ kind: 'postgres', label: 'postgres://bot@localhost/paperboy' });
+		expect(parseDatabaseUrl('redis://:s3cret-pw@127.0.0.1:6379/2')).toMatchObject({ kind: 'redis', label: 'redis://:***@127.0.0.1:6379/2' });
+		expect(parseDatabaseUrl('rediss://cache.example:6380')).toMatchObject({ kind: 'redis' });
+	});
+
+	it('refuses another scheme, or a Redis URL without a host, in one line that never shows the password', () => {
+		expect(databaseUrlProblem('mysql://bot:s3cret-pw@db/paperboy')).toBe(
+			'DATABASE_URL must start with sqlite://, postgresql:// (or postgres://) or redis:// (for example sqlite://data/paperboy.sqlite); got "mysql://bot:***@db/paperboy"',
+		);
+		expect(databaseUrlProblem('data/paperboy.sqlite')).toMatch(/^DATABASE_URL must start with sqlite:\/\//);
+		expect(databaseUrlProblem('redis:///0')).toBe('DATABASE_URL redis:///0 names no server host (for example redis://127.0.0.1:6379)');
+		expect(databaseUrlProblem('redis://:s3cret-pw@/0')).toBe('DATABASE_URL redis://:***@/0 is not a valid URL');
+		expect(databaseUrlProblem('postgresql://bot@db/paperboy')).toBeUndefined();
+		expect(() => resolveDatabaseFile('postgres://bot:s3cret-pw@db/x')).toThrow(/postgres:\/\/bot:\*\*\*@db\/x/);
+	});
+
+	it('tells callers that check a file first which file, and nothing for a server', () => {
+		expect(databaseFileOf('sqlite:///var/lib/p.sqlite')).toBe('/var/lib/p.sqlite');
+		expect(databaseFileOf('redis://127.0.0.1:6379')).toBeUndefined();
+	});
+});
+
+describe('redactDatabaseUrl', () => {
+	it('masks the whole password, whatever it contains, and password parameters', () => {
+		expect(redactDatabaseUrl('postgresql://bot:p@ss/w:rd@db:5432/paperboy?sslmode=require')).toBe('postgresql://bot:***@db:5432/paperboy?sslmode=require');
+		expect(redactDatabaseUrl('postgresql://db/paperboy?user=bot&password=s3cret&sslpassword=x')).toBe('postgresql://db/paperboy?user=bot&password=***&sslpassword=***');
+		expect(redactDatabaseUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+		expect(databaseUrlSecrets('postgresql://bot:p%40ss@db/x')).toEqual(['p%40ss', 'p@ss']);
 	});
 });
 

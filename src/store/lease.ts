@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
-import { openCollection, type OpenedCollection } from './collection.js';
+import { openCollection, type OpenedCollection, type RawNamespace } from './collection.js';
 import { describeCause, StoreError } from './errors.js';
 import { StoreMessages } from './messages.js';
 
@@ -14,15 +14,14 @@ export const LeaseDefaults = Object.freeze({
 	pollEveryMs: 2_000,
 });
 
-/** Its own namespace, so its own connection: the claim's SQL never interleaves with other code's statements. */
+/** Its own namespace on its own connection, opened and closed with the lease. */
 export const LEASE_NAMESPACE = 'lease';
 export const LEASE_KEY = 'database';
-const ROW_KEY = `${LEASE_NAMESPACE}:${LEASE_KEY}`;
 
 /** One per process: a bot restarted inside the same process (tests) reclaims its own lease instead of waiting out the TTL. */
 const PROCESS_INSTANCE_ID = randomUUID();
 
-/** The lease row: who runs the bot on this database. Instants are ISO strings, which SQLite compares as text. */
+/** The lease row: who runs the bot on this database. Instants are ISO strings, which compare as text. */
 export interface LeaseRecord {
 	instanceId: string;
 	host: string;
@@ -48,6 +47,7 @@ export interface LeaseOptions {
 }
 
 export interface DatabaseLease {
+	/** The database, as messages name it (the file, or the server URL with its password masked). */
 	readonly file: string;
 	/** The latest record this instance wrote. */
 	readonly record: LeaseRecord;
@@ -64,8 +64,9 @@ export interface DatabaseLease {
  * Takes the database's one lease, standing by until it is free: a holder that released it, or one whose lease
  * expired (killed, frozen). While standing by it logs a warning naming the holder, again whenever the holder
  * changes. Once held, the lease is renewed every renewEveryMs until released, abandoned or lost.
+ * `database` is the DATABASE_URL (or a SQLite file's path); the lease opens its own connection to it.
  */
-export async function acquireLease(file: string, logger: Logger, options: LeaseOptions = {}): Promise<DatabaseLease> {
+export async function acquireLease(database: string, logger: Logger, options: LeaseOptions = {}): Promise<DatabaseLease> {
 	const ttlMs = options.ttlMs ?? LeaseDefaults.ttlMs;
 	const renewEveryMs = options.renewEveryMs ?? LeaseDefaults.renewEveryMs;
 	const pollEveryMs = options.pollEveryMs ?? LeaseDefaults.pollEveryMs;
@@ -74,7 +75,8 @@ export async function acquireLease(file: string, logger: Logger, options: LeaseO
 	}
 	const now = options.now ?? Date.now;
 	const instanceId = options.instanceId ?? PROCESS_INSTANCE_ID;
-	const connection = openCollection<LeaseRecord>(file, LEASE_NAMESPACE, logger);
+	const connection = openCollection<LeaseRecord>(database, LEASE_NAMESPACE, logger);
+	const file = connection.label;
 	try {
 		await connection.ready;
 		let warnedAbout: string | undefined;
@@ -82,15 +84,15 @@ export async function acquireLease(file: string, logger: Logger, options: LeaseO
 		for (;;) {
 			options.signal?.throwIfAborted();
 			// Read first so a take-over names whom it replaced, even when the old lease had expired before our first try.
-			const before = await readHolder(connection).catch(() => undefined);
+			const before = await readHolder(connection.raw).catch(() => undefined);
 			if (before && before.instanceId !== instanceId) previous = before;
 			const at = now();
 			const record: LeaseRecord = { instanceId, host: hostname(), pid: process.pid, since: iso(at), renewedAt: iso(at), expiresAt: iso(at + ttlMs) };
-			if (await claim(connection, record, at)) {
+			if (await claim(connection.raw, record, at, ttlMs)) {
 				logger.info('database lease acquired', { file, instanceId, host: record.host, pid: record.pid, since: record.since, ttlMs, renewEveryMs, ...(previous ? { previousHolder: previous } : {}) });
 				return holdLease({ file, logger, connection, record, ttlMs, renewEveryMs, now, options });
 			}
-			const holder = await readHolder(connection);
+			const holder = await readHolder(connection.raw);
 			if (holder && holder.instanceId !== warnedAbout) {
 				logger.warn(`${StoreMessages.standingBy(file)} Holder: ${StoreMessages.describeHolder(holder)}.`, { file, holder, pollEveryMs });
 				warnedAbout = holder.instanceId;
@@ -133,11 +135,11 @@ function holdLease({ file, logger, connection, record, ttlMs, renewEveryMs, now,
 		const at = now();
 		const next: LeaseRecord = { ...current, renewedAt: iso(at), expiresAt: iso(at + ttlMs) };
 		try {
-			if (await claim(connection, next, at)) {
+			if (await claim(connection.raw, next, at, ttlMs)) {
 				current = next;
 				return state === 'held';
 			}
-			const holder = await readHolder(connection).catch(() => undefined);
+			const holder = await readHolder(connection.raw).catch(() => undefined);
 			lose(new StoreError(`${StoreMessages.leaseLost(file)} It is now held by ${StoreMessages.describeHolder(holder)}.`, file, { kind: 'lease-lost' }), holder);
 			return false;
 		} catch (error) {
@@ -168,11 +170,7 @@ function holdLease({ file, logger, connection, record, ttlMs, renewEveryMs, now,
 		await inFlight?.catch(() => undefined);
 		if (deleteRow && wasHeld) {
 			try {
-				await connection.query(
-					`DELETE FROM keyv WHERE key = ? AND CASE WHEN json_valid(value) THEN json_extract(value, '$.value.instanceId') = ? ELSE 0 END`,
-					ROW_KEY,
-					current.instanceId,
-				);
+				await releaseIfOurs(connection.raw, current.instanceId);
 				logger.info('database lease released', { file, instanceId: current.instanceId });
 			} catch (error) {
 				logger.warn('could not release the database lease; it expires on its own', { file, error, expiresAt: current.expiresAt });
@@ -195,33 +193,38 @@ function holdLease({ file, logger, connection, record, ttlMs, renewEveryMs, now,
 }
 
 /**
- * The whole decision in one statement, so two instances racing for the row cannot both win: insert it, or
- * overwrite it only when it is ours or expired (or unreadable). RETURNING says whether the row is now ours.
+ * Reads the row, decides (free, ours, expired or unreadable: claimable), then writes it with a compare-and-set
+ * on exactly what was read: an atomic statement in SQL, SET NX PX or a script in Redis. Two instances racing
+ * for the row cannot both win; the loser reads what the winner wrote and decides again.
  */
-async function claim(connection: OpenedCollection<LeaseRecord>, record: LeaseRecord, at: number): Promise<boolean> {
-	const rows = await connection.query(
-		`INSERT INTO keyv (key, value) VALUES (?, ?)
-		ON CONFLICT(key) DO UPDATE SET value = excluded.value
-		WHERE CASE WHEN json_valid(keyv.value)
-			THEN json_extract(keyv.value, '$.value.instanceId') = ? OR ifnull(json_extract(keyv.value, '$.value.expiresAt'), '') <= ?
-			ELSE 1 END
-		RETURNING key`,
-		ROW_KEY,
-		JSON.stringify({ value: record, expires: null }),
-		record.instanceId,
-		iso(at),
-	);
-	return rows.length > 0;
+async function claim(raw: RawNamespace, record: LeaseRecord, at: number, ttlMs: number): Promise<boolean> {
+	for (let attempt = 0; attempt < 3; attempt += 1) {
+		const stored = (await raw.read([LEASE_KEY])).get(LEASE_KEY);
+		const holder = stored === undefined ? undefined : holderIn(raw, stored);
+		const claimable = holder === undefined || holder.instanceId === record.instanceId || String(holder.expiresAt ?? '') <= iso(at);
+		if (!claimable) return false;
+		// The server-side TTL only cleans up after a killed holder; the decision always goes by expiresAt.
+		if ((await raw.swap([{ key: LEASE_KEY, expected: stored, next: raw.encode(record), ttlMs }])).length > 0) return true;
+	}
+	return false;
 }
 
-async function readHolder(connection: OpenedCollection<LeaseRecord>): Promise<LeaseRecord | undefined> {
-	const rows = (await connection.query('SELECT value FROM keyv WHERE key = ?', ROW_KEY)) as Array<{ value: string }>;
-	try {
-		const holder = (JSON.parse(rows[0]?.value ?? 'null') as { value?: LeaseRecord } | null)?.value;
-		return holder && typeof holder === 'object' ? holder : undefined;
-	} catch {
-		return undefined;
-	}
+/** Deletes the row only while it is still ours, with a compare-and-set on the row read. */
+async function releaseIfOurs(raw: RawNamespace, instanceId: string): Promise<void> {
+	const stored = (await raw.read([LEASE_KEY])).get(LEASE_KEY);
+	if (stored === undefined || holderIn(raw, stored)?.instanceId !== instanceId) return;
+	await raw.swap([{ key: LEASE_KEY, expected: stored, next: undefined }]);
+}
+
+async function readHolder(raw: RawNamespace): Promise<LeaseRecord | undefined> {
+	const stored = (await raw.read([LEASE_KEY])).get(LEASE_KEY);
+	return stored === undefined ? undefined : holderIn(raw, stored);
+}
+
+/** An unreadable row (not JSON, not an envelope, not a record) holds nobody. */
+function holderIn(raw: RawNamespace, stored: string): LeaseRecord | undefined {
+	const row = raw.decode<LeaseRecord>(stored);
+	return row.readable && row.value !== null && typeof row.value === 'object' && typeof row.value.instanceId === 'string' ? row.value : undefined;
 }
 
 function iso(ms: number): string {

@@ -6,7 +6,7 @@ import type { LeaseRecord } from './lease.js';
 const FAULT_LABELS: Readonly<Record<StoreFaultKind, string>> = Object.freeze({
 	full: 'the disk is full',
 	'read-only': 'the database is read-only',
-	io: 'the disk reports I/O errors',
+	io: 'the disk or the connection to the database server is failing',
 	replaced: 'the database file was deleted or replaced',
 	corrupt: 'some stored data is unreadable',
 	'lease-lost': 'another instance took over the database',
@@ -19,6 +19,8 @@ export const StoreMessages = Object.freeze({
 	failingReply: "The bot's storage is failing, so nothing was changed. The server's operators have been alerted.",
 	newDatabase: (file: string) =>
 		`creating a new database at ${file}: no file was there; if you expected existing subscriptions, check DATABASE_URL / the mounted volume`,
+	newServerStore: (label: string) =>
+		`creating a new store in ${label}: it held no Paperboy data; if you expected existing subscriptions, check DATABASE_URL (host, database, Redis db number)`,
 	fileReplaced: (file: string, how: 'deleted' | 'replaced') =>
 		`Database ${file} was ${how} while the bot was running: writes are refused, since they would land in a file no one reads. Restore the file (or point DATABASE_URL at the right one) and restart the bot.`,
 	writesRefused: (file: string, reason: string) => `Database ${file}: writes are refused (${reason})`,

@@ -2,13 +2,15 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
-import { openCollection, type Collection, type OpenedCollection } from './collection.js';
-import { resolveDatabaseFile } from './database-url.js';
-import { describeCause, StoreError } from './errors.js';
+import type { RawChange } from './backend.js';
+import { createCollection, type Collection, type OpenedCollection, type RawNamespace } from './collection.js';
+import { parseDatabaseUrl, type BackendKind } from './database-url.js';
+import { describeCause, isStoreError, StoreError } from './errors.js';
 import { guardCollection } from './guard.js';
-import { createStoreHealth, type StoreHealthSnapshot } from './health.js';
+import { createStoreHealth, type StoreHealth, type StoreHealthSnapshot } from './health.js';
 import { StoreMessages } from './messages.js';
-import { createWriteGate } from './write-gate.js';
+import { openTarget } from './open-backend.js';
+import { createWriteGate, type WriteGate } from './write-gate.js';
 import { upsertPaperRecords, type UpsertResult } from './papers.js';
 import type { DeliveryRecord, Follow, SourceStatusPatch, SourceStatusRecord, StoredPaper, Subscription } from './records.js';
 
@@ -32,8 +34,10 @@ export interface QueryMemo {
 }
 
 export interface Store {
-	/** Absolute path of the database file. */
+	/** Names the database in messages and logs: the SQLite file's absolute path, or the server URL with its password masked. */
 	readonly file: string;
+	/** Which engine DATABASE_URL named. */
+	readonly kind: BackendKind;
 	readonly subscriptions: Collection<Subscription>;
 	readonly follows: Collection<Follow>;
 	readonly deliveries: Collection<DeliveryRecord>;
@@ -48,11 +52,16 @@ export interface Store {
 	/** Merges into the source's record; `added` is summed into the running total. */
 	recordSourceStatus(name: string, patch: SourceStatusPatch): Promise<SourceStatusRecord>;
 	listSourceStatus(): Promise<SourceStatusRecord[]>;
-	/** Raw SQL on the database file, for maintenance across namespaces (src/store/prune.ts); reads and writes of records go through the collections. */
+	/**
+	 * A namespace's rows as stored, for maintenance across records (src/store/prune.ts): listing, batches and
+	 * compare-and-set, the same on every engine. Its writes pass the same gate as the collections'.
+	 */
+	raw(namespace: StoreNamespace): RawNamespace;
+	/** The engine's own SQL (SQLite, PostgreSQL; Redis refuses), for diagnostics and benchmarks; records go through the collections. */
 	query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
 	/** Last storage error (kind, when), unreadable rows skipped, whether writes are failing; in memory only. */
 	health(): StoreHealthSnapshot;
-	/** Checks now that the path still names the opened file (writes check at most every fileCheckIntervalMs); the refusal, if any. */
+	/** Checks now that the path still names the opened file (writes check at most every fileCheckIntervalMs); the refusal, if any. A server has no file: only a refusal. */
 	checkFile(): Promise<StoreError | undefined>;
 	/** Refuses every later write with `error`: this instance lost the database to another. */
 	refuseWrites(error: StoreError): void;
@@ -68,54 +77,60 @@ export interface StoreOptions {
 const COUNTED_NAMESPACES = ['subscriptions', 'follows', 'papers'] as const;
 
 const NAMESPACES = ['subscriptions', 'follows', 'deliveries', 'papers', 'sources', 'meta', 'queries'] as const;
-type Namespace = (typeof NAMESPACES)[number];
+export type StoreNamespace = (typeof NAMESPACES)[number];
+type Namespace = StoreNamespace;
 
 /**
- * Opens (creating if needed) the one SQLite file behind every namespace, and proves it is readable and
- * writable before anything trusts it: a broken database must stop start-up, never look like "no subscriptions".
+ * Opens the database behind every namespace (creating the SQLite file or the server's table if needed) and
+ * proves it is readable and writable before anything trusts it: a broken database or an unreachable server
+ * must stop start-up, never look like "no subscriptions".
  */
 export async function openStore(databaseUrl: string, logger: Logger, options: StoreOptions = {}): Promise<Store> {
-	const file = resolveDatabaseFile(databaseUrl);
-	const existed = await prepareDirectory(file);
+	const target = parseDatabaseUrl(databaseUrl);
+	const label = target.label;
 	// A mount that failed or a typo in DATABASE_URL looks exactly like a first start: say which it is taken for.
-	if (!existed) logger.warn(StoreMessages.newDatabase(file), { file });
+	const fileExisted = target.kind === 'sqlite' ? await prepareDirectory(target.file) : undefined;
+	if (target.kind === 'sqlite' && !fileExisted) logger.warn(StoreMessages.newDatabase(target.file), { file: target.file });
+	const { backend, context } = openTarget(target, logger);
 	const health = createStoreHealth();
+	let closing: Promise<void> | undefined;
+	const closed = () => (closing ? new StoreError(`Database ${label}: the store is closed`, label, { kind: 'other' }) : undefined);
 	const opened = Object.fromEntries(
-		NAMESPACES.map((name) => [name, openCollection(file, name, logger, { onCorruptRow: (key) => health.recordCorruptRow(name, key) })]),
-	) as Record<Namespace, OpenedCollection<unknown>>;
-	const closeAll = () => Promise.all(NAMESPACES.map((name) => opened[name].close())).then(() => undefined);
-	try {
-		await Promise.all(NAMESPACES.map((name) => opened[name].ready));
-		// WAL lets the namespace connections read while another writes; it is a property of the file.
-		await opened.meta.query('PRAGMA journal_mode = WAL');
-		// FULL, not WAL's usual NORMAL: NORMAL may lose the last commits on a power cut, and a reply saying
-		// "subscribed" (or a digest recorded as sent) must only go out once the change survives one.
-		await Promise.all(NAMESPACES.map((name) => opened[name].query('PRAGMA synchronous = FULL')));
-		await checkSchemaVersion(opened.meta.collection, file);
-		await opened.meta.collection.set('openedAt', new Date().toISOString());
-	} catch (error) {
-		await closeAll();
+		NAMESPACES.map((name) => [name, createCollection(backend, name, context, { onCorruptRow: (key) => health.recordCorruptRow(name, key), closed })]),
+	) as Record<Namespace, Omit<OpenedCollection<unknown>, 'close'>>;
+	const fail = async (error: unknown): Promise<never> => {
+		await backend.close();
 		if (error instanceof StoreError) throw error;
-		throw new StoreError(`Cannot open database ${file}: ${describeCause(error)}`, file, { cause: error });
-	}
-	let gate: Awaited<ReturnType<typeof createWriteGate>>;
+		throw new StoreError(`Cannot open database ${label}: ${describeCause(error)}`, label, { cause: error });
+	};
+	let created: boolean;
+	let gate: WriteGate;
 	let counts: Record<string, number>;
 	try {
-		gate = await createWriteGate(file, { logger, health, ...(options.fileCheckIntervalMs === undefined ? {} : { intervalMs: options.fileCheckIntervalMs }) });
-		counts = await countRecords(opened.meta, COUNTED_NAMESPACES);
+		await Promise.all(NAMESPACES.map((name) => opened[name].ready));
+		const hadSchema = await checkSchemaVersion(opened.meta.collection, label);
+		created = target.kind === 'sqlite' ? !fileExisted : !hadSchema;
+		if (target.kind !== 'sqlite' && created) logger.warn(StoreMessages.newServerStore(label), { file: label });
+		await opened.meta.collection.set('openedAt', new Date().toISOString());
+		gate = await createWriteGate(target.kind === 'sqlite' ? target.file : undefined, {
+			logger,
+			health,
+			...(options.fileCheckIntervalMs === undefined ? {} : { intervalMs: options.fileCheckIntervalMs }),
+		});
+		counts = await countRecords(opened, COUNTED_NAMESPACES);
 	} catch (error) {
-		await closeAll();
-		throw new StoreError(`Cannot open database ${file}: ${describeCause(error)}`, file, { cause: error });
+		return fail(error);
 	}
-	logger.info('store opened', { file, schemaVersion: STORE_SCHEMA_VERSION, created: !existed, ...counts });
+	logger.info('store opened', { file: label, backend: target.kind, schemaVersion: STORE_SCHEMA_VERSION, created, ...counts });
 
 	const collection = <T>(name: Namespace) => guardCollection(opened[name].collection as Collection<T>, gate, health);
 	const papers = collection<StoredPaper>('papers');
 	const sources = collection<SourceStatusRecord>('sources');
 	const queries = collection<string>('queries');
-	let closing: Promise<void> | undefined;
+	const raws = new Map(NAMESPACES.map((name) => [name, guardRaw(opened[name].raw, gate, health)]));
 	return {
-		file,
+		file: label,
+		kind: target.kind,
 		subscriptions: collection('subscriptions'),
 		follows: collection('follows'),
 		deliveries: collection('deliveries'),
@@ -149,21 +164,45 @@ export async function openStore(databaseUrl: string, logger: Logger, options: St
 			return next;
 		},
 		listSourceStatus: () => sources.values(),
+		raw: (namespace) => {
+			const found = raws.get(namespace);
+			if (!found) throw new Error(`unknown store namespace ${JSON.stringify(namespace)}`);
+			return found;
+		},
 		query: (sql, ...parameters) => opened.meta.query(sql, ...parameters),
 		health: () => health.snapshot(),
 		checkFile: () => gate.checkFile(),
 		refuseWrites: (error) => gate.refuse(error),
-		close: () => (closing ??= closeAll()),
+		close: () => (closing ??= backend.close()),
 	};
 }
 
-async function countRecords(meta: OpenedCollection<unknown>, names: readonly string[]): Promise<Record<string, number>> {
+/** Raw writes are writes: the same gate (file replaced, lease lost) and the same health as the collections'. */
+function guardRaw(raw: RawNamespace, gate: WriteGate, health: StoreHealth): RawNamespace {
+	const observe = async <R>(write: boolean, work: () => Promise<R>): Promise<R> => {
+		try {
+			if (write) await gate.assertWritable();
+			const result = await work();
+			if (write) health.recordWrite();
+			return result;
+		} catch (error) {
+			if (isStoreError(error)) health.recordError(error);
+			throw error;
+		}
+	};
+	return {
+		...raw,
+		list: (prefix) => observe(false, () => raw.list(prefix)),
+		count: () => observe(false, () => raw.count()),
+		read: (keys) => observe(false, () => raw.read(keys)),
+		write: (rows) => observe(true, () => raw.write(rows)),
+		swap: (changes: readonly RawChange[]) => observe(true, () => raw.swap(changes)),
+	};
+}
+
+async function countRecords(opened: Record<Namespace, Pick<OpenedCollection<unknown>, 'raw'>>, names: readonly Namespace[]): Promise<Record<string, number>> {
 	const counts: Record<string, number> = {};
-	for (const name of names) {
-		// The key range of a namespace, like Collection.entries: an index walk, not a LIKE scan.
-		const rows = (await meta.query('SELECT count(*) AS n FROM keyv WHERE key >= ? AND key < ?', `${name}:`, `${name}:\u{10FFFF}`)) as Array<{ n: number }>;
-		counts[name] = rows[0]?.n ?? 0;
-	}
+	for (const name of names) counts[name] = await opened[name].raw.count();
 	return counts;
 }
 
@@ -180,19 +219,21 @@ async function prepareDirectory(file: string): Promise<boolean> {
 	return info !== undefined;
 }
 
-async function checkSchemaVersion(meta: Collection<unknown>, file: string): Promise<void> {
+/** Whether a schema version was there (a database Paperboy wrote before); writes it on a fresh one. */
+async function checkSchemaVersion(meta: Collection<unknown>, label: string): Promise<boolean> {
 	const version = await meta.get(SCHEMA_KEY);
 	if (version === undefined) {
 		await meta.set(SCHEMA_KEY, STORE_SCHEMA_VERSION);
-		return;
+		return false;
 	}
 	if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-		throw new StoreError(`Database ${file} has an unreadable schema version (${JSON.stringify(version)}); it was not written by Paperboy`, file);
+		throw new StoreError(`Database ${label} has an unreadable schema version (${JSON.stringify(version)}); it was not written by Paperboy`, label);
 	}
 	if (version > STORE_SCHEMA_VERSION) {
 		throw new StoreError(
-			`Database ${file} uses schema version ${version}, newer than this Paperboy understands (${STORE_SCHEMA_VERSION}). Upgrade Paperboy, or point DATABASE_URL at another file.`,
-			file,
+			`Database ${label} uses schema version ${version}, newer than this Paperboy understands (${STORE_SCHEMA_VERSION}). Upgrade Paperboy, or point DATABASE_URL at another database.`,
+			label,
 		);
 	}
+	return true;
 }

@@ -30,13 +30,14 @@ export interface WriteGateOptions {
 /**
  * An open SQLite connection keeps writing to its inode after the path is deleted or replaced (a volume
  * remounted, a restore copied over it): every change would be lost at the next restart while each reply says
- * "saved". Comparing the path's device and inode with the opened file's catches both.
+ * "saved". Comparing the path's device and inode with the opened file's catches both. A database server has
+ * no file to watch (`file` undefined): its gate only carries a refusal (the lease lost).
  */
-export async function createWriteGate(file: string, options: WriteGateOptions): Promise<WriteGate> {
+export async function createWriteGate(file: string | undefined, options: WriteGateOptions): Promise<WriteGate> {
 	const { logger, health } = options;
 	const intervalMs = options.intervalMs ?? FILE_CHECK_INTERVAL_MS;
 	const now = options.now ?? Date.now;
-	const opened = await stat(file);
+	const opened = file === undefined ? undefined : await stat(file);
 	let refusal: StoreError | undefined;
 	let checkedAt = now();
 
@@ -47,6 +48,7 @@ export async function createWriteGate(file: string, options: WriteGateOptions): 
 	};
 	const checkFile = async () => {
 		if (refusal) return refusal;
+		if (file === undefined || opened === undefined) return undefined;
 		checkedAt = now();
 		const current = await stat(file).catch(() => undefined);
 		if (current && current.dev === opened.dev && current.ino === opened.ino) return undefined;
@@ -59,8 +61,8 @@ export async function createWriteGate(file: string, options: WriteGateOptions): 
 	};
 	return {
 		async assertWritable() {
-			if (!refusal && now() - checkedAt >= intervalMs) await checkFile();
-			if (refusal) throw new StoreError(refusal.message, file, { kind: refusal.kind, cause: refusal });
+			if (!refusal && file !== undefined && now() - checkedAt >= intervalMs) await checkFile();
+			if (refusal) throw new StoreError(refusal.message, refusal.file, { kind: refusal.kind, cause: refusal });
 		},
 		checkFile,
 		refuse,
