@@ -5,7 +5,7 @@ import { createLogger, silentLogger, type Logger } from '../log.js';
 import { loadCorpus } from '../papers/corpus.js';
 import type { LoadReport } from '../papers/loader.js';
 import type { PaperIndex } from '../search/index.js';
-import { resolveDatabaseFile } from '../store/database-url.js';
+import { databaseFileOf } from '../store/database-url.js';
 import { describeCause, StoreError } from '../store/errors.js';
 import { openStore, type Store } from '../store/store.js';
 
@@ -91,13 +91,10 @@ async function readCorpus(context: CliContext, now: Date): Promise<Corpus> {
  * no file means nothing ingested yet; an unreadable one is reported and skipped.
  */
 async function readStoredPapers(context: CliContext) {
-	let file: string;
-	try {
-		file = resolveDatabaseFile(context.config().databaseUrl);
-	} catch {
-		return [];
-	}
-	if (!existsSync(file)) return [];
+	const url = context.config().databaseUrl;
+	// A server (PostgreSQL, Redis) is always there to read; only a SQLite file can be missing.
+	const file = databaseFileOf(url);
+	if (file !== undefined && !existsSync(file)) return [];
 	let store: Store | undefined;
 	try {
 		store = await openStore(context.config().databaseUrl, silentLogger);

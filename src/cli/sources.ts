@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
-import { UserError } from '../errors.js';
 import { formatSourceStatus } from '../papers/sources/status.js';
 import { SOURCE_NAMES, type SourceName } from '../papers/sources/types.js';
-import { resolveDatabaseFile } from '../store/database-url.js';
-import { StoreError } from '../store/errors.js';
+import { databaseFileOf } from '../store/database-url.js';
 import type { SourceStatusRecord } from '../store/records.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand } from './command.js';
@@ -57,14 +55,9 @@ export function describeSources(config: Pick<Config, 'hfEnabled' | 'hfBaseUrl' |
 
 /** No database yet means nothing was fetched yet; `sources` does not create one. */
 async function readStatuses(context: CliContext): Promise<SourceStatusRecord[]> {
-	let file: string;
-	try {
-		file = resolveDatabaseFile(context.config().databaseUrl);
-	} catch (error) {
-		if (error instanceof StoreError) throw new UserError(error.message);
-		throw error;
-	}
-	if (!existsSync(file)) return [];
+	// A server (PostgreSQL, Redis) is always there to read; only a SQLite file can be missing.
+	const file = databaseFileOf(context.config().databaseUrl);
+	if (file !== undefined && !existsSync(file)) return [];
 	const store = await context.openStore();
 	try {
 		return await store.listSourceStatus();
