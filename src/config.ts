@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import { databaseUrlProblem } from './store/database-url.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -61,89 +62,88 @@ const ARXIV_CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 /** More shard ids than any one process could run; bounds what a typo like SHARDS=0-99999999 expands to. */
 const SHARD_IDS_MAX = 10_000;
 
+/** Unset, empty or blank is "not given"; anything else is trimmed. */
+const text = () => z.preprocess((value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined), z.string().optional());
+const withDefault = (name: keyof typeof CONFIG_DEFAULTS) => text().transform((value) => value ?? CONFIG_DEFAULTS[name]);
+const httpUrl = (name: 'DISCORD_API_URL' | 'HF_BASE_URL' | 'ARXIV_BASE_URL') =>
+	withDefault(name)
+		.refine(isHttpUrl, { error: `${name} must be an http(s) URL` })
+		.transform((url) => url.replace(/\/+$/, ''));
+
+/**
+ * The environment as a zod schema: one entry per variable, each with the one-line message an operator needs.
+ * Every bad value is reported, not just the first (zod collects them all).
+ */
+const ConfigSchema = z
+	.object({
+		DISCORD_TOKEN: text().refine((token) => token === undefined || !/\s/.test(token), { error: 'DISCORD_TOKEN must not contain whitespace' }),
+		NODE_ENV: text(),
+		DEV_GUILD_ID: text().refine((id) => id === undefined || SNOWFLAKE.test(id), { error: 'DEV_GUILD_ID must be a Discord server id (17 to 20 digits)' }),
+		DISCORD_API_URL: httpUrl('DISCORD_API_URL'),
+		DATABASE_URL: withDefault('DATABASE_URL').superRefine((url, context) => {
+			const problem = databaseUrlProblem(url);
+			if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+		}),
+		SEEDS_DIR: withDefault('SEEDS_DIR').transform((dir) => resolve(dir)),
+		PAPERS_YEAR: text()
+			.refine((year) => year === undefined || /^\d{4}$/.test(year), { error: 'PAPERS_YEAR must be a 4-digit year' })
+			.transform((year) => (year === undefined ? undefined : Number(year))),
+		LOG_LEVEL: withDefault('LOG_LEVEL')
+			.transform((level) => level.toLowerCase())
+			.refine((level): level is LogLevel => (LOG_LEVELS as readonly string[]).includes(level), { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }),
+		HF_BASE_URL: httpUrl('HF_BASE_URL'),
+		HF_ENABLED: booleanFlag('HF_ENABLED'),
+		ARXIV_BASE_URL: httpUrl('ARXIV_BASE_URL'),
+		ARXIV_CATEGORIES: withDefault('ARXIV_CATEGORIES')
+			.transform((list) => list.split(',').map((category) => category.trim()).filter(Boolean))
+			.superRefine((categories, context) => {
+				const bad = categories.filter((category) => !ARXIV_CATEGORY.test(category));
+				if (bad.length > 0) context.addIssue({ code: 'custom', message: `ARXIV_CATEGORIES must be comma-separated arXiv categories like cs.LG,cs.CL (bad: ${bad.join(', ')})` });
+			}),
+		INGEST_CRON: withDefault('INGEST_CRON').refine((cron) => cron.split(/\s+/).length >= 5, { error: 'INGEST_CRON must be a cron expression with 5 or 6 fields (for example "5 * * * *")' }),
+		SOURCE_TIMEOUT_MS: withDefault('SOURCE_TIMEOUT_MS')
+			.transform(Number)
+			.refine((ms) => Number.isInteger(ms) && ms >= 1000 && ms <= 120_000, { error: 'SOURCE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000' }),
+		SHARD_COUNT: text(),
+		SHARDS: text(),
+		METRICS_PORT: text()
+			.refine((port) => port === undefined || (/^\d+$/.test(port) && Number(port) <= 65_535), {
+				error: 'METRICS_PORT must be a TCP port from 0 to 65535 (0 picks a free one), or empty for no metrics server',
+			})
+			.transform((port) => (port === undefined ? undefined : Number(port))),
+		METRICS_HOST: withDefault('METRICS_HOST'),
+	})
+	.transform((env, context) => {
+		const problems: string[] = [];
+		const shards = parseShards(env.SHARD_COUNT, env.SHARDS, problems);
+		for (const message of problems) context.addIssue({ code: 'custom', message });
+		return { env, shards };
+	});
+
 /** Parses the environment once. Every bad value is reported, one line each, not just the first. */
 export function parseConfig(env: Env): Config {
-	const problems: string[] = [];
-	const read = (name: keyof typeof CONFIG_DEFAULTS) => nonEmpty(env[name]) ?? CONFIG_DEFAULTS[name];
-
-	const discordToken = nonEmpty(env.DISCORD_TOKEN);
-	if (discordToken !== undefined && /\s/.test(discordToken)) problems.push('DISCORD_TOKEN must not contain whitespace');
-
-	const devGuildId = nonEmpty(env.DEV_GUILD_ID);
-	if (devGuildId !== undefined && !SNOWFLAKE.test(devGuildId)) {
-		problems.push('DEV_GUILD_ID must be a Discord server id (17 to 20 digits)');
-	}
-
-	const discordApiUrl = read('DISCORD_API_URL');
-	if (!isHttpUrl(discordApiUrl)) problems.push('DISCORD_API_URL must be an http(s) URL');
-
-	const databaseUrl = read('DATABASE_URL');
-	const databaseProblem = databaseUrlProblem(databaseUrl);
-	if (databaseProblem !== undefined) problems.push(databaseProblem);
-
-	let papersYear: number | undefined;
-	const rawYear = nonEmpty(env.PAPERS_YEAR);
-	if (rawYear !== undefined) {
-		if (/^\d{4}$/.test(rawYear)) papersYear = Number(rawYear);
-		else problems.push('PAPERS_YEAR must be a 4-digit year');
-	}
-
-	const logLevel = read('LOG_LEVEL').toLowerCase();
-	if (!LOG_LEVELS.includes(logLevel as LogLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-
-	const hfBaseUrl = read('HF_BASE_URL');
-	if (!isHttpUrl(hfBaseUrl)) problems.push('HF_BASE_URL must be an http(s) URL');
-	const hfEnabled = parseBoolean('HF_ENABLED', read('HF_ENABLED'), problems);
-
-	const arxivBaseUrl = read('ARXIV_BASE_URL');
-	if (!isHttpUrl(arxivBaseUrl)) problems.push('ARXIV_BASE_URL must be an http(s) URL');
-	const arxivCategories = read('ARXIV_CATEGORIES')
-		.split(',')
-		.map((category) => category.trim())
-		.filter(Boolean);
-	const badCategories = arxivCategories.filter((category) => !ARXIV_CATEGORY.test(category));
-	if (badCategories.length > 0) {
-		problems.push(`ARXIV_CATEGORIES must be comma-separated arXiv categories like cs.LG,cs.CL (bad: ${badCategories.join(', ')})`);
-	}
-
-	const ingestCron = read('INGEST_CRON');
-	if (ingestCron.trim().split(/\s+/).length < 5) problems.push('INGEST_CRON must be a cron expression with 5 or 6 fields (for example "5 * * * *")');
-
-	const sourceTimeoutMs = Number(read('SOURCE_TIMEOUT_MS'));
-	if (!Number.isInteger(sourceTimeoutMs) || sourceTimeoutMs < 1000 || sourceTimeoutMs > 120_000) {
-		problems.push('SOURCE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000');
-	}
-
-	const { shardCount, shardIds } = parseShards(nonEmpty(env.SHARD_COUNT), nonEmpty(env.SHARDS), problems);
-
-	const rawMetricsPort = nonEmpty(env.METRICS_PORT);
-	const metricsPort = rawMetricsPort === undefined ? undefined : Number(rawMetricsPort);
-	if (metricsPort !== undefined && !(/^\d+$/.test(rawMetricsPort ?? '') && metricsPort >= 0 && metricsPort <= 65_535)) {
-		problems.push('METRICS_PORT must be a TCP port from 0 to 65535 (0 picks a free one), or empty for no metrics server');
-	}
-	const metricsHost = read('METRICS_HOST');
-
-	const nodeEnv = nonEmpty(env.NODE_ENV);
-	if (problems.length > 0) throw new ConfigError(problems);
+	const parsed = ConfigSchema.safeParse(env);
+	if (!parsed.success) throw new ConfigError([...new Set(parsed.error.issues.map((issue) => issue.message))]);
+	const { env: values, shards } = parsed.data;
 	return Object.freeze({
-		discordToken,
-		production: nodeEnv === 'production',
-		discordApiUrl: discordApiUrl.replace(/\/+$/, ''),
-		devGuildId,
-		databaseUrl,
-		seedsDir: resolve(read('SEEDS_DIR')),
-		papersYear,
-		logLevel: logLevel as LogLevel,
-		hfBaseUrl: hfBaseUrl.replace(/\/+$/, ''),
-		hfEnabled,
-		arxivBaseUrl: arxivBaseUrl.replace(/\/+$/, ''),
-		arxivCategories,
-		ingestCron,
-		sourceTimeoutMs,
-		metricsPort,
-		metricsHost,
-		shardCount,
-		shardIds,
+		discordToken: values.DISCORD_TOKEN,
+		production: values.NODE_ENV === 'production',
+		discordApiUrl: values.DISCORD_API_URL,
+		devGuildId: values.DEV_GUILD_ID,
+		databaseUrl: values.DATABASE_URL,
+		seedsDir: values.SEEDS_DIR,
+		papersYear: values.PAPERS_YEAR,
+		logLevel: values.LOG_LEVEL,
+		hfBaseUrl: values.HF_BASE_URL,
+		hfEnabled: values.HF_ENABLED,
+		arxivBaseUrl: values.ARXIV_BASE_URL,
+		arxivCategories: values.ARXIV_CATEGORIES,
+		ingestCron: values.INGEST_CRON,
+		sourceTimeoutMs: values.SOURCE_TIMEOUT_MS,
+		metricsPort: values.METRICS_PORT,
+		metricsHost: values.METRICS_HOST,
+		shardCount: shards.shardCount,
+		shardIds: shards.shardIds,
 	});
 }
 
@@ -151,11 +151,6 @@ export function parseConfig(env: Env): Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
 	if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
 	return parseConfig(env);
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-	const trimmed = value?.trim();
-	return trimmed ? trimmed : undefined;
 }
 
 function isHttpUrl(value: string): boolean {
@@ -200,10 +195,12 @@ function parseShards(rawCount: string | undefined, rawIds: string | undefined, p
 	return { shardCount, shardIds };
 }
 
-function parseBoolean(name: string, value: string, problems: string[]): boolean {
-	const lowered = value.toLowerCase();
-	if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
-	if (['false', '0', 'no', 'off'].includes(lowered)) return false;
-	problems.push(`${name} must be true or false`);
-	return false;
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+function booleanFlag(name: 'HF_ENABLED') {
+	return withDefault(name)
+		.transform((value) => value.toLowerCase())
+		.refine((value) => TRUE_WORDS.includes(value) || FALSE_WORDS.includes(value), { error: `${name} must be true or false` })
+		.transform((value) => TRUE_WORDS.includes(value));
 }
