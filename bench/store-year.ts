@@ -102,7 +102,7 @@ try {
 		// Long queries: most new, some searched again (which restarts their TTL).
 		for (let i = 0; i < queriesPerDay; i++) {
 			const again = memoHashes.length > 0 && random() < 0.1;
-			const hash = again ? (memoHashes[Math.floor(random() * memoHashes.length)] as string) : (memoHashes.push(hex16(dayIndex * 1_000_000 + i)), memoHashes.at(-1) as string);
+			const hash = again ? (memoHashes[Math.floor(random() * memoHashes.length)] as string) : rememberNew(memoHashes, hex16(dayIndex * 1_000_000 + i));
 			await store.queries.remember(hash, `large language models reasoning and alignment with human preference optimization, query ${hash}`);
 		}
 		if (memoHashes.length > 20_000) memoHashes.splice(0, memoHashes.length - 20_000);
@@ -242,4 +242,9 @@ function hex16(n: number): string {
 
 function seconds(since: number): number {
 	return Math.round((performance.now() - since) / 100) / 10;
+}
+
+function rememberNew(list: string[], value: string): string {
+	list.push(value);
+	return value;
 }

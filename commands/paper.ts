@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationIntegrationType, InteractionContextType } from 'discord-api-types/v10';
-import { type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { latestListing, paginate, searchPage } from '../src/browse/pages.js';
 import { requirePaper, resolvePaper } from '../src/browse/resolve.js';
 import { BrowseMessages } from '../src/browse/messages.js';

@@ -20,7 +20,7 @@ describe('formatDigestList', () => {
 		]);
 		expect(embed?.footer?.text).toBe('Topics: all');
 		expect(payload.components?.map((row) => row.components.length)).toEqual([5, 5]);
-		expect(decodeCustomId((payload.components?.[1]?.components[4] as InteractiveButton).custom_id)).toEqual({ kind: 'open', paperId: '2401.00009' });
+		expect(decodeCustomId((payload.components?.[1]?.components?.[4] as InteractiveButton | undefined)?.custom_id)).toEqual({ kind: 'open', paperId: '2401.00009' });
 	});
 
 	it('adds an Unfollow button for a topic, for everything, and by hash for a long topic', () => {

@@ -201,7 +201,7 @@ describe('/paper share and the Share button', () => {
 		expect(message.content).toMatch(/shared by/i);
 		expect(message.embeds[0]?.title).toBe(VQ4DIT_TITLE);
 		const [callback] = callbacksOf(handle);
-		expect((callback?.body as { data: { allowed_mentions: unknown } }).data.allowed_mentions).toEqual({ parse: [] });
+		expect((callback?.body as { data?: { allowed_mentions?: unknown } } | undefined)?.data?.allowed_mentions).toEqual({ parse: [] });
 	});
 
 	it('shares from a card Share button', async () => {

@@ -55,7 +55,10 @@ async function launch(emu: { apiUrl: string; token: string }, env: Record<string
 	const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as LogEntry) });
 	const config = parseConfig({ DATABASE_URL: `sqlite://${join(dir, `bot-${serial++}.sqlite`)}`, SEEDS_DIR: seedsDir, PAPERS_YEAR: '2026', HF_ENABLED: 'false', ...env });
 	const start = startBot({ config, apiUrl: emu.apiUrl, token: emu.token, logger, ...extra });
-	return { logs, start: start.then((bot) => (bots.push(bot), bot)) };
+	return { logs, start: start.then((bot) => {
+		bots.push(bot);
+		return bot;
+	}) };
 }
 
 const search = (emu: DiscordEmulator, guild: EmuGuild) => emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'difusion' }, guildId: guild.id });

@@ -1,4 +1,4 @@
-import { ButtonStyle, Client, DiscordAPIError, MessageFlags, SlashCommandBuilder, type Interaction, type TextChannel } from 'discord.js';
+import { ButtonStyle, type Client, DiscordAPIError, MessageFlags, SlashCommandBuilder, type Interaction, type TextChannel } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { readSnowflakeTime, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
 import { useEmulators } from './support/emulator-client.js';

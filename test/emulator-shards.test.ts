@@ -80,7 +80,7 @@ describe('DiscordEmulator shards', () => {
 			const ready = session.dispatches.find((event) => event.t === 'READY')?.d;
 			const expected = [...emu.world.guilds.keys()].filter((id) => shardOfGuild(id, 3) === shard).sort();
 			expect(ready?.shard).toEqual([shard, 3]);
-			expect((ready?.guilds as { id: string }[]).map((guild) => guild.id).sort()).toEqual(expected);
+			expect(((ready?.guilds ?? []) as { id: string }[]).map((guild) => guild.id).sort()).toEqual(expected);
 			const created = session.dispatches.filter((event) => event.t === 'GUILD_CREATE').map((event) => event.d.id as string);
 			expect(created.sort()).toEqual(expected);
 			expect(created).toContain(guilds[shard]?.id);

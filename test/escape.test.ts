@@ -12,7 +12,7 @@ import {
 import { ACTIVE_MENTION, createRandom, nastyText } from './cards-support.js';
 
 /** Undoes escapeMarkdown: drops one backslash before each character it escapes. */
-function unescape(text: string): string {
+function unescapeMarkdown(text: string): string {
 	return text.replace(/\\([\\*_~`|[\]#>+\-.)])/g, '$1');
 }
 
@@ -48,7 +48,7 @@ describe('escapeMarkdown', () => {
 		for (let i = 0; i < 300; i++) {
 			const raw = nastyText(random, 400).replace(/https?:/g, 'h:');
 			const escaped = escapeMarkdown(raw);
-			expect(unescape(escaped)).toBe(raw);
+			expect(unescapeMarkdown(escaped)).toBe(raw);
 			expect(activeMarkdown(escaped)).toEqual([]);
 			expect(escaped).not.toMatch(LINE_START_SYNTAX);
 		}

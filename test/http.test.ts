@@ -149,7 +149,12 @@ describe('fetchText', () => {
 		let calls = 0;
 		server.setHandler(() => (++calls === 1 ? { status: 503 } : json([])));
 		let runs = 0;
-		const limiter = { run: <T>(task: () => Promise<T>) => (runs++, task()) };
+		const limiter = {
+			run: <T>(task: () => Promise<T>) => {
+				runs++;
+				return task();
+			},
+		};
 		await fetchText(`${server.baseUrl}/limited-twice`, options({ limiter }));
 		expect(runs).toBe(2);
 	});

@@ -19,7 +19,7 @@ describe('formatResultsPage', () => {
 		expect(embed?.footer?.text).toBe('Page 2 of 3 · 12 papers found');
 		const [open, nav] = payload.components ?? [];
 		expect(open?.components.map((button) => button.label)).toEqual(['6. Paper 0', '7. Paper 1', '8. Paper 2', '9. Paper 3', '10. Paper 4']);
-		expect(decodeCustomId((open?.components[0] as InteractiveButton).custom_id)).toEqual({ kind: 'open', paperId: '2401.00001' });
+		expect(decodeCustomId((open?.components?.[0] as InteractiveButton | undefined)?.custom_id)).toEqual({ kind: 'open', paperId: '2401.00001' });
 		const [previous, next] = (nav?.components ?? []) as InteractiveButton[];
 		expect(decodeCustomId(previous?.custom_id)).toMatchObject({ kind: 'page', page: 0, query: 'difusion' });
 		expect(decodeCustomId(next?.custom_id)).toMatchObject({ kind: 'page', page: 2, query: 'difusion' });

@@ -104,13 +104,16 @@ export function findAutocompleteViolations(choices: unknown): LimitViolation[] {
 		return problems.found;
 	}
 	if (choices.length > DiscordLimits.autocompleteChoices) problems.tooMany('choices', choices.length, DiscordLimits.autocompleteChoices);
-	choices.forEach((choice, index) => {
-		if (!isObject(choice)) return void problems.invalid(`choices[${index}]`, 'not an object');
+	for (const [index, choice] of choices.entries()) {
+		if (!isObject(choice)) {
+			problems.invalid(`choices[${index}]`, 'not an object');
+			continue;
+		}
 		if (typeof choice.name !== 'string' || choice.name.length === 0) problems.invalid(`choices[${index}].name`, 'must be a non-empty string');
 		else checkLength(problems, `choices[${index}].name`, choice.name, DiscordLimits.choiceName);
 		if (typeof choice.value === 'string') checkLength(problems, `choices[${index}].value`, choice.value, DiscordLimits.choiceValue);
 		else if (typeof choice.value !== 'number') problems.invalid(`choices[${index}].value`, 'must be a string or number');
-	});
+	}
 	return problems.found;
 }
 
@@ -118,22 +121,25 @@ function checkEmbeds(problems: Problems, embeds: unknown): void {
 	if (embeds === undefined || embeds === null) return;
 	if (!Array.isArray(embeds)) return void problems.invalid('embeds', 'not an array');
 	if (embeds.length > DiscordLimits.embedsPerMessage) problems.tooMany('embeds', embeds.length, DiscordLimits.embedsPerMessage);
-	embeds.forEach((embed, index) => {
+	for (const [index, embed] of embeds.entries()) {
 		const path = `embeds[${index}]`;
-		if (!isObject(embed)) return void problems.invalid(path, 'not an object');
+		if (!isObject(embed)) {
+			problems.invalid(path, 'not an object');
+			continue;
+		}
 		checkLength(problems, `${path}.title`, embed.title, DiscordLimits.embedTitle);
 		checkLength(problems, `${path}.description`, embed.description, DiscordLimits.embedDescription);
 		if (isObject(embed.footer)) checkLength(problems, `${path}.footer.text`, embed.footer.text, DiscordLimits.embedFooterText);
 		if (isObject(embed.author)) checkLength(problems, `${path}.author.name`, embed.author.name, DiscordLimits.embedAuthorName);
 		if (Array.isArray(embed.fields)) {
 			if (embed.fields.length > DiscordLimits.embedFields) problems.tooMany(`${path}.fields`, embed.fields.length, DiscordLimits.embedFields);
-			embed.fields.forEach((field, fieldIndex) => {
-				if (!isObject(field)) return;
+			for (const [fieldIndex, field] of embed.fields.entries()) {
+				if (!isObject(field)) continue;
 				checkLength(problems, `${path}.fields[${fieldIndex}].name`, field.name, DiscordLimits.embedFieldName);
 				checkLength(problems, `${path}.fields[${fieldIndex}].value`, field.value, DiscordLimits.embedFieldValue);
-			});
+			}
 		}
-	});
+	}
 	const total = embedsCharacterCount(embeds);
 	if (total > DiscordLimits.embedTotalCharacters) problems.add({ path: 'embeds', kind: 'embedTotal', limit: DiscordLimits.embedTotalCharacters, detail: `${total} characters across embeds > ${DiscordLimits.embedTotalCharacters}` });
 }
@@ -142,11 +148,11 @@ function checkActionRows(problems: Problems, components: unknown): void {
 	if (components === undefined || components === null) return;
 	if (!Array.isArray(components)) return void problems.invalid('components', 'not an array');
 	if (components.length > DiscordLimits.actionRows) problems.tooMany('components', components.length, DiscordLimits.actionRows, ' action rows');
-	components.forEach((row, index) => {
+	for (const [index, row] of components.entries()) {
 		const path = `components[${index}]`;
-		if (!isObject(row) || row.type !== 1) return void problems.invalid(path, 'top-level components must be action rows (type 1) without the components-v2 flag');
-		checkRow(problems, path, row);
-	});
+		if (!isObject(row) || row.type !== 1) problems.invalid(path, 'top-level components must be action rows (type 1) without the components-v2 flag');
+		else checkRow(problems, path, row);
+	}
 }
 
 function checkRow(problems: Problems, path: string, row: JsonObject): void {

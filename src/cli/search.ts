@@ -22,7 +22,7 @@ export const searchCommand: CliCommand = {
 
 		const { report, index } = await context.loadCorpus();
 		warnAboutProblems(report, context.io);
-		let hits;
+		let hits: ReturnType<typeof index.search>;
 		try {
 			hits = index.search(query, limit);
 		} catch (error) {

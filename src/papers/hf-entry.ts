@@ -61,7 +61,7 @@ function readAuthors(value: unknown): string[] {
 	for (const author of value) {
 		const name = typeof author === 'string' ? author : isRecord(author) && typeof author.name === 'string' ? author.name : undefined;
 		// Hidden authors are still authors of the paper; only an unnamed record is skipped.
-		if (name && name.trim()) names.push(cleanText(name));
+		if (name?.trim()) names.push(cleanText(name));
 	}
 	return names;
 }

@@ -63,20 +63,24 @@ export function parsePaperJsonLines(text: string, options: JsonLinesOptions): Js
 		result.problems.push({ file, line, message });
 	};
 	const lines = text.replace(/^\uFEFF/, '').split('\n');
-	lines.forEach((raw, index) => {
+	for (const [index, raw] of lines.entries()) {
 		const line = index + 1;
-		if (badLines?.has(line)) return skip(line, 'not valid UTF-8 text, line skipped');
-		if (raw.trim() === '') return;
+		if (badLines?.has(line)) {
+			skip(line, 'not valid UTF-8 text, line skipped');
+			continue;
+		}
+		if (raw.trim() === '') continue;
 		let value: unknown;
 		try {
 			value = JSON.parse(raw);
 		} catch (error) {
-			return skip(line, `invalid JSON: ${(error as Error).message}`);
+			skip(line, `invalid JSON: ${(error as Error).message}`);
+			continue;
 		}
 		const read = paperFromRecord(value);
 		if (read.ok) keepPaper(result, read.paper, { file, line });
 		else skip(line, read.reason);
-	});
+	}
 	if (result.papers.length === 0 && result.problems.length === 0) result.problems.push({ file, message: 'empty file, no papers' });
 	return result;
 }

@@ -185,7 +185,7 @@ export function createConsole(deps: ConsoleDeps) {
 		try {
 			const choices = await handle.choices();
 			if (choices.length === 0) print('(no suggestions)');
-			choices.forEach((choice, index) => print(`${String(index + 1).padStart(2)}. ${String(choice.name)}   → ${String(choice.value)}`));
+			for (const [index, choice] of choices.entries()) print(`${String(index + 1).padStart(2)}. ${String(choice.name)}   → ${String(choice.value)}`);
 			return 'ok';
 		} catch (error) {
 			print(`! The bot did not answer: ${(error as Error).message}`);

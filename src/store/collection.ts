@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import type { Logger } from '../log.js';
-import { type BackendContext, type NamespaceBackend, type RawChange, type RawRow, type StoreBackend } from './backend.js';
+import type { BackendContext, NamespaceBackend, RawChange, RawRow, StoreBackend } from './backend.js';
 import { describeCause, StoreError } from './errors.js';
 import { createKeyedLock } from './keyed-lock.js';
 import { openBackend } from './open-backend.js';

@@ -244,20 +244,20 @@ export function hfEntry(fields: { id: string; title: string; upvotes?: number; d
 
 /** A small export-API feed in the 2026 format, for cases the recordings do not cover (versions, duplicates). */
 export function atomFeed(entries: { id: string; title: string; published: string; updated?: string; summary?: string; authors?: string[] }[], total = entries.length): string {
-	const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+	const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 	const body = entries
 		.map(
 			(entry) => `  <entry>
     <id>http://arxiv.org/abs/${entry.id}</id>
-    <title>${escape(entry.title)}</title>
+    <title>${escapeXml(entry.title)}</title>
     <updated>${entry.updated ?? entry.published}</updated>
     <link href="https://arxiv.org/abs/${entry.id}" rel="alternate" type="text/html"/>
     <link href="https://arxiv.org/pdf/${entry.id}" rel="related" type="application/pdf" title="pdf"/>
-    <summary>${escape(entry.summary ?? `Abstract of ${entry.title}.`)}</summary>
+    <summary>${escapeXml(entry.summary ?? `Abstract of ${entry.title}.`)}</summary>
     <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
     <published>${entry.published}</published>
     <arxiv:primary_category term="cs.LG"/>
-${(entry.authors ?? ['Grace Hopper']).map((name) => `    <author>\n      <name>${escape(name)}</name>\n    </author>`).join('\n')}
+${(entry.authors ?? ['Grace Hopper']).map((name) => `    <author>\n      <name>${escapeXml(name)}</name>\n    </author>`).join('\n')}
   </entry>`,
 		)
 		.join('\n');

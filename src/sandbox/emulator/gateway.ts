@@ -151,8 +151,14 @@ export class Gateway {
 
 	#onConnection(socket: WebSocket, req: IncomingMessage): void {
 		const params = new URL(req.url ?? '/', 'ws://127.0.0.1').searchParams;
-		if ((params.get('v') ?? '10') !== '10') return socket.close(GatewayClose.InvalidAPIVersion, 'Invalid API version');
-		if ((params.get('encoding') ?? 'json') !== 'json') return socket.close(GatewayClose.DecodeError, 'Only JSON encoding is supported');
+		if ((params.get('v') ?? '10') !== '10') {
+			socket.close(GatewayClose.InvalidAPIVersion, 'Invalid API version');
+			return;
+		}
+		if ((params.get('encoding') ?? 'json') !== 'json') {
+			socket.close(GatewayClose.DecodeError, 'Only JSON encoding is supported');
+			return;
+		}
 
 		let session: Session | null = null;
 		this.#send(socket, { op: GatewayOp.Hello, d: { heartbeat_interval: this.deps.heartbeatIntervalMs, _trace: ['emulator'] } });
