@@ -7,12 +7,14 @@ import { createRest, deployCommands } from '../src/discord/deploy.js';
 import { silentLogger } from '../src/log.js';
 import { createEmulator, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
 import { openCollection } from '../src/store/collection.js';
-import { LEASE_KEY, LEASE_NAMESPACE, type LeaseRecord } from '../src/store/lease.js';
+import { LEASE_NAMESPACE, type LeaseRecord } from '../src/store/lease.js';
+import { shardLeaseKey } from '../src/store/shard-leases.js';
 import { runScript, type ScriptRun } from './support/spawn-script.js';
 
 /**
- * One instance per database, with real processes: bots in child processes (test/support/lease-bot.ts, lease
- * TTL shortened to 3 s) on one SQLite file, against one emulator. A second process stands by off the gateway;
+ * One unsharded instance per database, with real processes: bots in child processes (test/support/lease-bot.ts,
+ * lease TTL shortened to 3 s) on one SQLite file, against one emulator. Each holds every shard of a count of 1
+ * (`shard:0/1`), so a second one stands by as with a whole-database lease. A second process stands by off the gateway;
  * it takes over after the holder is SIGKILLed (the lease expires) or stopped (released); a holder frozen past
  * its TTL finds its lease taken when it wakes, stops and exits 1.
  */
@@ -93,7 +95,8 @@ async function leaseHolder(): Promise<LeaseRecord | undefined> {
 	const probe = openCollection<LeaseRecord>(file, LEASE_NAMESPACE, silentLogger);
 	try {
 		await probe.ready;
-		return await probe.collection.get(LEASE_KEY);
+		// The unsharded bot holds every shard of a count of 1.
+		return await probe.collection.get(shardLeaseKey(0, 1));
 	} finally {
 		await probe.close();
 	}

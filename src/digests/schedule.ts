@@ -92,8 +92,11 @@ export interface DigestSchedulerOptions {
 	cronExpression?: string;
 	/** Channel digests go out only for guilds this process owns (its shards); default: every guild. */
 	ownsGuild?: (guildId: string) => boolean;
-	/** Whether this process delivers DM follows (default true); with several processes only one should. */
-	deliverFollows?: boolean;
+	/**
+	 * Whether this process delivers DM follows (default true); with several processes only one should. A function
+	 * is asked at every pass: the bot's leader lease moves between processes.
+	 */
+	deliverFollows?: boolean | (() => boolean);
 	/** Told after every finished pass (metrics, health): what was due and how each delivery ended. */
 	onTick?: (report: TickReport) => void;
 }
@@ -119,7 +122,8 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
 		};
 		const ownsGuild = options.ownsGuild;
 		const subscriptions = readable('subscriptions', subscriptionsRead).filter((subscription) => !ownsGuild || ownsGuild(subscription.guildId));
-		const follows = options.deliverFollows === false ? [] : readable('follows', followsRead);
+		const deliverFollows = typeof options.deliverFollows === 'function' ? options.deliverFollows() : options.deliverFollows !== false;
+		const follows = deliverFollows ? readable('follows', followsRead) : [];
 		const due = findDueDigests(subscriptions, follows, now);
 		const report: TickReport = { at: now.toISOString(), due: due.length, delivery: emptyCounts(), ...(unreadable.length > 0 ? { unreadable } : {}) };
 		if (due.length === 0) return report;

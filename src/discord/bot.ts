@@ -5,10 +5,14 @@ import { createDigestScheduler, type DigestScheduler } from '../digests/schedule
 import { createIndexTopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
 import { loadCorpus, type Corpus } from '../papers/corpus.js';
+import { followPaperFeed, type PaperFeedFollower } from '../papers/sources/feed.js';
 import { localDigestTimes, startIngestService, type IngestService } from '../papers/sources/service.js';
-import { startPruneJob } from '../store/prune.js';
+import type { IngestReport } from '../papers/sources/types.js';
+import { startPruneJob, type PruneJob } from '../store/prune.js';
 import type { StoreError } from '../store/errors.js';
-import { acquireLease, type DatabaseLease, type LeaseOptions } from '../store/lease.js';
+import { startLeadership, type Leadership } from '../store/leadership.js';
+import { openLeaseConnection, type DatabaseLease, type LeaseOptions } from '../store/lease.js';
+import { createShardLeases } from '../store/shard-leases.js';
 import { openStore, type Store, type StoreOptions } from '../store/store.js';
 import { createBotMetrics, type BotMetrics } from '../metrics/metrics.js';
 import { startMetricsServer } from '../metrics/server.js';
@@ -36,9 +40,13 @@ export interface BotOptions {
 	wrapDigestSender?: (sender: DigestSender) => DigestSender;
 	/** Sees the store before anything uses it; the crash suite puts its store-side crash points here. */
 	onStoreOpened?: (store: Store) => void;
-	/** Lease timings and identity (tests shorten them); see LeaseDefaults. */
+	/** Timings and identity of the shard leases and the leader lease (tests shorten them); see LeaseDefaults. */
 	lease?: Pick<LeaseOptions, 'ttlMs' | 'renewEveryMs' | 'pollEveryMs' | 'instanceId' | 'now'>;
-	/** Aborting while standing by for the lease gives up (a Ctrl+C on a waiting instance ends it at once). */
+	/** How often papers other processes stored are looked for (tests shorten it); see PaperFeedDefaults. */
+	feed?: { pollEveryMs?: number; lookbackMs?: number };
+	/** When the digest scheduler runs its pass; every minute by default (tests run it every second or two). */
+	digestCron?: string;
+	/** Aborting while standing by for a shard lease gives up (a Ctrl+C on a waiting instance ends it at once). */
 	signal?: AbortSignal;
 	store?: StoreOptions;
 	/**
@@ -61,23 +69,38 @@ export interface RunningBot {
 	store: Store;
 	/** The shards this process runs, of how many; channel digests go out only for guilds on them. */
 	shards: ShardPlan;
-	/** This instance's hold on the database: one bot per database file, renewed until stop. */
-	lease: DatabaseLease;
+	/** This process's leases in the shared store: one per shard it runs, and the leader lease while it leads. */
+	lease: BotLeases;
+	/** Papers other processes store reach this process's index through the feed. */
+	feed: PaperFeedFollower;
 	/** Prometheus metrics of this bot; served on METRICS_PORT when set. */
 	metrics: BotMetrics;
 	/** The metrics server's port (METRICS_PORT=0 picks a free one). */
 	metricsPort?: number;
 	/** The digest scheduler (started at ready: one cron job plus a catch-up pass). */
 	digests: DigestScheduler;
-	/** Live sources (Hugging Face, arXiv): scheduled ingest into the store and the live index. */
+	/** Live sources (Hugging Face, arXiv): scheduled ingest into the store and the live index, run by the leader only (elsewhere: no sources, runs nothing). */
 	ingest: IngestService;
 	/** Runs what is due at `now` (ingest, then digests); the sandbox calls it when its clock jumps. */
 	onTimeChanged(now: Date): Promise<void>;
 	stop(): Promise<void>;
 }
 
-/** How often the pre-digest ingest times are recomputed even when no command changed them. */
-const INGEST_TIMES_REFRESH_MS = 6 * 60 * 60 * 1000;
+export interface BotLeases {
+	/** One per shard this process runs (`shard:<i>/<n>`). */
+	readonly shards: readonly DatabaseLease[];
+	/** Whether this process holds the leader lease: it delivers DM follows, ingests and prunes. */
+	readonly leader: boolean;
+	/** What a killed process leaves (tests): renewals stop, the rows expire on their own. */
+	abandon(): Promise<void>;
+}
+
+/**
+ * How often the leader recomputes the pre-digest ingest times even when no command of its own changed them:
+ * `/digest` commands answered by other processes change them too. A read of every schedule, which the digest
+ * pass does every minute anyway.
+ */
+const INGEST_TIMES_REFRESH_MS = 10 * 60 * 1000;
 
 /** A changed schedule moves its pre-digest ingest this long later at most; the ingest runs 10 minutes ahead anyway. */
 const INGEST_TIMES_COALESCE_MS = 1_000;
@@ -86,8 +109,9 @@ const INGEST_TIMES_COALESCE_MS = 1_000;
 const DRAIN_TIMEOUT_MS = 5_000;
 
 /**
- * config → store → lease (standing by while another instance holds it) → paper index → discord.js client →
- * login. Anything that fails closes what was opened.
+ * config → store → paper index (then following the paper feed) → shard plan → shard leases (standing by while
+ * another process runs one of its shards) → discord.js client → login → digests, and the leader's jobs (DM
+ * follows, ingest, pruning) while this process holds the leader lease. Anything that fails closes what was opened.
  */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
 	const { config, logger } = options;
@@ -109,15 +133,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			},
 		);
 	};
-	let lease: DatabaseLease;
+	// One connection for every lease of this process; the shard leases are taken with the plan, before the login.
+	const leaseConnection = openLeaseConnection(config.databaseUrl, logger);
+	const shardLeases = createShardLeases(leaseConnection, logger, { ...options.lease, ...(options.signal ? { signal: options.signal } : {}), beforeRenew: () => store.checkFile(), onLost });
+	let feed: PaperFeedFollower | undefined;
+	let leadership: Leadership | undefined;
 	try {
-		// Before the Discord login: an instance standing by must not answer interactions or open a gateway session.
-		lease = await acquireLease(config.databaseUrl, logger, { ...options.lease, ...(options.signal ? { signal: options.signal } : {}), beforeRenew: () => store.checkFile(), onLost });
-	} catch (error) {
-		await store.close();
-		throw error;
-	}
-	try {
+		await leaseConnection.ready;
+		// Taken before the store is read: whatever is stored after it reaches the index through the feed.
+		const feedSince = Date.now();
 		const corpus = await loadCorpus({
 			seedsDir: config.seedsDir,
 			papersYear: config.papersYear,
@@ -130,6 +154,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		const metrics = createBotMetrics();
 		let lastSchedulerPass: Date | undefined;
 		metrics.papersIndexed(corpus.index.size);
+		// Started now, so a process standing by for its shards keeps its index current too.
+		feed = followPaperFeed({ store, index: corpus.index, logger, since: feedSince, ...options.feed, onApplied: () => metrics.papersIndexed(corpus.index.size) });
 		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock, schedulesChanged: () => {}, metrics };
 		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
 		const onInteraction = (interaction: Parameters<typeof dispatcher.dispatch>[0]) => void dispatcher.dispatch(interaction);
@@ -144,6 +170,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				watchClient(made, logger);
 				made.on(Events.InteractionCreate, onInteraction);
 			},
+			// Before the Discord login: a process standing by must not answer interactions or open a gateway session.
+			prepare: (plan) => shardLeases.hold(plan),
 		});
 		const readyClient = gateway.client;
 		watchShardingRequired(gateway, logger, (error) => options.onShardingRequired?.(error));
@@ -174,8 +202,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			// The whole corpus (seeds + ingested, live-updated by index.upsert): digests post what search finds.
 			papers: () => corpus.index.all(),
 			matchTopics,
-			// Channel digests of guilds on other processes' shards are theirs to send.
+			// Channel digests of guilds on other processes' shards are theirs to send (their shard leases say whose).
 			ownsGuild: createGuildOwnership(gateway.plan),
+			// DM follows belong to the leader alone, whichever process that is at this pass.
+			deliverFollows: () => leadership?.isLeader ?? false,
+			...(options.digestCron === undefined ? {} : { cronExpression: options.digestCron }),
 			...(options.digestConcurrency === undefined ? {} : { concurrency: options.digestConcurrency }),
 			onTick: (report) => {
 				lastSchedulerPass = clock();
@@ -183,72 +214,172 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				metrics.digestsDelivered(report.delivery);
 			},
 		});
-		// Started only once the client is ready: the catch-up pass sends at once.
-		digests.start();
+		// The leader's jobs: live-source ingest (into the store, the feed and this index) and pruning. DM follows
+		// go with them through deliverFollows above.
+		let jobs: LeaderJobs | undefined;
 		// Ingest also runs shortly before each digest time in use, so digests carry the day's papers.
 		const digestTimes = async () => localDigestTimes([...(await store.subscriptions.values()), ...(await store.follows.values())], clock(), 'UTC');
-		const ingest = startIngestService({
-			config,
-			store,
-			index: corpus.index,
-			clock,
-			logger,
-			timezone: 'UTC',
-			extraTimes: await digestTimes(),
-			onReport: (report) => {
-				for (const run of report.runs) metrics.ingestRan(run.source, run.error ? 'failed' : 'ok', run.added);
-				metrics.papersIndexed(corpus.index.size);
-			},
-		});
-		void ingest.runNow();
+		const startLeaderJobs = async (): Promise<LeaderJobs> => {
+			const extraTimes = await digestTimes().catch((error: unknown) => {
+				logger.warn('could not read the digest times for the pre-digest ingest', { error });
+				return [];
+			});
+			const ingest = startIngestService({
+				config,
+				store,
+				index: corpus.index,
+				clock,
+				logger,
+				timezone: 'UTC',
+				extraTimes,
+				onReport: (report) => {
+					for (const run of report.runs) metrics.ingestRan(run.source, run.error ? 'failed' : 'ok', run.added);
+					metrics.papersIndexed(corpus.index.size);
+				},
+			});
+			void ingest.runNow();
+			const started: LeaderJobs = {
+				ingest,
+				times: extraTimes.join(','),
+				refreshTimer: setInterval(() => refreshIngestTimes(started), INGEST_TIMES_REFRESH_MS).unref(),
+				// Keeps the database bounded (expired query memos, removed targets' records, old sent ids, old feed entries): daily, and soon after start-up.
+				prune: startPruneJob({ store, clock, logger }),
+			};
+			return started;
+		};
 		// Those times move when subscriptions change and, in UTC, when a zone shifts for daylight saving.
+		const refreshIngestTimes = (of: LeaderJobs) => {
+			of.refreshQueued = undefined;
+			digestTimes().then(
+				(times) => {
+					if (jobs !== of || times.join(',') === of.times) return;
+					of.times = times.join(',');
+					of.ingest.reschedule(times);
+				},
+				(error: unknown) => logger.warn('could not refresh the pre-digest ingest times', { error }),
+			);
+		};
 		// Coalesced: a burst of /digest subscribe re-reads the schedules once, not once per command.
-		let refreshQueued: NodeJS.Timeout | undefined;
-		const refreshIngestTimes = () => {
-			refreshQueued = undefined;
-			digestTimes().then(ingest.reschedule, (error: unknown) => logger.warn('could not refresh the pre-digest ingest times', { error }));
-		};
 		context.schedulesChanged = () => {
-			refreshQueued ??= setTimeout(refreshIngestTimes, INGEST_TIMES_COALESCE_MS).unref();
+			const current = jobs;
+			if (current) current.refreshQueued ??= setTimeout(() => refreshIngestTimes(current), INGEST_TIMES_COALESCE_MS).unref();
 		};
-		const refreshTimer = setInterval(refreshIngestTimes, INGEST_TIMES_REFRESH_MS).unref();
-		// Keeps the database bounded (expired query memos, removed targets' records, old sent ids): daily, and soon after start-up.
-		const prune = startPruneJob({ store, clock, logger });
+		const stopLeaderJobs = async () => {
+			const stopping = await jobsStarting;
+			jobs = undefined;
+			jobsStarting = Promise.resolve(undefined);
+			if (!stopping) return;
+			clearInterval(stopping.refreshTimer);
+			clearTimeout(stopping.refreshQueued);
+			await stopping.ingest.stop();
+			await stopping.prune.stop();
+		};
+		let jobsStarting: Promise<LeaderJobs | undefined> = Promise.resolve(undefined);
+		const gainLeadership = () => {
+			jobsStarting = jobsStarting
+				.then(async (current) => current ?? (jobs = await startLeaderJobs()))
+				.catch((error: unknown) => {
+					logger.error('could not start the leader jobs (ingest, pruning); DM follows still go out', { error });
+					return undefined;
+				});
+			return jobsStarting;
+		};
+		let startedUp = false;
+		leadership = startLeadership({
+			connection: leaseConnection,
+			logger,
+			...options.lease,
+			onGained: () => {
+				if (!startedUp) return;
+				// A take-over: the follows due while nobody led go out now, not at the next minute.
+				void gainLeadership().then(() => digests.tick().catch((error: unknown) => logger.error('digest tick after taking the lead failed', { error })));
+			},
+			onLost: stopLeaderJobs,
+		});
+		await leadership.start();
+		// Started only once the client is ready: the catch-up pass sends at once.
+		digests.start();
+		startedUp = true;
+		if (leadership.isLeader) await gainLeadership();
 
 		let stopping: Promise<void> | undefined;
 		const stop = () =>
 			(stopping ??= (async () => {
 				readyClient.off(Events.InteractionCreate, onInteraction);
-				clearInterval(refreshTimer);
-				clearTimeout(refreshQueued);
-				await ingest.stop();
-				// A fan-out in progress finishes and records before the store closes under it.
+				// A fan-out in progress finishes and records before the store closes under it, and before the leader
+				// lease goes: another process must not take over DMs while this one is still sending them.
 				await digests.stop();
-				await prune.stop();
+				await leadership?.stop();
+				await feed?.stop();
 				await metricsServer?.close();
 				await Promise.race([dispatcher.drain(), delay(DRAIN_TIMEOUT_MS)]);
 				await readyClient.destroy();
 				await store.close();
-				await lease.release();
+				await shardLeases.release();
+				await leaseConnection.close();
 				logger.info('bot stopped');
 			})());
+		const ingest = leaderIngest(() => jobs?.ingest);
 		const onTimeChanged = async (now: Date) => {
 			// A jump skips the scheduled ingests too: fetch the new day first so its digest can carry it.
 			await ingest.runNow({ date: now.toISOString().slice(0, 10) });
 			await digests.tick(now);
 		};
-		running = { client: readyClient, context, corpus, store, shards: gateway.plan, lease, digests, ingest, metrics, ...(metricsServer ? { metricsPort: metricsServer.port } : {}), stop, onTimeChanged };
+		const leases: BotLeases = {
+			get shards() {
+				return shardLeases.held;
+			},
+			get leader() {
+				return leadership?.isLeader ?? false;
+			},
+			async abandon() {
+				await leadership?.abandon();
+				await shardLeases.abandon();
+				await leaseConnection.close();
+			},
+		};
+		running = { client: readyClient, context, corpus, store, shards: gateway.plan, lease: leases, feed, digests, ingest, metrics, ...(metricsServer ? { metricsPort: metricsServer.port } : {}), stop, onTimeChanged };
 		if (lostLease) {
 			await stop();
 			throw lostLease;
 		}
 		return running;
 	} catch (error) {
+		await leadership?.stop();
+		await feed?.stop();
 		await client?.destroy();
 		await store.close();
-		await lease.release();
+		await shardLeases.release();
+		await leaseConnection.close();
 		throw error;
 	}
+}
+
+interface LeaderJobs {
+	ingest: IngestService;
+	/** The pre-digest times the ingest is scheduled for, joined: a refresh that finds the same ones changes nothing. */
+	times: string;
+	refreshTimer: NodeJS.Timeout;
+	refreshQueued?: NodeJS.Timeout | undefined;
+	prune: PruneJob;
+}
+
+/** The bot's ingest as callers see it: the leader's service while this process leads, else one that runs nothing. */
+function leaderIngest(current: () => IngestService | undefined): IngestService {
+	const nothing = (): Promise<IngestReport> => Promise.resolve({ runs: [], added: 0, updated: 0, failed: 0 });
+	return {
+		get sources() {
+			return current()?.sources ?? [];
+		},
+		get expressions() {
+			return current()?.expressions ?? [];
+		},
+		runNow: (request) => current()?.runNow(request) ?? nothing(),
+		reschedule: (times) => current()?.reschedule(times),
+		stop: async () => {
+			await current()?.stop();
+		},
+	};
 }
 
 function watchClient(client: Client, logger: Logger): void {

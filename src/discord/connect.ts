@@ -13,6 +13,11 @@ export interface ConnectOptions {
 	logger: Logger;
 	/** Attaches the bot's listeners to a client before it logs in (a reconnect with more shards makes a new one). */
 	setup: (client: Client) => void;
+	/**
+	 * Runs with each plan before its client logs in (again after a re-plan on 4011): the bot takes the plan's shard
+	 * leases here, standing by while another process runs one of its shards.
+	 */
+	prepare?: (plan: ShardPlan) => Promise<void>;
 }
 
 export interface GatewayConnection {
@@ -45,6 +50,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCo
 	let plan = planShards(options.config, await fetchRecommendedShards(rest));
 	for (let attempt = 1; ; attempt += 1) {
 		logger.info('gateway shards', shardLogFields(plan));
+		await options.prepare?.(plan);
 		const client = createDiscordClient(options.apiUrl, { shards: [...plan.ids], shardCount: plan.count });
 		options.setup(client);
 		const ready = await logIn(client, options.token);

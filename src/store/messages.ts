@@ -38,6 +38,15 @@ export const StoreMessages = Object.freeze({
 	standingBy: (file: string) =>
 		`ANOTHER PAPERBOY INSTANCE HOLDS THE DATABASE ${file}: standing by (not connecting to Discord) until it stops or its lease expires. Two instances on one database would answer every command twice.`,
 	leaseLost: (file: string) => `Lost the lease on database ${file} to another instance: stopping this bot (no more writes, no more Discord messages).`,
+	standingByShard: (file: string, shard: number, count: number) =>
+		`ANOTHER PAPERBOY PROCESS RUNS SHARD ${shard} (of ${count}) ON DATABASE ${file}: standing by (not connecting to Discord) until it stops or its lease expires. Two processes on one shard would answer its servers' commands twice.`,
+	standingByShardCount: (file: string, count: number, theirs: string) =>
+		`ANOTHER PAPERBOY PROCESS ON DATABASE ${file} RUNS ${theirs}, NOT SHARD_COUNT=${count}: standing by (not connecting to Discord) until it stops. Every process on one database needs the same SHARD_COUNT (each with its own SHARDS), or servers would be answered twice.`,
+	shardLost: (file: string, shard: number, count: number) =>
+		`Lost shard ${shard} (of ${count}) on database ${file} to another process: stopping this bot (no more writes, no more Discord messages).`,
+	followingLeader: (file: string) =>
+		`another process is the leader on database ${file}: DM follows, live-source ingest and pruning run there; this process takes over if its lease expires`,
+	leaderLost: (file: string) => `Lost the leader lease on database ${file} to another process: DM follows, ingest and pruning stop here (this process keeps serving its shards).`,
 	describeHolder: (holder: LeaseRecord | undefined) =>
 		holder ? `${holder.host} pid ${holder.pid} (since ${holder.since}, last renewed ${holder.renewedAt})` : 'an unknown instance',
 });

@@ -1,6 +1,7 @@
 import type { Paper } from '../papers/paper.js';
 import { isSamePaper, mergePaper } from '../papers/sources/merge.js';
-import type { Collection } from './collection.js';
+import type { Collection, RawNamespace } from './collection.js';
+import { paperFeedRows } from './paper-feed.js';
 import type { StoredPaper } from './records.js';
 
 export interface UpsertResult {
@@ -18,8 +19,19 @@ export function mergeStoredPaper(existing: StoredPaper, incoming: Paper): Stored
 	return { ...merged, id: existing.id, listedOn: existing.listedOn, firstSeenAt: existing.firstSeenAt, ...(existing.updatedAt ? { updatedAt: existing.updatedAt } : {}) };
 }
 
-/** Dedupes by id (later entries of the batch win, merged like a later fetch), writes only what changed, in one batch. */
-export async function upsertPaperRecords(papers: Collection<StoredPaper>, incoming: readonly Paper[], now: Date): Promise<UpsertResult> {
+/** Where a paper write is announced to the other processes sharing the database (src/store/paper-feed.ts). */
+export interface PaperFeedWriter {
+	raw: RawNamespace;
+	/** The writing process's instance id. */
+	by: string;
+}
+
+/**
+ * Dedupes by id (later entries of the batch win, merged like a later fetch), writes only what changed, in one batch.
+ * With a feed, what changed is written there first: a crash between the two writes leaves the other processes
+ * knowing a paper the store lacks (the next ingest stores it), never the store holding one they never hear of.
+ */
+export async function upsertPaperRecords(papers: Collection<StoredPaper>, incoming: readonly Paper[], now: Date, feed?: PaperFeedWriter): Promise<UpsertResult> {
 	const byId = new Map<string, Paper>();
 	for (const paper of incoming) byId.set(paper.id, mergePaper(byId.get(paper.id), definedFields(paper)));
 	const ids = [...byId.keys()];
@@ -36,7 +48,9 @@ export async function upsertPaperRecords(papers: Collection<StoredPaper>, incomi
 		const merged = mergeStoredPaper(stored, paper);
 		if (!isSamePaper(merged, stored)) result.updated.push({ ...merged, updatedAt: at });
 	});
-	await papers.setMany([...result.added, ...result.updated].map((paper) => [paper.id, paper] as const));
+	const changed = [...result.added, ...result.updated];
+	if (feed && changed.length > 0) await feed.raw.write(paperFeedRows(feed.raw, changed, Date.now(), feed.by));
+	await papers.setMany(changed.map((paper) => [paper.id, paper] as const));
 	return result;
 }
 

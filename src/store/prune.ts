@@ -3,6 +3,7 @@ import { addDays } from '../digests/local-time.js';
 import type { Logger } from '../log.js';
 import type { RawChange, RawRow } from './backend.js';
 import type { RawNamespace } from './collection.js';
+import { PAPER_FEED_NAMESPACE, prunePaperFeed } from './paper-feed.js';
 import type { DeliveryRecord } from './records.js';
 import { QUERY_MEMO_TTL_MS, type Store } from './store.js';
 
@@ -43,6 +44,8 @@ export interface PruneReport {
 	removedTargets: number;
 	/** Delivery records whose `sent` map lost ids too old for any window. */
 	trimmedRecords: number;
+	/** Paper feed entries older than its retention (src/store/paper-feed.ts). */
+	feedEntries: number;
 	ms: number;
 }
 
@@ -54,7 +57,9 @@ export async function pruneStore(store: PruneStore, now: Date, logger: Logger): 
 	const expiredQueries = await deleteExpiredMemos(store.raw('queries'), now);
 	const trimmedRecords = await trimSentMaps(store.raw('deliveries'), now);
 	const removedTargets = await deleteRemovedTargets(store, now);
-	const report = { expiredQueries, adoptedQueries, removedTargets, trimmedRecords, ms: Math.round(performance.now() - started) };
+	// The feed's keys are wall-clock instants, so its cut-off is too (the sandbox's `now` may be days ahead).
+	const feedEntries = await prunePaperFeed(store.raw(PAPER_FEED_NAMESPACE), Date.now());
+	const report = { expiredQueries, adoptedQueries, removedTargets, trimmedRecords, feedEntries, ms: Math.round(performance.now() - started) };
 	logger.info('store pruned', { ...report });
 	return report;
 }

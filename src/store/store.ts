@@ -11,6 +11,8 @@ import { createStoreHealth, type StoreHealth, type StoreHealthSnapshot } from '.
 import { StoreMessages } from './messages.js';
 import { openTarget } from './open-backend.js';
 import { createWriteGate, type WriteGate } from './write-gate.js';
+import { processInstanceId } from './lease.js';
+import { PAPER_FEED_NAMESPACE } from './paper-feed.js';
 import { upsertPaperRecords, type UpsertResult } from './papers.js';
 import type { DeliveryRecord, Follow, SourceStatusPatch, SourceStatusRecord, StoredPaper, Subscription } from './records.js';
 
@@ -46,7 +48,7 @@ export interface Store {
 	readonly meta: Collection<unknown>;
 	/** Search queries too long for a custom_id, by hash (pagination survives restarts). */
 	readonly queries: QueryMemo;
-	/** Dedupes by id; `firstSeenAt` is set to `now` for new papers and never changed afterwards. */
+	/** Dedupes by id; `firstSeenAt` is set to `now` for new papers and never changed afterwards. What changed also goes to the paper feed. */
 	upsertPapers(papers: readonly Paper[], now?: Date): Promise<UpsertResult>;
 	listPapers(): Promise<StoredPaper[]>;
 	/** Merges into the source's record; `added` is summed into the running total. */
@@ -76,7 +78,8 @@ export interface StoreOptions {
 /** Counted in the start-up line, so an empty or wrong database shows at a glance. */
 const COUNTED_NAMESPACES = ['subscriptions', 'follows', 'papers'] as const;
 
-const NAMESPACES = ['subscriptions', 'follows', 'deliveries', 'papers', 'sources', 'meta', 'queries'] as const;
+/** `papers-changed`: the paper change feed other processes on the database follow (src/store/paper-feed.ts). */
+const NAMESPACES = ['subscriptions', 'follows', 'deliveries', 'papers', 'sources', 'meta', 'queries', 'papers-changed'] as const;
 export type StoreNamespace = (typeof NAMESPACES)[number];
 type Namespace = StoreNamespace;
 
@@ -128,6 +131,7 @@ export async function openStore(databaseUrl: string, logger: Logger, options: St
 	const sources = collection<SourceStatusRecord>('sources');
 	const queries = collection<string>('queries');
 	const raws = new Map(NAMESPACES.map((name) => [name, guardRaw(opened[name].raw, gate, health)]));
+	const feed = { raw: raws.get(PAPER_FEED_NAMESPACE) as RawNamespace, by: processInstanceId() };
 	return {
 		file: label,
 		kind: target.kind,
@@ -141,7 +145,7 @@ export async function openStore(databaseUrl: string, logger: Logger, options: St
 			remember: (hash, query) => queries.set(hash, query, QUERY_MEMO_TTL_MS),
 			recall: (hash) => queries.get(hash),
 		},
-		upsertPapers: (incoming, now = new Date()) => upsertPaperRecords(papers, incoming, now),
+		upsertPapers: (incoming, now = new Date()) => upsertPaperRecords(papers, incoming, now, feed),
 		listPapers: () => papers.values(),
 		async recordSourceStatus(name, patch) {
 			const previous = (await sources.get(name)) ?? { name };

@@ -77,6 +77,7 @@ export async function startDigestHarness(start: string, { env = {}, ...options }
 			const { bot } = harness;
 			// Stops the cron job; the pass stuck in the fan-out never finishes, as in a dead process.
 			void bot.digests.stop();
+			void bot.feed.stop();
 			await bot.client.destroy();
 			await bot.store.close();
 			// The lease row stays, as a dead process leaves it; the relaunch (same process, same instance id) reclaims it.

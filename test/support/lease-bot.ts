@@ -1,6 +1,7 @@
 /**
  * The production bot (startBot, wired as src/main.ts wires it) in a process of its own, with the lease timings
  * shortened by LEASE_TTL_MS so the one-instance tests take seconds: renewals every third of it, polls every 200 ms.
+ * FEED_POLL_MS shortens the paper feed's poll, DIGEST_CRON sets the digest pass's schedule (the cluster tests).
  * A lost lease ends the process with exit code 1, as in production; SIGTERM stops it cleanly (exit 0).
  */
 import { loadConfig } from '../../src/config.js';
@@ -18,6 +19,8 @@ const bot = await startBot({
 	token,
 	logger,
 	lease: { ttlMs, renewEveryMs: Math.floor(ttlMs / 3), pollEveryMs: 200 },
+	...(process.env.FEED_POLL_MS ? { feed: { pollEveryMs: Number(process.env.FEED_POLL_MS) } } : {}),
+	...(process.env.DIGEST_CRON ? { digestCron: process.env.DIGEST_CRON } : {}),
 	// Left to end on its own, as src/main.ts does: nothing the stopped bot opened may keep the process alive.
 	onLeaseLost: () => {
 		process.exitCode = 1;

@@ -17,7 +17,7 @@ const MODE_VARIABLES = ['DISCORD_TOKEN', 'NODE_ENV', 'LOG_LEVEL', 'DISCORD_API_U
 export function runScript(
 	file: string,
 	args: readonly string[],
-	options: { env?: Record<string, string>; stdin?: string; onStderr?: (text: string) => void; timeoutMs?: number } = {},
+	options: { env?: Record<string, string>; stdin?: string; onStderr?: (text: string) => void; onStdout?: (text: string) => void; timeoutMs?: number } = {},
 ): { done: Promise<ScriptRun>; kill: (signal?: NodeJS.Signals) => void } {
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !MODE_VARIABLES.includes(key)) env[key] = value;
@@ -25,7 +25,10 @@ export function runScript(
 	const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		stdout += chunk;
+		options.onStdout?.(stdout);
+	});
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
 		stderr += chunk;
 		options.onStderr?.(stderr);
