@@ -128,7 +128,10 @@ describe('createShardLeases', () => {
 	it('renews all of a process’s leases in one compare-and-set per round', async () => {
 		const opened = connect();
 		const batches: number[] = [];
-		const counting = { ...opened, raw: { ...opened.raw, swap: (changes: Parameters<typeof opened.raw.swap>[0]) => (batches.push(changes.length), opened.raw.swap(changes)) } };
+		const counting = { ...opened, raw: { ...opened.raw, swap: (changes: Parameters<typeof opened.raw.swap>[0]) => {
+			batches.push(changes.length);
+			return opened.raw.swap(changes);
+		} } };
 		const set = createShardLeases(counting, logger(), { instanceId: 'a', now, ttlMs: TTL, renewEveryMs: 20, pollEveryMs: 10 });
 		shardSets.push(set);
 		await set.hold({ ids: [0, 1, 2], count: 4 });

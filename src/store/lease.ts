@@ -336,7 +336,9 @@ async function renewTogether(raw: RawNamespace, members: readonly RenewalMember[
 		claimOutcomes(
 			raw,
 			claims.map((entry) => entry.claim),
-		).then((outcomes) => claims.forEach((entry, index) => entry.settle(outcomes[index] as ClaimOutcome)));
+		).then((outcomes) => {
+			for (const [index, entry] of claims.entries()) entry.settle(outcomes[index] as ClaimOutcome);
+		});
 	};
 	await Promise.all(
 		members.map(async (member) => {
