@@ -28,7 +28,11 @@ export const RelevanceDefaults = Object.freeze({
 });
 
 /** `sample` queries of each type (fewer where too few papers qualify, e.g. keywords). */
-export function buildRelevanceQueries(papers: readonly Paper[], sample: number = RelevanceDefaults.sample, seed: number = RelevanceDefaults.seed): RelevanceQuery[] {
+export function buildRelevanceQueries(
+	papers: readonly Paper[],
+	sample: number = RelevanceDefaults.sample,
+	seed: number = RelevanceDefaults.seed,
+): RelevanceQuery[] {
 	const random = createRandom(seed);
 	const frequency = documentFrequencies(papers);
 	const byTitle = groupBy(papers, (paper) => normalizeTitle(paper.title));
@@ -37,7 +41,8 @@ export function buildRelevanceQueries(papers: readonly Paper[], sample: number =
 		(entry) => entry.author,
 	);
 	const keywordCount = new Map<string, number>();
-	for (const paper of papers) for (const keyword of new Set((paper.keywords ?? []).map(normalizeTitle))) keywordCount.set(keyword, (keywordCount.get(keyword) ?? 0) + 1);
+	for (const paper of papers)
+		for (const keyword of new Set((paper.keywords ?? []).map(normalizeTitle))) keywordCount.set(keyword, (keywordCount.get(keyword) ?? 0) + 1);
 	const twinsOf = (paper: Paper) => new Set((byTitle.get(normalizeTitle(paper.title)) ?? [paper]).map((twin) => twin.id));
 
 	const makers: Record<QueryType, (paper: Paper) => string | undefined> = {
@@ -56,7 +61,10 @@ export function buildRelevanceQueries(papers: readonly Paper[], sample: number =
 	};
 
 	const queries: RelevanceQuery[] = [];
-	const order = shuffled(papers.map((_, i) => i), random);
+	const order = shuffled(
+		papers.map((_, i) => i),
+		random,
+	);
 	for (const type of QUERY_TYPES) {
 		let made = 0;
 		for (const at of order) {
@@ -74,7 +82,9 @@ export function buildRelevanceQueries(papers: readonly Paper[], sample: number =
 
 /** One edit (drop, double, swap or replace a letter) inside one longer word of the title. */
 export function withOneTypo(title: string, random: () => number): string | undefined {
-	const words = [...title.matchAll(/[A-Za-z]+/g)].filter((match) => match[0].length >= RelevanceDefaults.minTypoWordLength && !isStopword(match[0].toLowerCase()));
+	const words = [...title.matchAll(/[A-Za-z]+/g)].filter(
+		(match) => match[0].length >= RelevanceDefaults.minTypoWordLength && !isStopword(match[0].toLowerCase()),
+	);
 	if (words.length === 0) return undefined;
 	const word = pick(words, random);
 	const text = word[0];
@@ -90,7 +100,10 @@ export function withOneTypo(title: string, random: () => number): string | undef
 			typo = text.slice(0, at) + text.charAt(at) + text.slice(at);
 			break;
 		case 2:
-			typo = at < text.length - 1 && text[at] !== text[at + 1] ? text.slice(0, at) + text.charAt(at + 1) + text.charAt(at) + text.slice(at + 2) : text.slice(0, at) + text.slice(at + 1);
+			typo =
+				at < text.length - 1 && text[at] !== text[at + 1]
+					? text.slice(0, at) + text.charAt(at + 1) + text.charAt(at) + text.slice(at + 2)
+					: text.slice(0, at) + text.slice(at + 1);
 			break;
 		default: {
 			let letter = pick([...letters], random);
@@ -111,7 +124,10 @@ export function distinctiveWords(paper: Paper, frequency: ReadonlyMap<string, nu
 	// Random tie-breaks: among equally rare words, which ones a reader recalls is chance.
 	const keyed = words.map((word) => ({ word, frequency: frequency.get(word) ?? 1, tie: random() }));
 	keyed.sort((a, b) => a.frequency - b.frequency || a.tie - b.tie);
-	return shuffled(keyed.slice(0, count).map((entry) => entry.word), random).join(' ');
+	return shuffled(
+		keyed.slice(0, count).map((entry) => entry.word),
+		random,
+	).join(' ');
 }
 
 /** Papers per token across title, abstract, keywords and authors. */

@@ -4,6 +4,8 @@
  * To add a figure, write a script and add a section here with the columns to show in the table.
  */
 
+import { RELEVANCE_SECTION } from './relevance-section.js';
+
 export interface BenchRun {
 	label: string;
 	/** Relative to the repository root. */
@@ -45,6 +47,7 @@ export const SECTIONS: BenchSection[] = [
 			{ header: 'targets', value: (r) => (r.meetsTargets ? 'met' : 'missed') },
 		],
 	},
+	RELEVANCE_SECTION,
 	{
 		name: 'e2e',
 		title: 'End to end: /paper search dispatched → callback received (target p95 ≤ 100 ms at 100,000 papers)',

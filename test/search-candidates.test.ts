@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idf, planQuery, scoreCandidates } from '../src/search/candidates.js';
 import { buildSegment } from '../src/search/segment.js';
-import { loadSeedPapers } from './search-helpers.js';
+import { loadSeedPapers, makePaper } from './search-helpers.js';
 
 const segment = buildSegment(loadSeedPapers());
 const short = { expandPrefixes: true, expandTypos: true, dropCommon: false };
@@ -52,6 +52,30 @@ describe('scoreCandidates', () => {
 		const [first] = scoreCandidates([copy], groups, 5, true);
 		copy.deleted[first?.doc ?? 0] = 1;
 		expect(scoreCandidates([copy], groups, 5, true).map((candidate) => candidate.doc)).not.toContain(first?.doc);
+	});
+});
+
+describe('scoreCandidates coverage', () => {
+	const papers = [
+		makePaper({ id: 'exact', title: 'Unnormalized Densities', abstract: 'Unnormalized models with a transformer.' }),
+		makePaper({ id: 'neighbour', title: 'Normalized Densities', abstract: 'Normalized models with transformers.' }),
+	];
+	const small = buildSegment(papers);
+	const coverageOf = (query: string) => {
+		const candidates = scoreCandidates([small], planQuery(query.split(' '), [small], short), 5, true);
+		return Object.fromEntries(candidates.map((candidate) => [papers[candidate.doc]?.id, candidate]));
+	};
+
+	it('counts a known word matched only through a different neighbour by that neighbour’s weight', () => {
+		const found = coverageOf('unnormalized densities');
+		expect(found.exact?.coverage).toBeCloseTo(1, 5);
+		expect(found.neighbour?.complete).toBe(true);
+		expect(found.neighbour?.coverage).toBeLessThan(0.9);
+	});
+
+	it('counts readings of a word the corpus does not know, and plurals of one it knows, in full', () => {
+		expect(coverageOf('normalised densities').neighbour?.coverage).toBeCloseTo(1, 5);
+		expect(coverageOf('densities transformer').neighbour?.coverage).toBeCloseTo(1, 5);
 	});
 });
 

@@ -65,18 +65,23 @@ describe('search', () => {
 		expect(topTitle('calibration')).toMatch(/^VQ4DiT/);
 	});
 
-	it('returns the same top result as plain Fuse over the whole seed', () => {
+	it('agrees with plain Fuse on short topical queries over the whole seed', () => {
+		// Fuse's order is no longer the spec (it ranks a bag of remembered words badly, see final-rank.ts),
+		// but on topical queries our top must be one Fuse also rates near its best, with Fuse's own score.
 		const fuse = new Fuse(seed, FUSE_OPTIONS);
 		const queries = ['difusion', 'reinforcment learning', 'quantizaton', 'RLHF', 'DPO', 'preference optimization LLM', 'gaussian splatting', 'mixture of experts', 'bandits', 'overoptimization', 'regret', 'transfromer', 'UAV'];
+		let sameTop = 0;
 		for (const query of queries) {
 			const ours = index.search(query, 1)[0];
 			const theirs = fuse.search(query);
 			const best = theirs[0]?.score ?? 1;
-			// Equal Fuse scores may come in either order; the top must be one of Fuse's best.
-			const tied = theirs.filter((result) => (result.score ?? 1) <= best + 1e-3).map((result) => result.item.id);
-			expect(tied, query).toContain(ours?.paper.id);
-			expect(ours?.score, query).toBeCloseTo(best, 2);
+			const near = theirs.slice(0, 3).filter((result) => (result.score ?? 1) <= best + 0.05);
+			expect(near.map((result) => result.item.id), query).toContain(ours?.paper.id);
+			const fuseScore = theirs.find((result) => result.item.id === ours?.paper.id)?.score;
+			expect(ours?.score, query).toBeCloseTo(fuseScore ?? 1, 2);
+			if ((fuseScore ?? 1) <= best + 1e-3) sameTop++;
 		}
+		expect(sameTop).toBeGreaterThanOrEqual(queries.length - 2);
 	});
 
 	it('scores in [0, 1], best first', () => {

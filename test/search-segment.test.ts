@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSegment, uniqueGrams } from '../src/search/segment.js';
+import { buildSegment, ITEM_START, TERM_MASK, uniqueGrams } from '../src/search/segment.js';
 import { makePaper } from './search-helpers.js';
 
 const papers = [
@@ -31,6 +31,15 @@ describe('buildSegment', () => {
 		const id = segment.termId('diffusion');
 		const start = segment.offsets[id] as number;
 		expect(segment.impacts[start]).toBeGreaterThan(segment.impacts[start + 1] as number);
+	});
+
+	it('keeps each title, keyword and author name as words in reading order, items marked, stopwords out', () => {
+		const items = (doc: number) => {
+			const words = [...segment.fieldWords.subarray(segment.fieldStarts[doc], segment.fieldStarts[doc + 1])];
+			return words.map((word) => `${word & ITEM_START ? '|' : ''}${segment.terms[word & TERM_MASK]}`).join(' ');
+		};
+		expect(items(1)).toBe('|gaussian splatting |ada lovelace');
+		expect(items(2)).toBe('|art diffusing |quantization');
 	});
 
 	it('orders title postings by recency', () => {

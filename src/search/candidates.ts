@@ -6,8 +6,8 @@ import { isStopword } from './tokenize.js';
 /**
  * The candidate stage: turns query tokens into groups of vocabulary terms (the token itself, words it
  * prefixes, words within an edit or two of it) and scores papers with a BM25F-style sum over the
- * compact postings. It never looks at paper text, so it stays fast at any corpus size; Fuse then ranks
- * the best few (fuse-rank.ts).
+ * compact postings. It never looks at paper text, so it stays fast at any corpus size; final-rank.ts
+ * then orders the best 200 by this score plus whole-field matches and, for short queries, Fuse.
  */
 
 export const CandidateDefaults = Object.freeze({
@@ -38,8 +38,14 @@ export interface Candidate {
 	segment: Segment;
 	doc: number;
 	score: number;
-	/** Share (idf-weighted) of the query's groups the paper matched, in [0, 1]. */
+	/**
+	 * Share (idf-weighted) of the query's groups the paper matched, in [0, 1]. When the typed word is itself
+	 * a known word, a paper that only has a different neighbour of it (`normalized` for `unnormalized`,
+	 * `far` for `fatr`) covers it only by that neighbour's weight; completions and plurals count in full.
+	 */
 	coverage: number;
+	/** The paper matched every group, by any of its readings. */
+	complete: boolean;
 }
 
 export interface PlanOptions {
@@ -159,6 +165,8 @@ interface Scratch {
 	total: Float32Array;
 	coverage: Float32Array;
 	best: Float32Array;
+	bestCredit: Float32Array;
+	matched: Uint8Array;
 	touched: Int32Array;
 	groupTouched: Int32Array;
 }
@@ -170,14 +178,22 @@ function scratchFor(segment: Segment): Scratch {
 	let scratch = scratches.get(segment);
 	if (!scratch) {
 		const n = segment.documentCount;
-		scratch = { total: new Float32Array(n), coverage: new Float32Array(n), best: new Float32Array(n), touched: new Int32Array(n), groupTouched: new Int32Array(n) };
+		scratch = {
+			total: new Float32Array(n),
+			coverage: new Float32Array(n),
+			best: new Float32Array(n),
+			bestCredit: new Float32Array(n),
+			matched: new Uint8Array(n),
+			touched: new Int32Array(n),
+			groupTouched: new Int32Array(n),
+		};
 		scratches.set(segment, scratch);
 	}
 	return scratch;
 }
 
 function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfSum: number, limit: number, coordinate: boolean): Candidate[] {
-	const { total, coverage, best, touched, groupTouched } = scratchFor(segment);
+	const { total, coverage, best, bestCredit, matched, touched, groupTouched } = scratchFor(segment);
 	let touchedCount = 0;
 	const scale = 1 / ImpactDefaults.scale;
 	const postingsOf = (group: QueryGroup) =>
@@ -192,7 +208,9 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 	for (const { group, postings } of ordered) {
 		const onlyKnown = coordinate && touchedCount >= limit && postings > commonPostings;
 		let groupCount = 0;
+		const typedIsKnown = group.terms.some((term) => term.term === group.token);
 		for (const { term, weight, idf: termIdf } of group.terms) {
+			const credit = !typedIsKnown || term.startsWith(group.token) ? 1 : weight;
 			const termId = segment.termId(term);
 			if (termId < 0) continue;
 			const factor = weight * termIdf * scale;
@@ -204,14 +222,17 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 				const previous = best[doc] as number;
 				if (previous === 0) groupTouched[groupCount++] = doc;
 				if (contribution > previous) best[doc] = contribution;
+				if (credit > (bestCredit[doc] as number)) bestCredit[doc] = credit;
 			}
 		}
 		for (let i = 0; i < groupCount; i++) {
 			const doc = groupTouched[i] as number;
 			if (total[doc] === 0) touched[touchedCount++] = doc;
 			total[doc] = (total[doc] as number) + (best[doc] as number);
-			coverage[doc] = (coverage[doc] as number) + group.idf;
+			coverage[doc] = (coverage[doc] as number) + group.idf * (bestCredit[doc] as number);
+			if ((matched[doc] as number) < 255) matched[doc] = (matched[doc] as number) + 1;
 			best[doc] = 0;
+			bestCredit[doc] = 0;
 		}
 	}
 	const finalScore = (doc: number) => {
@@ -224,12 +245,15 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 	for (const item of picked) {
 		const doc = touched[item] as number;
 		const score = finalScore(doc);
-		if (score > 0) candidates.push({ segment, doc, score, coverage: Math.min(1, (coverage[doc] as number) / groupIdfSum) });
+		if (score <= 0) continue;
+		const share = Math.min(1, (coverage[doc] as number) / groupIdfSum);
+		candidates.push({ segment, doc, score, coverage: share, complete: matched[doc] === groups.length });
 	}
 	for (let i = 0; i < touchedCount; i++) {
 		const doc = touched[i] as number;
 		total[doc] = 0;
 		coverage[doc] = 0;
+		matched[doc] = 0;
 	}
 	return candidates;
 }

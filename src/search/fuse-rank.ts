@@ -3,13 +3,13 @@ import type { Paper } from '../papers/paper.js';
 import { foldText } from './tokenize.js';
 
 /**
- * Fuse.js as the final ranker over the few best candidates. Its bitap cost grows with text length times
- * pattern length, so each candidate's abstract is cut to the windows around the query's words (where
- * Fuse's best match is anyway) while the field-length norm stays that of the whole abstract — scores
- * are then what Fuse alone would give, at a fraction of the cost.
+ * Fuse.js as one voice in the final ranking of the few best candidates (final-rank.ts). Its bitap cost
+ * grows with text length times pattern length, so each candidate's abstract is cut to the windows
+ * around the query's words (where Fuse's best match is anyway) while the field-length norm stays that
+ * of the whole abstract — scores are then what Fuse alone would give, at a fraction of the cost.
  */
 
-/** The options Fuse ranks with; tests compare our results against plain Fuse with exactly these. */
+/** The options Fuse scores with; tests and the relevance bench compare against plain Fuse with exactly these. */
 export const FUSE_OPTIONS: Readonly<IFuseOptions<Paper>> = Object.freeze({
 	includeScore: true,
 	// Fuse's default location/distance only looks near the start of each field: deep abstract matches need this.

@@ -1,18 +1,15 @@
 import { normalizeArxivId, titleId, type Paper } from '../papers/paper.js';
 import { UserError } from '../errors.js';
 import { autocompleteSegment, autocompleteWords, recentInSegment } from './autocomplete.js';
-import { idf, liveCount, planQuery, scoreCandidates, type Candidate, type QueryGroup } from './candidates.js';
-import { FuseRankDefaults, fuseCandidateCount, rankWithFuse } from './fuse-rank.js';
+import { idf, liveCount, planQuery, scoreCandidates } from './candidates.js';
+import { paperOf, rankLong, rankShort, toOverlapHits, type SearchHit } from './final-rank.js';
+import { FuseRankDefaults } from './fuse-rank.js';
 import { SearchMessages } from './messages.js';
 import { compareRecency } from './rank-order.js';
 import { buildSegment, type Segment } from './segment.js';
 import { foldText, forEachToken, isStopword, tokenize } from './tokenize.js';
 
-export interface SearchHit {
-	paper: Paper;
-	/** In [0, 1], 0 = perfect (Fuse's convention). */
-	score: number;
-}
+export type { SearchHit } from './final-rank.js';
 
 export interface PaperIndex {
 	readonly size: number;
@@ -189,8 +186,10 @@ class SegmentedIndex implements PaperIndex {
 		});
 		if (groups.length === 0) return [];
 		const candidates = scoreCandidates(segments, groups, Math.max(limit, SearchDefaults.candidates), true);
-		if (!short) return toOverlapHits(candidates.slice(0, limit));
-		return rankShort(pattern, groups, candidates, limit);
+		if (short) return rankShort(pattern, tokens, groups, candidates, limit);
+		// A pasted passage is a bag of words: whole-field matches mean nothing there.
+		if (new Set(tokens).size > SearchDefaults.maxTypoExpandedWords) return toOverlapHits(candidates.slice(0, limit));
+		return rankLong(tokens, groups, candidates, limit);
 	}
 
 	/** The paper's most distinctive words (tf-idf, title words counted thrice), used as a query for similar(). */
@@ -225,42 +224,6 @@ class SegmentedIndex implements PaperIndex {
 	}
 }
 
-/** Fuse ranks the best candidates; the rest follow in candidate order, scored no better than Fuse's last. */
-function rankShort(pattern: string, groups: readonly QueryGroup[], candidates: readonly Candidate[], limit: number): SearchHit[] {
-	const fuseCount = Math.min(candidates.length, fuseCandidateCount(pattern));
-	const papers = candidates.slice(0, fuseCount).map(paperOf);
-	const terms = groups.flatMap((group) => group.terms.map((term) => term.term));
-	const ranked = rankWithFuse(pattern, papers, terms);
-	const hits: SearchHit[] = [];
-	const used = new Set<number>();
-	for (const { candidate, score } of ranked) {
-		if (hits.length >= limit) break;
-		hits.push({ paper: papers[candidate] as Paper, score: clampScore(score) });
-		used.add(candidate);
-	}
-	let floor = hits.length > 0 ? (hits[hits.length - 1] as SearchHit).score : 0;
-	for (let i = 0; i < candidates.length && hits.length < limit; i++) {
-		if (used.has(i)) continue;
-		const candidate = candidates[i] as Candidate;
-		floor = Math.max(floor, clampScore(1 - 0.4 * candidate.coverage));
-		hits.push({ paper: paperOf(candidate), score: floor });
-	}
-	return hits;
-}
-
-/** Passage and similarity results: the score is the share of the query's (idf-weighted) words the paper lacks. */
-function toOverlapHits(candidates: readonly Candidate[]): SearchHit[] {
-	let floor = 0;
-	return candidates.map((candidate) => {
-		floor = Math.max(floor, clampScore(1 - candidate.coverage));
-		return { paper: paperOf(candidate), score: floor };
-	});
-}
-
-function paperOf(candidate: Candidate): Paper {
-	return candidate.segment.papers[candidate.doc] as Paper;
-}
-
 function validateQuery(query: string): string {
 	const text = typeof query === 'string' ? query : '';
 	if (text.trim() === '') throw new UserError(SearchMessages.emptyQuery);
@@ -272,10 +235,6 @@ function validateQuery(query: string): string {
 function clampLimit(limit: number, fallback: number = SearchDefaults.searchLimit): number {
 	if (!Number.isFinite(limit)) return fallback;
 	return Math.max(1, Math.min(SearchDefaults.maxLimit, Math.floor(limit)));
-}
-
-function clampScore(score: number): number {
-	return Math.min(1, Math.max(0, score));
 }
 
 /** Later records win: the caller's last word on a paper is the current one. */

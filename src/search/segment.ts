@@ -34,6 +34,9 @@ export const ImpactDefaults = Object.freeze({
 	scale: 32,
 });
 const TF_MAX = 31;
+/** Marks the first word of a title, keyword or author name in `fieldWords` (term ids stay below 2^31). */
+export const ITEM_START = 0x80000000;
+export const TERM_MASK = 0x7fffffff;
 /** Trigram lists longer than this are skipped during typo lookup when the others suffice. */
 const SKIPPABLE_GRAM_LIST = 1500;
 
@@ -56,6 +59,14 @@ export class Segment {
 		readonly docs: Uint32Array,
 		/** Quantized impact of each posting (see ImpactDefaults). */
 		readonly impacts: Uint8Array,
+		/**
+		 * Each paper's title, keywords and author names as term ids in reading order, stopwords left out,
+		 * the first word of every item flagged with ITEM_START; paper `d` spans fieldStarts[d] to [d + 1].
+		 * Lets the final ranking see whether a query's words stand together in one item (field-match.ts)
+		 * without touching the papers' strings.
+		 */
+		readonly fieldWords: Uint32Array,
+		readonly fieldStarts: Uint32Array,
 		readonly titleOffsets: Uint32Array,
 		/** Title postings hold recency ranks, ascending, so the first entries are the newest papers. */
 		readonly titleRanks: Uint32Array,
@@ -165,6 +176,10 @@ function createPostingsBuilder(paperCount: number) {
 	let pairCodes: Uint8Array = new Uint8Array(pairTerms.length);
 	let pairCount = 0;
 	const docPairStart = new Uint32Array(paperCount + 1);
+	let fieldWords: Uint32Array = new Uint32Array(Math.max(1024, paperCount * 32));
+	let fieldWordCount = 0;
+	let itemStart = 0;
+	const fieldStarts = new Uint32Array(paperCount + 1);
 	const abstractLength = new Uint16Array(paperCount);
 	let doc = 0;
 	let abstractTokens = 0;
@@ -185,6 +200,11 @@ function createPostingsBuilder(paperCount: number) {
 			stopword[id] = isStopword(vocabulary.terms[id] as string) ? 1 : 0;
 		}
 		if (mode === ABSTRACT) abstractTokens++;
+		else if (!stopword[id]) {
+			if (fieldWordCount === fieldWords.length) fieldWords = grow(fieldWords, fieldWordCount * 2);
+			fieldWords[fieldWordCount++] = (id | itemStart) >>> 0;
+			itemStart = 0;
+		}
 		// Stopwords stay findable in titles and keywords only.
 		if (stopword[id] && (mode === ABSTRACT || mode === FieldFlag.authors)) return;
 		if (flagsOf[id] === 0 && tfOf[id] === 0) {
@@ -203,13 +223,21 @@ function createPostingsBuilder(paperCount: number) {
 	return {
 		addPaper(paper: Paper): void {
 			docPairStart[doc] = pairCount;
+			fieldStarts[doc] = fieldWordCount;
 			abstractTokens = 0;
 			mode = FieldFlag.title;
+			itemStart = ITEM_START;
 			scanHashedTokens(paper.title, note);
 			mode = FieldFlag.keywords;
-			for (const keyword of paper.keywords ?? []) scanHashedTokens(keyword, note);
+			for (const keyword of paper.keywords ?? []) {
+				itemStart = ITEM_START;
+				scanHashedTokens(keyword, note);
+			}
 			mode = FieldFlag.authors;
-			for (const author of paper.authors) scanHashedTokens(author, note);
+			for (const author of paper.authors) {
+				itemStart = ITEM_START;
+				scanHashedTokens(author, note);
+			}
 			mode = ABSTRACT;
 			scanHashedTokens(paper.abstract, note);
 			abstractLength[doc] = Math.min(abstractTokens, 0xffff);
@@ -231,6 +259,7 @@ function createPostingsBuilder(paperCount: number) {
 		},
 		finish(list: readonly Paper[]): Segment {
 			docPairStart[doc] = pairCount;
+			fieldStarts[doc] = fieldWordCount;
 			const termCount = vocabulary.size;
 			const sorted = vocabulary.terms.slice().sort();
 			const remap = new Uint32Array(termCount);
@@ -275,6 +304,12 @@ function createPostingsBuilder(paperCount: number) {
 				}
 			}
 
+			const words = fieldWords.slice(0, fieldWordCount);
+			for (let i = 0; i < fieldWordCount; i++) {
+				const word = words[i] as number;
+				words[i] = ((remap[word & TERM_MASK] as number) | (word & ITEM_START)) >>> 0;
+			}
+
 			const grams = buildGramIndex(sorted);
 			return new Segment(
 				list,
@@ -284,6 +319,8 @@ function createPostingsBuilder(paperCount: number) {
 				offsets,
 				docs,
 				impacts,
+				words,
+				fieldStarts,
 				titleOffsets,
 				titleRanks,
 				docAtRank,
