@@ -26,7 +26,28 @@ const { values } = parseArgs({ options: { targets: { type: 'string', default: '1
 const targetCount = Number(values.targets);
 const paperCount = Number(values.papers);
 
-const TOPIC_POOL = ['diffusion', 'LLM agents', 'reinforcement learning', 'RLHF', 'vision transformer', 'quantization', 'retrieval augmented generation', 'speech', 'robotics', 'benchmark', '3D gaussian splatting', 'video generation', 'code generation', 'mixture of experts', 'preference optimization', 'multimodal', 'reasoning', 'safety', 'long context', 'tokenizer'];
+const TOPIC_POOL = [
+	'diffusion',
+	'LLM agents',
+	'reinforcement learning',
+	'RLHF',
+	'vision transformer',
+	'quantization',
+	'retrieval augmented generation',
+	'speech',
+	'robotics',
+	'benchmark',
+	'3D gaussian splatting',
+	'video generation',
+	'code generation',
+	'mixture of experts',
+	'preference optimization',
+	'multimodal',
+	'reasoning',
+	'safety',
+	'long context',
+	'tokenizer',
+];
 
 const random = createRandom(7);
 // Listing days shifted so the newest week of the corpus is "recent" for the digest day.
@@ -39,16 +60,30 @@ const dir = await mkdtemp(join(tmpdir(), 'paperboy-fanout-cpu-'));
 try {
 	const store = await openStore(`sqlite://${join(dir, 'fanout.sqlite')}`, silentLogger);
 	const createdAt = '2026-01-01T00:00:00.000Z';
-	const topicsFor = () => (random() < 0.3 ? [] : Array.from({ length: 1 + Math.floor(random() * 3) }, () => TOPIC_POOL[Math.floor(random() * TOPIC_POOL.length)] as string));
+	const topicsFor = () =>
+		random() < 0.3 ? [] : Array.from({ length: 1 + Math.floor(random() * 3) }, () => TOPIC_POOL[Math.floor(random() * TOPIC_POOL.length)] as string);
 	const subscriptions: Subscription[] = [];
 	const follows: Follow[] = [];
 	for (let i = 0; i < targetCount; i++) {
-		if (i % 2 === 0) subscriptions.push({ guildId: '1', channelId: String(100000 + i), time: '09:00', timezone: 'UTC', topics: topicsFor(), maxPapers: 10, createdBy: '1', createdAt });
+		if (i % 2 === 0)
+			subscriptions.push({
+				guildId: '1',
+				channelId: String(100000 + i),
+				time: '09:00',
+				timezone: 'UTC',
+				topics: topicsFor(),
+				maxPapers: 10,
+				createdBy: '1',
+				createdAt,
+			});
 		else follows.push({ userId: String(200000 + i), dmChannelId: String(300000 + i), time: '09:00', timezone: 'UTC', topics: topicsFor(), createdAt });
 	}
 	await store.subscriptions.setMany(subscriptions.map((subscription) => [`1:${subscription.channelId}`, subscription] as const));
 	await store.follows.setMany(follows.map((follow) => [follow.userId, follow] as const));
-	const due: DueDigest[] = [...subscriptions.map((subscription) => ({ target: channelTarget(subscription), day })), ...follows.map((follow) => ({ target: followTarget(follow), day }))];
+	const due: DueDigest[] = [
+		...subscriptions.map((subscription) => ({ target: channelTarget(subscription), day })),
+		...follows.map((follow) => ({ target: followTarget(follow), day })),
+	];
 
 	let next = 0;
 	const sender: DigestSender = {
@@ -61,7 +96,14 @@ try {
 	const cpuBefore = process.cpuUsage();
 	const utilizationBefore = performance.eventLoopUtilization();
 	const started = performance.now();
-	const report = await deliverDigests(due, { sender, store, papers: index.all(), now: new Date(`${day}T09:00:00Z`), logger: silentLogger, matchTopics: createIndexTopicMatcher(index) });
+	const report = await deliverDigests(due, {
+		sender,
+		store,
+		papers: index.all(),
+		now: new Date(`${day}T09:00:00Z`),
+		logger: silentLogger,
+		matchTopics: createIndexTopicMatcher(index),
+	});
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
 	// The event loop's busy time: what a fan-out takes from every other user of this process.

@@ -62,7 +62,13 @@ try {
 	const rest = new REST({ api: apiUrl, globalRequestsPerSecond, offset }).setToken(token);
 	let rateLimitedEvents = 0;
 	rest.on('rateLimited', () => (rateLimitedEvents += 1));
-	const scheduler = createDigestScheduler({ store, sender: createDigestSender(rest, { botUserId: emu.world.bot.id, canReadHistory: () => true }), clock: () => new Date(), logger: silentLogger, concurrency });
+	const scheduler = createDigestScheduler({
+		store,
+		sender: createDigestSender(rest, { botUserId: emu.world.bot.id, canReadHistory: () => true }),
+		clock: () => new Date(),
+		logger: silentLogger,
+		concurrency,
+	});
 
 	const day1 = await runDay(emu, scheduler.tick, new Date(`${DAY1}T09:00:00Z`), channels, users, 1);
 	await store.upsertPapers(makePapers(DAY2, 8), new Date(`${DAY2}T08:00:00Z`));

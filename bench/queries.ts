@@ -71,7 +71,13 @@ export function pickPassages(papers: readonly Paper[], count: number, seed = 7):
 		const paper = eligible[Math.floor(random() * eligible.length)] as Paper;
 		const words = paper.abstract.split(' ');
 		const start = Math.floor(random() * (words.length - 100));
-		passages.push({ query: words.slice(start, start + 100).join(' ').slice(0, 1000), expectedId: paper.id });
+		passages.push({
+			query: words
+				.slice(start, start + 100)
+				.join(' ')
+				.slice(0, 1000),
+			expectedId: paper.id,
+		});
 	}
 	return passages;
 }

@@ -14,7 +14,12 @@ const { values } = parseArgs({
 	options: { json: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } },
 	strict: true,
 });
-const only = new Set((values.only ?? []).flatMap((names) => names.split(',')).map((name) => name.trim()).filter(Boolean));
+const only = new Set(
+	(values.only ?? [])
+		.flatMap((names) => names.split(','))
+		.map((name) => name.trim())
+		.filter(Boolean),
+);
 const unknown = [...only].filter((name) => !SECTIONS.some((section) => section.name === name));
 if (unknown.length > 0) {
 	process.stderr.write(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.map((section) => section.name).join(', ')}\n${USAGE}\n`);
@@ -46,7 +51,13 @@ function runScript(script: string, args: readonly string[]): BenchResult {
 			return { error: `no JSON result line from ${script}` };
 		}
 	}
-	const reason = child.error?.message ?? child.stderr.trim().split('\n').find((line) => /error/i.test(line)) ?? `exit code ${child.status}`;
+	const reason =
+		child.error?.message ??
+		child.stderr
+			.trim()
+			.split('\n')
+			.find((line) => /error/i.test(line)) ??
+		`exit code ${child.status}`;
 	return { error: reason.slice(0, 300) };
 }
 
@@ -57,5 +68,10 @@ function formatTable(section: BenchSection, results: readonly BenchResult[]): st
 	);
 	const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row.length === headers.length ? (row[i] ?? '').length : 0))));
 	const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ');
-	return [section.title, line(headers), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.map((row) => (row.length === headers.length ? line(row) : row.join(': ')))].join('\n');
+	return [
+		section.title,
+		line(headers),
+		widths.map((width) => '-'.repeat(width)).join('-|-'),
+		...rows.map((row) => (row.length === headers.length ? line(row) : row.join(': '))),
+	].join('\n');
 }

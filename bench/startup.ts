@@ -32,7 +32,9 @@ const databaseFile = join(workDir, `startup-${size}-${process.pid}.sqlite`);
 try {
 	const first = await startAndStop();
 	const restart = await startAndStop();
-	process.stdout.write(`${JSON.stringify({ section: 'startup', size, first, restart, meetsTarget: size > 100_000 || (restart.readyMs <= 2000 && restart.rssMb <= 600) })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ section: 'startup', size, first, restart, meetsTarget: size > 100_000 || (restart.readyMs <= 2000 && restart.rssMb <= 600) })}\n`,
+	);
 } finally {
 	await emu.stop();
 	await rm(databaseFile, { force: true });
@@ -44,7 +46,16 @@ async function startAndStop(): Promise<{ readyMs: number; rssMb: number; peakRss
 	const started = performance.now();
 	const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
 		cwd: repoRoot,
-		env: { ...process.env, DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl, DATABASE_URL: `sqlite://${databaseFile}`, SEEDS_DIR: seedsDir, HF_ENABLED: 'false', LOG_LEVEL: 'info', PAPERS_YEAR: '2026' },
+		env: {
+			...process.env,
+			DISCORD_TOKEN: token,
+			DISCORD_API_URL: apiUrl,
+			DATABASE_URL: `sqlite://${databaseFile}`,
+			SEEDS_DIR: seedsDir,
+			HF_ENABLED: 'false',
+			LOG_LEVEL: 'info',
+			PAPERS_YEAR: '2026',
+		},
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
 	let stderr = '';
@@ -71,7 +82,10 @@ function kb(status: string, field: string): number {
 /** Real entries cycled with new ids, titles and days, every other field kept as the API sent it. */
 async function writeRealShaped(file: string, count: number): Promise<void> {
 	await mkdir(seedsDir, { recursive: true });
-	const entries = gunzipSync(await readFile(realCorpusPath)).toString('utf8').split('\n').filter((line) => line.trim());
+	const entries = gunzipSync(await readFile(realCorpusPath))
+		.toString('utf8')
+		.split('\n')
+		.filter((line) => line.trim());
 	const random = createRandom(20260821);
 	const gzip = createGzip();
 	const out = createWriteStream(`${file}.partial`);

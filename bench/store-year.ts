@@ -148,7 +148,14 @@ try {
 }
 
 /** Every active target's digest for `day`, recorded as the delivery code does (withDelivered), in one batch. */
-async function recordDay(store: Store, records: Map<string, DeliveryRecord>, targets: ReadonlyArray<{ key: string }>, day: string, at: Date, listing: readonly Paper[]): Promise<void> {
+async function recordDay(
+	store: Store,
+	records: Map<string, DeliveryRecord>,
+	targets: ReadonlyArray<{ key: string }>,
+	day: string,
+	at: Date,
+	listing: readonly Paper[],
+): Promise<void> {
 	const entries: Array<[string, DeliveryRecord]> = targets.map(({ key }, i) => {
 		const count = 5 + Math.floor(random() * 6);
 		const sent: Record<string, string> = {};
@@ -182,7 +189,9 @@ async function measure(store: Store, day: number, records: ReadonlyMap<string, D
 	const keys = [...records.keys()];
 	const stored = await store.deliveries.getMany(keys);
 	const readBackMismatches = keys.filter((key, i) => JSON.stringify(stored[i]) !== JSON.stringify(records.get(key))).length;
-	const grouped = (await store.query(`SELECT substr(key, 1, instr(key, ':') - 1) AS namespace, count(*) AS rows, sum(length(key) + length(value)) AS bytes FROM keyv GROUP BY namespace`)) as Array<{
+	const grouped = (await store.query(
+		`SELECT substr(key, 1, instr(key, ':') - 1) AS namespace, count(*) AS rows, sum(length(key) + length(value)) AS bytes FROM keyv GROUP BY namespace`,
+	)) as Array<{
 		namespace: string;
 		rows: number;
 		bytes: number;

@@ -27,7 +27,12 @@ const SNOWFLAKE = /^\d{17,20}$/;
 /** Text and announcement channels: where a digest can be read. */
 const POSTABLE_CHANNEL_TYPES: ApplicationCommandOptionAllowedChannelType[] = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
 
-const channelOption = (description: string): APIApplicationCommandChannelOption => ({ type: CHANNEL, name: 'channel', description, channel_types: POSTABLE_CHANNEL_TYPES });
+const channelOption = (description: string): APIApplicationCommandChannelOption => ({
+	type: CHANNEL,
+	name: 'channel',
+	description,
+	channel_types: POSTABLE_CHANNEL_TYPES,
+});
 
 export const data = {
 	name: 'digest',
@@ -46,7 +51,13 @@ export const data = {
 				{ type: STRING, name: 'time', description: '24-hour HH:MM, e.g. 09:00 (default 09:00)' },
 				{ type: STRING, name: 'timezone', description: 'Time zone: start typing a city, e.g. London (default UTC)', autocomplete: true },
 				{ type: STRING, name: 'topics', description: 'Comma-separated topics, e.g. diffusion, LLM agents (default: every new paper)' },
-				{ type: INTEGER, name: 'max_papers', description: `Most papers per digest (1–${DigestLimits.maxPapers}, default 10)`, min_value: DigestLimits.minPapers, max_value: DigestLimits.maxPapers },
+				{
+					type: INTEGER,
+					name: 'max_papers',
+					description: `Most papers per digest (1–${DigestLimits.maxPapers}, default 10)`,
+					min_value: DigestLimits.minPapers,
+					max_value: DigestLimits.maxPapers,
+				},
 			],
 		},
 		{
@@ -66,7 +77,12 @@ export const data = {
 			description: 'See what this channel’s digest would post right now (only you see it)',
 			options: [{ type: STRING, name: 'topics', description: 'Try other comma-separated topics' }],
 		},
-		{ type: SUBCOMMAND, name: 'resume', description: 'Restart a paused digest after fixing the bot’s permissions', options: [channelOption('Which channel (default: this one)')] },
+		{
+			type: SUBCOMMAND,
+			name: 'resume',
+			description: 'Restart a paused digest after fixing the bot’s permissions',
+			options: [channelOption('Which channel (default: this one)')],
+		},
 	],
 } satisfies CommandData;
 
@@ -85,7 +101,10 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
 			const channelId = unsubscribeTarget(interaction);
 			await unsubscribeChannel(context.store, guildId, channelId);
 			context.schedulesChanged();
-			return replyEphemeral(interaction, channelGone(interaction, channelId) ? DigestReplies.unsubscribedGone(channelId) : DigestReplies.unsubscribed(channelId));
+			return replyEphemeral(
+				interaction,
+				channelGone(interaction, channelId) ? DigestReplies.unsubscribedGone(channelId) : DigestReplies.unsubscribed(channelId),
+			);
 		}
 		case 'list':
 			return list(interaction, context, guildId);
@@ -123,7 +142,14 @@ async function subscribe(interaction: ChatInputCommandInteraction, context: BotC
 	const now = context.clock();
 	const { subscription, created } = await subscribeChannel(context.store, input, now);
 	context.schedulesChanged();
-	context.logger.info('digest subscribed', { guildId, channelId, created, time: subscription.time, timezone: subscription.timezone, topics: subscription.topics.length });
+	context.logger.info('digest subscribed', {
+		guildId,
+		channelId,
+		created,
+		time: subscription.time,
+		timezone: subscription.timezone,
+		topics: subscription.topics.length,
+	});
 	const readsHistory = botPermissionsIn(interaction, channelId).has(PermissionFlagsBits.ReadMessageHistory, true);
 	const reply = DigestReplies.subscribed(subscription, nextRunAt(subscription, now), created);
 	await replyEphemeral(interaction, readsHistory ? reply : `${reply}\n${DigestReplies.noHistoryWarning(channelId)}`);

@@ -81,7 +81,13 @@ async function main(): Promise<number> {
 			upstream = endpoints.apiUrl;
 			botToken = endpoints.token;
 			await deployCommands(createRest(endpoints.apiUrl, endpoints.token), commands);
-			guilds = Array.from({ length: args.shards }, (_, shard) => (emulator as DiscordEmulator).addGuild({ name: `Shard ${shard}`, id: guildIdOnShard(shard, args.shards), members: [(emulator as DiscordEmulator).ids.userId] }));
+			guilds = Array.from({ length: args.shards }, (_, shard) =>
+				(emulator as DiscordEmulator).addGuild({
+					name: `Shard ${shard}`,
+					id: guildIdOnShard(shard, args.shards),
+					members: [(emulator as DiscordEmulator).ids.userId],
+				}),
+			);
 			if (!database) {
 				const dir = mkdtempSync(join(tmpdir(), 'paperboy-cluster-'));
 				cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,7 +136,12 @@ async function main(): Promise<number> {
 	}
 }
 
-function startBot(index: number, shards: number[], args: ClusterArgs, target: { token: string; apiUrl: string; database: string | undefined; emulator: boolean }): BotChild {
+function startBot(
+	index: number,
+	shards: number[],
+	args: ClusterArgs,
+	target: { token: string; apiUrl: string; database: string | undefined; emulator: boolean },
+): BotChild {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		DISCORD_TOKEN: target.token,
@@ -192,7 +203,9 @@ async function checkEveryShard(emulator: DiscordEmulator, guilds: readonly EmuGu
 		const shard = emulator.shardOf(guild.id, count);
 		const owner = plan.findIndex((ids) => ids.includes(shard)) + 1;
 		try {
-			const reply = await emulator.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'diffusion' }, guildId: guild.id }).reply({ timeoutMs: 10_000 });
+			const reply = await emulator
+				.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'diffusion' }, guildId: guild.id })
+				.reply({ timeoutMs: 10_000 });
 			const title = reply.embeds?.[0]?.title ?? reply.content ?? '';
 			console.log(`shard ${shard} (process ${owner}): /paper search answered: ${String(title).slice(0, 80)}`);
 		} catch (error) {

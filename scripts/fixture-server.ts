@@ -1,12 +1,20 @@
 import { parseArgs } from 'node:util';
-import { NO_FIXTURES_REASON, SHARED_DIR, hasSharedFixtures, recordedSiteHandler, startFixtureServer, type FixtureHandler } from '../test/support/fixture-server.js';
+import {
+	NO_FIXTURES_REASON,
+	SHARED_DIR,
+	hasSharedFixtures,
+	recordedSiteHandler,
+	startFixtureServer,
+	type FixtureHandler,
+} from '../test/support/fixture-server.js';
 
 /**
  * `npm run fixtures`: the real recorded Hugging Face and arXiv responses from ../shared/fixtures on a loopback
  * port, so `HF_BASE_URL=http://127.0.0.1:8787 npm start` ingests real papers without the internet.
  */
 
-const FIXTURES_USAGE = 'usage: npm run fixtures -- [--port 8787] [--replay YYYY-MM-DD]\n  --replay  answer every HF date without a recording with this recorded day (e.g. 2026-08-21), so "today" has papers';
+const FIXTURES_USAGE =
+	'usage: npm run fixtures -- [--port 8787] [--replay YYYY-MM-DD]\n  --replay  answer every HF date without a recording with this recorded day (e.g. 2026-08-21), so "today" has papers';
 const DEFAULT_PORT = 8787;
 
 interface FixtureArgs {
@@ -25,7 +33,11 @@ function readArgs(argv: string[]): FixtureArgs {
 function logRequests(handler: FixtureHandler): FixtureHandler {
 	return async (request) => {
 		const reply = await handler(request);
-		const answer = reply?.file ? reply.file.slice(reply.file.lastIndexOf('/') + 1) : reply ? `${reply.status ?? 200} ${String(reply.body ?? '').slice(0, 20)}` : '404';
+		const answer = reply?.file
+			? reply.file.slice(reply.file.lastIndexOf('/') + 1)
+			: reply
+				? `${reply.status ?? 200} ${String(reply.body ?? '').slice(0, 20)}`
+				: '404';
 		console.log(`${request.method} ${request.url.pathname}${request.url.search} → ${answer}`);
 		return reply;
 	};
@@ -65,7 +77,9 @@ main().then(
 	(code) => process.exit(code),
 	(error: unknown) => {
 		const code = (error as NodeJS.ErrnoException).code;
-		console.error(code === 'EADDRINUSE' ? 'Cannot listen: the port is in use (pick another with --port).' : `fixture server failed: ${(error as Error).message}`);
+		console.error(
+			code === 'EADDRINUSE' ? 'Cannot listen: the port is in use (pick another with --port).' : `fixture server failed: ${(error as Error).message}`,
+		);
 		process.exit(1);
 	},
 );

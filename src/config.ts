@@ -95,15 +95,25 @@ const ConfigSchema = z
 		HF_ENABLED: booleanFlag('HF_ENABLED'),
 		ARXIV_BASE_URL: httpUrl('ARXIV_BASE_URL'),
 		ARXIV_CATEGORIES: withDefault('ARXIV_CATEGORIES')
-			.transform((list) => list.split(',').map((category) => category.trim()).filter(Boolean))
+			.transform((list) =>
+				list
+					.split(',')
+					.map((category) => category.trim())
+					.filter(Boolean),
+			)
 			.superRefine((categories, context) => {
 				const bad = categories.filter((category) => !ARXIV_CATEGORY.test(category));
-				if (bad.length > 0) context.addIssue({ code: 'custom', message: `ARXIV_CATEGORIES must be comma-separated arXiv categories like cs.LG,cs.CL (bad: ${bad.join(', ')})` });
+				if (bad.length > 0)
+					context.addIssue({ code: 'custom', message: `ARXIV_CATEGORIES must be comma-separated arXiv categories like cs.LG,cs.CL (bad: ${bad.join(', ')})` });
 			}),
-		INGEST_CRON: withDefault('INGEST_CRON').refine((cron) => cron.split(/\s+/).length >= 5, { error: 'INGEST_CRON must be a cron expression with 5 or 6 fields (for example "5 * * * *")' }),
+		INGEST_CRON: withDefault('INGEST_CRON').refine((cron) => cron.split(/\s+/).length >= 5, {
+			error: 'INGEST_CRON must be a cron expression with 5 or 6 fields (for example "5 * * * *")',
+		}),
 		SOURCE_TIMEOUT_MS: withDefault('SOURCE_TIMEOUT_MS')
 			.transform(Number)
-			.refine((ms) => Number.isInteger(ms) && ms >= 1000 && ms <= 120_000, { error: 'SOURCE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000' }),
+			.refine((ms) => Number.isInteger(ms) && ms >= 1000 && ms <= 120_000, {
+				error: 'SOURCE_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 120000',
+			}),
 		SHARD_COUNT: text(),
 		SHARDS: text(),
 		METRICS_PORT: text()
@@ -163,7 +173,11 @@ function isHttpUrl(value: string): boolean {
 }
 
 /** SHARD_COUNT (a whole number from 1) and SHARDS (`0-3`, `0,2,5` or both mixed), which needs SHARD_COUNT and ids below it. */
-function parseShards(rawCount: string | undefined, rawIds: string | undefined, problems: string[]): { shardCount: number | undefined; shardIds: number[] | undefined } {
+function parseShards(
+	rawCount: string | undefined,
+	rawIds: string | undefined,
+	problems: string[],
+): { shardCount: number | undefined; shardIds: number[] | undefined } {
 	let shardCount: number | undefined;
 	if (rawCount !== undefined) {
 		if (/^\d+$/.test(rawCount) && Number(rawCount) >= 1) shardCount = Number(rawCount);
@@ -190,7 +204,9 @@ function parseShards(rawCount: string | undefined, rawIds: string | undefined, p
 	const shardIds = [...ids].sort((a, b) => a - b);
 	const outside = shardIds.filter((id) => shardCount !== undefined && id >= shardCount);
 	if (outside.length > 0) {
-		problems.push(`SHARDS must name shards below SHARD_COUNT=${shardCount} (ids start at 0; bad: ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''})`);
+		problems.push(
+			`SHARDS must name shards below SHARD_COUNT=${shardCount} (ids start at 0; bad: ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''})`,
+		);
 	}
 	return { shardCount, shardIds };
 }

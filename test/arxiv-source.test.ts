@@ -79,7 +79,13 @@ describe('parseArxivFeed', () => {
 
 	onlyWithFixtures(withFixtures("reads the user manual's typical response"), () => {
 		const [entry] = parseArxivFeed(fixture('arxiv-docs-user-manual-typical-response.xml'), 'u').entries;
-		expect(entry).toMatchObject({ arxivId: 'hep-ex/0307015', version: undefined, authors: ['H1 Collaboration'], primaryCategory: 'hep-ex', comment: '23 pages, 8 figures and 4 tables' });
+		expect(entry).toMatchObject({
+			arxivId: 'hep-ex/0307015',
+			version: undefined,
+			authors: ['H1 Collaboration'],
+			primaryCategory: 'hep-ex',
+			comment: '23 pages, 8 figures and 4 tables',
+		});
 		expect(entry?.title).toBe('Multi-Electron Production at High Transverse Momenta in ep Collisions at HERA');
 	});
 
@@ -90,7 +96,13 @@ describe('parseArxivFeed', () => {
 	});
 
 	onlyWithFixtures(withFixtures('reads the empty result as zero entries'), () => {
-		expect(parseArxivFeed(fixture('arxivpy-2026-id_0000.0000_s0_m100_8b51d9633a68.xml'), 'u')).toEqual({ entries: [], rejected: [], droppedEntries: 0, totalResults: 0, startIndex: 0 });
+		expect(parseArxivFeed(fixture('arxivpy-2026-id_0000.0000_s0_m100_8b51d9633a68.xml'), 'u')).toEqual({
+			entries: [],
+			rejected: [],
+			droppedEntries: 0,
+			totalResults: 0,
+			startIndex: 0,
+		});
 	});
 
 	onlyWithFixtures(withFixtures('reads every recorded feed without rejecting an entry'), () => {
@@ -105,7 +117,11 @@ describe('parseArxivFeed', () => {
 	});
 
 	it('keeps the first 500 entries of a feed that ignores max_results and counts the rest', () => {
-		const entries = Array.from({ length: 600 }, (_, index) => ({ id: `2608.${String(10000 + index)}v1`, title: `Paper ${index}`, published: '2026-08-20T10:00:00Z' }));
+		const entries = Array.from({ length: 600 }, (_, index) => ({
+			id: `2608.${String(10000 + index)}v1`,
+			title: `Paper ${index}`,
+			published: '2026-08-20T10:00:00Z',
+		}));
 		const feed = parseArxivFeed(atomFeed(entries), 'u');
 		expect(feed.entries).toHaveLength(PAPER_LIMITS.entriesPerPage);
 		expect(feed.entries.at(-1)?.title).toBe(`Paper ${PAPER_LIMITS.entriesPerPage - 1}`);
@@ -184,7 +200,10 @@ describe('fetchArxivQuery', () => {
 		server.setHandler(arxivRecordedHandler());
 		const { limiter, waits } = createVirtualLimiter(3000);
 		const before = server.requests.length;
-		const batch = await fetchArxivQuery({ searchQuery: 'testing', idList: '', start: 0, maxResults: 10, sortBy: 'relevance' }, fetchOptions({ maxPages: 3, limiter }));
+		const batch = await fetchArxivQuery(
+			{ searchQuery: 'testing', idList: '', start: 0, maxResults: 10, sortBy: 'relevance' },
+			fetchOptions({ maxPages: 3, limiter }),
+		);
 		expect(server.requests.slice(before).map((url) => url.searchParams.get('start'))).toEqual(['0', '10', '20']);
 		expect(batch.papers).toHaveLength(30);
 		expect(waits).toEqual([3000, 3000]);
@@ -193,8 +212,13 @@ describe('fetchArxivQuery', () => {
 	it('shortens a 1 MB abstract and too many authors, counts them and warns with the URL', async () => {
 		const lines: Record<string, unknown>[] = [];
 		const authors = Array.from({ length: 1200 }, (_, index) => `Member ${index}`);
-		server.setHandler(() => atom(atomFeed([{ id: '2608.00010v1', title: 'Big collaboration', published: '2026-08-20T10:00:00Z', summary: 'Measured. '.repeat(105_000), authors }])));
-		const batch = await fetchArxivQuery({ searchQuery: 'cat:cs.LG', start: 0, maxResults: 100 }, fetchOptions({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }));
+		server.setHandler(() =>
+			atom(atomFeed([{ id: '2608.00010v1', title: 'Big collaboration', published: '2026-08-20T10:00:00Z', summary: 'Measured. '.repeat(105_000), authors }])),
+		);
+		const batch = await fetchArxivQuery(
+			{ searchQuery: 'cat:cs.LG', start: 0, maxResults: 100 },
+			fetchOptions({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }),
+		);
 		const [paper] = batch.papers;
 		expect(paper!.abstract.length).toBeLessThanOrEqual(PAPER_LIMITS.abstractChars);
 		expect(paper!.authors).toHaveLength(PAPER_LIMITS.authors);

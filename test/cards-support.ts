@@ -148,7 +148,15 @@ export function nastyPaper(random: () => number): Paper {
 	};
 	if (random() < 0.7) paper.upvotes = pick(random, [0, 1, 42, 12345, Number.NaN, -1, 1e300, Infinity, 3.7]);
 	if (random() < 0.6) paper.arxivId = random() < 0.1 ? nastyText(random, 20) : pick(random, VALID_IDS.slice(0, 4));
-	if (random() < 0.5) paper.codeUrl = pick(random, ['https://github.com/a/b', 'javascript:alert(1)', `https://github.com/${'x'.repeat(3000)}`, 'not a url', 'https://github.com/a_b/c(d)', nastyText(random, 60)]);
+	if (random() < 0.5)
+		paper.codeUrl = pick(random, [
+			'https://github.com/a/b',
+			'javascript:alert(1)',
+			`https://github.com/${'x'.repeat(3000)}`,
+			'not a url',
+			'https://github.com/a_b/c(d)',
+			nastyText(random, 60),
+		]);
 	if (random() < 0.4) paper.projectUrl = pick(random, ['https://example.org/project', 'ftp://x.test', `https://p.test/${'é'.repeat(600)}`, '']);
 	if (random() < 0.5) paper.keywords = Array.from({ length: pick(random, [0, 3, 50]) }, () => nastyText(random, 60));
 	return paper;

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run.js';
-import { atom, atomFeed, hasSharedFixtures, hfDailyHandler, hfEntry, json, startFixtureServer, withFixtures, type FixtureServer } from './support/fixture-server.js';
+import {
+	atom,
+	atomFeed,
+	hasSharedFixtures,
+	hfDailyHandler,
+	hfEntry,
+	json,
+	startFixtureServer,
+	withFixtures,
+	type FixtureServer,
+} from './support/fixture-server.js';
 
 const seedsDir = fileURLToPath(new URL('../seeds', import.meta.url));
 const NOW = new Date('2026-08-21T12:00:00Z');
@@ -21,7 +31,14 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-	return { SEEDS_DIR: seedsDir, PAPERS_YEAR: '2025', DATABASE_URL: `sqlite://${join(dir, 'paperboy.sqlite')}`, HF_BASE_URL: server.baseUrl, ARXIV_BASE_URL: server.baseUrl, ...extra };
+	return {
+		SEEDS_DIR: seedsDir,
+		PAPERS_YEAR: '2025',
+		DATABASE_URL: `sqlite://${join(dir, 'paperboy.sqlite')}`,
+		HF_BASE_URL: server.baseUrl,
+		ARXIV_BASE_URL: server.baseUrl,
+		...extra,
+	};
 }
 
 async function run(argv: string[], environment = env()) {
@@ -64,7 +81,10 @@ describe('ingestCommand', () => {
 
 	it("fetches each source's latest listing by default, and arXiv alone with --source", async () => {
 		server.setHandler(({ url }) => {
-			if (url.pathname === '/api/daily_papers') return url.searchParams.get('date') === '2026-08-21' && url.searchParams.get('p') === '0' ? json([hfEntry({ id: '2608.00001', title: 'Quantum Gradient Tricks' })]) : json([]);
+			if (url.pathname === '/api/daily_papers')
+				return url.searchParams.get('date') === '2026-08-21' && url.searchParams.get('p') === '0'
+					? json([hfEntry({ id: '2608.00001', title: 'Quantum Gradient Tricks' })])
+					: json([]);
 			return atom(atomFeed([{ id: '2608.00002v2', title: 'Careful Sparse Experts', published: '2026-08-20T17:00:00Z' }]));
 		});
 		const hf = await run(['ingest']);
@@ -77,11 +97,22 @@ describe('ingestCommand', () => {
 	});
 
 	it('prints a progress line per day of a backfill on stderr', async () => {
-		server.setHandler(({ url }) => json(url.searchParams.get('p') === '0' ? [hfEntry({ id: `2608.0000${url.searchParams.get('date')!.slice(-1)}`, title: `Paper of ${url.searchParams.get('date')}` })] : []));
+		server.setHandler(({ url }) =>
+			json(
+				url.searchParams.get('p') === '0'
+					? [hfEntry({ id: `2608.0000${url.searchParams.get('date')!.slice(-1)}`, title: `Paper of ${url.searchParams.get('date')}` })]
+					: [],
+			),
+		);
 		const { code, stdout, stderr } = await run(['ingest', '--from', '2026-08-19', '--to', '2026-08-21']);
 		expect(code).toBe(0);
 		expect(commandStderr(stderr)).toBe(
-			['ingest day 1/3 (2026-08-19) done; so far 1 added, 0 updated, 0 failed', 'ingest day 2/3 (2026-08-20) done; so far 2 added, 0 updated, 0 failed', 'ingest day 3/3 (2026-08-21) done; so far 3 added, 0 updated, 0 failed', ''].join('\n'),
+			[
+				'ingest day 1/3 (2026-08-19) done; so far 1 added, 0 updated, 0 failed',
+				'ingest day 2/3 (2026-08-20) done; so far 2 added, 0 updated, 0 failed',
+				'ingest day 3/3 (2026-08-21) done; so far 3 added, 0 updated, 0 failed',
+				'',
+			].join('\n'),
 		);
 		expect(stdout).toBe('hf: 3 fetched, 3 added, 0 updated\nIngested over 3 days: 3 new, 0 updated.\n');
 	});
@@ -90,23 +121,33 @@ describe('ingestCommand', () => {
 		server.setHandler(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>login</html>' }));
 		const { code, stdout, stderr } = await run(['ingest', '--date', '2026-08-21']);
 		expect(code).toBe(1);
-		expect(stdout).toMatch(/^hf: 0 fetched, 0 added, 0 updated, 1 of 1 request failed\n {2}failed hf 2026-08-21: hf: expected application\/json, got text\/html \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-08-21&limit=100&p=0\)\nIngested: 0 new, 0 updated, 1 failed\.\n$/);
+		expect(stdout).toMatch(
+			/^hf: 0 fetched, 0 added, 0 updated, 1 of 1 request failed\n {2}failed hf 2026-08-21: hf: expected application\/json, got text\/html \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-08-21&limit=100&p=0\)\nIngested: 0 new, 0 updated, 1 failed\.\n$/,
+		);
 		expect(stderr).toContain('"message":"source ingest failed, keeping what is stored"');
 		const sources = await run(['sources']);
 		expect(sources.stdout).toMatch(/^hf: last success never, 0 papers added, FAILING since 2026-08-21T12:00:00.000Z: hf: expected application\/json/);
 	});
 
 	it('reports what was cut to the limits in the summary, the JSON report and the source status', async () => {
-		const entries = Array.from({ length: 600 }, (_, index) => hfEntry({ id: `2608.${String(10000 + index)}`, title: index === 0 ? 'T'.repeat(1500) : `Paper ${index}` }));
+		const entries = Array.from({ length: 600 }, (_, index) =>
+			hfEntry({ id: `2608.${String(10000 + index)}`, title: index === 0 ? 'T'.repeat(1500) : `Paper ${index}` }),
+		);
 		server.setHandler(({ url }) => json(url.searchParams.get('p') === '0' ? entries : []));
 		const summary = await run(['ingest', '--date', '2026-08-21']);
 		expect(summary.code).toBe(0);
-		expect(summary.stdout).toBe('hf: 500 fetched, 500 added, 0 updated, cut to the limits: 100 entries over the page cap dropped, 1 field shortened\nIngested: 500 new, 0 updated.\n');
+		expect(summary.stdout).toBe(
+			'hf: 500 fetched, 500 added, 0 updated, cut to the limits: 100 entries over the page cap dropped, 1 field shortened\nIngested: 500 new, 0 updated.\n',
+		);
 		expect(summary.stderr).toContain('"message":"hf: response has more entries than the 500 kept per page; the rest are dropped"');
 		const report = await run(['ingest', '--date', '2026-08-21', '--json']);
-		expect(JSON.parse(report.stdout).runs).toEqual([expect.objectContaining({ source: 'hf', fetched: 500, truncated: 1, droppedEntries: 100, invalidUtf8: 0 })]);
+		expect(JSON.parse(report.stdout).runs).toEqual([
+			expect.objectContaining({ source: 'hf', fetched: 500, truncated: 1, droppedEntries: 100, invalidUtf8: 0 }),
+		]);
 		const sources = await run(['sources']);
-		expect(sources.stdout).toContain(`hf: last success ${NOW.toISOString()}, 500 papers added, last fetch cut to the limits: 100 entries over the page cap dropped, 1 field shortened\n`);
+		expect(sources.stdout).toContain(
+			`hf: last success ${NOW.toISOString()}, 500 papers added, last fetch cut to the limits: 100 entries over the page cap dropped, 1 field shortened\n`,
+		);
 		const listed = await run(['sources', '--json']);
 		expect(JSON.parse(listed.stdout)[0].status).toMatchObject({ lastTruncated: 1, lastDroppedEntries: 100 });
 	});
@@ -142,7 +183,9 @@ describe('sourcesCommand', () => {
 	it('reports never-fetched and switched-off sources without creating a database', async () => {
 		const { code, stdout } = await run(['sources']);
 		expect(code).toBe(0);
-		expect(stdout).toBe(`hf: never fetched\n  from ${server.baseUrl}/api/daily_papers\narxiv: off\n  would fetch from ${server.baseUrl}/api/query (no ARXIV_CATEGORIES)\n`);
+		expect(stdout).toBe(
+			`hf: never fetched\n  from ${server.baseUrl}/api/daily_papers\narxiv: off\n  would fetch from ${server.baseUrl}/api/query (no ARXIV_CATEGORIES)\n`,
+		);
 		expect(existsSync(join(dir, 'paperboy.sqlite'))).toBe(false);
 	});
 

@@ -26,10 +26,27 @@ let messyDir: string;
 let hostileDir: string;
 beforeAll(async () => {
 	messyDir = await mkdtemp(join(tmpdir(), 'paperboy-cli-'));
-	const entry = { paper: { id: '2401.00001', title: 'Direct Preference Optimization', summary: 'We align models with DPO.', authors: [{ name: 'Ada' }], publishedAt: '2024-01-02T00:00:00Z', upvotes: 7 } };
+	const entry = {
+		paper: {
+			id: '2401.00001',
+			title: 'Direct Preference Optimization',
+			summary: 'We align models with DPO.',
+			authors: [{ name: 'Ada' }],
+			publishedAt: '2024-01-02T00:00:00Z',
+			upvotes: 7,
+		},
+	};
 	await writeFile(join(messyDir, 'day.json'), JSON.stringify([entry, { paper: { id: '2401.00002' } }]));
 	hostileDir = await mkdtemp(join(tmpdir(), 'paperboy-cli-hostile-'));
-	const hostile = { paper: { id: '2401.00003', title: 'Terminal \u001b[2J\u001b]0;pwned\u0007escape \u202esneaky', summary: 'Clears \u001b[31mscreens\u001b[0m.', authors: [{ name: 'Eve\u0000' }], publishedAt: '2024-01-02T00:00:00Z' } };
+	const hostile = {
+		paper: {
+			id: '2401.00003',
+			title: 'Terminal \u001b[2J\u001b]0;pwned\u0007escape \u202esneaky',
+			summary: 'Clears \u001b[31mscreens\u001b[0m.',
+			authors: [{ name: 'Eve\u0000' }],
+			publishedAt: '2024-01-02T00:00:00Z',
+		},
+	};
 	await writeFile(join(hostileDir, 'day.json'), JSON.stringify([hostile]).replace(/\\\\u/g, '\\u'));
 });
 afterAll(async () => {
@@ -155,7 +172,9 @@ describe('bin/paperboy.js', () => {
 	});
 
 	it('exits 2 on bad arguments', async () => {
-		const failure = await promisify(execFile)(process.execPath, ['bin/paperboy.js', 'search'], { cwd: repoRoot }).catch((error: { code: number; stderr: string }) => error);
+		const failure = await promisify(execFile)(process.execPath, ['bin/paperboy.js', 'search'], { cwd: repoRoot }).catch(
+			(error: { code: number; stderr: string }) => error,
+		);
 		expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('missing query') });
 	});
 });

@@ -50,11 +50,18 @@ describe('npm run cluster', () => {
 	it('starts the proxy and two processes splitting four shards, every shard answers, and SIGINT stops them all', { timeout: 90_000 }, async () => {
 		let ready: () => void = () => {};
 		const running = new Promise<void>((resolve) => (ready = resolve));
-		const cluster = runScript('scripts/cluster.ts', ['--processes', '2', '--shards', '4', '--emulator', '--database', `sqlite://${join(dir, 'cluster.sqlite')}`], {
-			timeoutMs: 90_000,
-			onStdout: (text) => text.includes('Cluster running.') && ready(),
-		});
-		await Promise.race([running, cluster.done.then((run) => Promise.reject(new Error(`the cluster exited early:\n${run.stdout}\n${run.stderr.slice(-3000)}`)))]);
+		const cluster = runScript(
+			'scripts/cluster.ts',
+			['--processes', '2', '--shards', '4', '--emulator', '--database', `sqlite://${join(dir, 'cluster.sqlite')}`],
+			{
+				timeoutMs: 90_000,
+				onStdout: (text) => text.includes('Cluster running.') && ready(),
+			},
+		);
+		await Promise.race([
+			running,
+			cluster.done.then((run) => Promise.reject(new Error(`the cluster exited early:\n${run.stdout}\n${run.stderr.slice(-3000)}`))),
+		]);
 		cluster.kill('SIGINT');
 		const run = await cluster.done;
 		expect(run.code).toBe(0);

@@ -9,11 +9,30 @@ import type { DeliveryRecord, Subscription } from '../src/store/records.js';
 const NOW = new Date('2026-03-15T09:00:00.000Z');
 
 function paper(id: string, fields: Partial<DigestPaper> = {}): DigestPaper {
-	return { id, title: `Paper ${id}`, abstract: 'Nothing special.', authors: [], listedOn: '2026-03-14', source: 'hf-daily', firstSeenAt: '2026-03-14T10:00:00.000Z', ...fields };
+	return {
+		id,
+		title: `Paper ${id}`,
+		abstract: 'Nothing special.',
+		authors: [],
+		listedOn: '2026-03-14',
+		source: 'hf-daily',
+		firstSeenAt: '2026-03-14T10:00:00.000Z',
+		...fields,
+	};
 }
 
 function subscription(fields: Partial<Subscription> = {}): Subscription {
-	return { guildId: 'g', channelId: 'c', time: '09:00', timezone: 'UTC', topics: [], maxPapers: 10, createdBy: 'u', createdAt: '2026-03-01T00:00:00.000Z', ...fields };
+	return {
+		guildId: 'g',
+		channelId: 'c',
+		time: '09:00',
+		timezone: 'UTC',
+		topics: [],
+		maxPapers: 10,
+		createdBy: 'u',
+		createdAt: '2026-03-01T00:00:00.000Z',
+		...fields,
+	};
 }
 
 describe('selectNewPapers', () => {
@@ -40,7 +59,12 @@ describe('selectNewPapers', () => {
 
 	it('offers only what is new since the previous digest: not a paper it had in front of it and cut', () => {
 		// The digest of the 14th ran at 09:00 and saw `cut` (known at 08:00), but max_papers left it out.
-		const record: DeliveryRecord = { target: 'channel:c', sent: { top: '2026-03-14' }, lastDay: '2026-03-14', covered: { day: '2026-03-14', at: '2026-03-14T09:00:00.000Z' } };
+		const record: DeliveryRecord = {
+			target: 'channel:c',
+			sent: { top: '2026-03-14' },
+			lastDay: '2026-03-14',
+			covered: { day: '2026-03-14', at: '2026-03-14T09:00:00.000Z' },
+		};
 		const papers = [
 			paper('top', { firstSeenAt: '2026-03-14T08:00:00.000Z' }),
 			paper('cut', { firstSeenAt: '2026-03-14T08:00:00.000Z' }),
@@ -56,7 +80,10 @@ describe('selectNewPapers', () => {
 describe('withDelivered', () => {
 	const at = '2026-03-14T09:00:00.000Z';
 	it('records what a digest covered, except one Discord refused (its papers stay new)', () => {
-		expect(withDelivered(undefined, 't', { day: '2026-03-14', at, outcome: 'sent', paperCount: 1 }, { a: '2026-03-14' }).covered).toEqual({ day: '2026-03-14', at });
+		expect(withDelivered(undefined, 't', { day: '2026-03-14', at, outcome: 'sent', paperCount: 1 }, { a: '2026-03-14' }).covered).toEqual({
+			day: '2026-03-14',
+			at,
+		});
 		expect(withDelivered(undefined, 't', { day: '2026-03-14', at, outcome: 'empty', paperCount: 0 }, {}).covered).toEqual({ day: '2026-03-14', at });
 		expect(withDelivered(undefined, 't', { day: '2026-03-14', at, outcome: 'failed', paperCount: 3 }, {}).covered).toBeUndefined();
 	});
@@ -65,7 +92,12 @@ describe('withDelivered', () => {
 describe('DigestWindow.keepSentDays', () => {
 	const NOW_FAR = new Date('2027-01-01T00:00:00.000Z');
 	const delivered = (record: DeliveryRecord | undefined, day: string, papers: readonly DigestPaper[]) =>
-		withDelivered(record, 'channel:c', { day, at: `${day}T09:00:00.000Z`, outcome: 'sent', paperCount: papers.length }, Object.fromEntries(papers.map((entry) => [entry.id, entry.listedOn])));
+		withDelivered(
+			record,
+			'channel:c',
+			{ day, at: `${day}T09:00:00.000Z`, outcome: 'sent', paperCount: papers.length },
+			Object.fromEntries(papers.map((entry) => [entry.id, entry.listedOn])),
+		);
 
 	it('is the look-back plus a day of time-zone skew', () => {
 		expect(DigestWindow.keepSentDays).toBe(DigestWindow.maxLookbackDays + 1);

@@ -80,7 +80,12 @@ describe('encodeUnfollow', () => {
 	it('encodes everything, a short topic inline and a long topic by hash', () => {
 		expect(encodeUnfollow(undefined).customId).toBe('follow:unfollow:*');
 		expect(decodeCustomId('follow:unfollow:*')).toEqual({ kind: 'unfollow', all: true, topic: undefined, topicHash: undefined });
-		expect(decodeCustomId(encodeUnfollow('diffusion').customId)).toEqual({ kind: 'unfollow', all: false, topic: 'diffusion', topicHash: hashQuery('diffusion') });
+		expect(decodeCustomId(encodeUnfollow('diffusion').customId)).toEqual({
+			kind: 'unfollow',
+			all: false,
+			topic: 'diffusion',
+			topicHash: hashQuery('diffusion'),
+		});
 		const long = 't'.repeat(81);
 		const encoded = encodeUnfollow(long);
 		expect(encoded.needsStoredQuery).toBe(true);

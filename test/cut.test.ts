@@ -43,7 +43,9 @@ describe('logPageCut', () => {
 describe('formatCut', () => {
 	it('names each count that is not zero', () => {
 		expect(formatCut(emptyCut())).toBe('');
-		expect(formatCut({ truncated: 1, droppedEntries: 9500, invalidUtf8: 2 })).toBe('9,500 entries over the page cap dropped, 1 field shortened, 2 responses not valid UTF-8');
+		expect(formatCut({ truncated: 1, droppedEntries: 9500, invalidUtf8: 2 })).toBe(
+			'9,500 entries over the page cap dropped, 1 field shortened, 2 responses not valid UTF-8',
+		);
 		expect(formatCut({ droppedEntries: 1, truncated: Number.NaN })).toBe('1 entry over the page cap dropped');
 	});
 });

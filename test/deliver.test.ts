@@ -40,7 +40,9 @@ class FakeDiscord implements DigestSender {
 			await new Promise((resolve) => setImmediate(resolve));
 			const failure = this.failures.get(channelId);
 			if (failure) throw failure;
-			const existing = this.messages.find((message) => message.channelId === channelId && message.nonce === nonce && this.now - message.at < FakeDiscord.nonceWindowMs);
+			const existing = this.messages.find(
+				(message) => message.channelId === channelId && message.nonce === nonce && this.now - message.at < FakeDiscord.nonceWindowMs,
+			);
 			if (existing) return { messageId: existing.id };
 			const id = `m${this.messages.length + 1}`;
 			this.messages.push({ id, channelId, payload, nonce, at: this.now });
@@ -63,7 +65,9 @@ class FakeDiscord implements DigestSender {
 	async findDelivery({ channelId, reference, since }: { channelId: string; reference: string; since: Date }): Promise<DeliveryLookup> {
 		this.lookups.push(channelId);
 		if (this.unreadable.has(channelId)) return { kind: 'unverifiable', reason: 'no Read Message History' };
-		const found = this.messages.find((message) => message.channelId === channelId && message.at >= since.getTime() && JSON.stringify(message.payload).includes(`ref ${reference}`));
+		const found = this.messages.find(
+			(message) => message.channelId === channelId && message.at >= since.getTime() && JSON.stringify(message.payload).includes(`ref ${reference}`),
+		);
 		return found ? { kind: 'posted', messageId: found.id } : { kind: 'absent' };
 	}
 
@@ -92,7 +96,16 @@ const AT2 = new Date('2026-03-16T09:00:00.000Z');
 const CREATED = new Date('2026-03-10T00:00:00.000Z');
 
 function paper(id: string, fields: Partial<DigestPaper> = {}): DigestPaper {
-	return { id, title: `Paper ${id}`, abstract: 'About models.', authors: [], listedOn: '2026-03-14', source: 'hf-daily', firstSeenAt: '2026-03-14T10:00:00.000Z', ...fields };
+	return {
+		id,
+		title: `Paper ${id}`,
+		abstract: 'About models.',
+		authors: [],
+		listedOn: '2026-03-14',
+		source: 'hf-daily',
+		firstSeenAt: '2026-03-14T10:00:00.000Z',
+		...fields,
+	};
 }
 const DAY1_PAPERS = [paper('2603.00001', { upvotes: 5 }), paper('2603.00002', { upvotes: 9, title: 'Language models that reason' })];
 const DAY2_PAPERS = [...DAY1_PAPERS, paper('2603.00003', { listedOn: '2026-03-15', firstSeenAt: '2026-03-15T12:00:00.000Z' })];
@@ -108,7 +121,6 @@ const run = (due: DueDigest[], sender: DigestSender, papers: readonly DigestPape
 	if (sender instanceof FakeDiscord) sender.now = now.getTime();
 	return deliverDigests(due, { sender, store: on, papers, now, logger: silentLogger });
 };
-
 
 /** Day 1's digest to c1 is posted, then the process "dies" before recording it; a new store opens the same file. */
 async function crashAfterSendAndRestart(discord: FakeDiscord) {
@@ -343,7 +355,11 @@ describe('deliverDigests after an attempt of unknown outcome', () => {
 		const discord = new FakeDiscord();
 		await subscribe('c1');
 		// The pending promise was written, then the process died before the request left.
-		await store.deliveries.set('channel:c1', { target: 'channel:c1', sent: {}, pending: { day: DAY1, nonce: digestNonce('channel:c1', DAY1), paperIds: ['2603.00001'], at: AT1.toISOString() } });
+		await store.deliveries.set('channel:c1', {
+			target: 'channel:c1',
+			sent: {},
+			pending: { day: DAY1, nonce: digestNonce('channel:c1', DAY1), paperIds: ['2603.00001'], at: AT1.toISOString() },
+		});
 		const report = await run(await dueChannels(DAY1, 'c1'), discord, DAY1_PAPERS, later(AT1, MINUTES_15));
 		expect(report.counts.sent).toBe(1);
 		expect(discord.in('c1')).toHaveLength(1);
@@ -354,7 +370,11 @@ describe('deliverDigests after an attempt of unknown outcome', () => {
 	it('a digest that never reached Discord, found the next day: its papers come in the next digest, none marked sent unseen', async () => {
 		const discord = new FakeDiscord();
 		await subscribe('c1');
-		await store.deliveries.set('channel:c1', { target: 'channel:c1', sent: {}, pending: { day: DAY1, nonce: digestNonce('channel:c1', DAY1), paperIds: ['2603.00001', '2603.00002'], at: AT1.toISOString() } });
+		await store.deliveries.set('channel:c1', {
+			target: 'channel:c1',
+			sent: {},
+			pending: { day: DAY1, nonce: digestNonce('channel:c1', DAY1), paperIds: ['2603.00001', '2603.00002'], at: AT1.toISOString() },
+		});
 		const report = await run(await dueChannels(DAY2, 'c1'), discord, DAY2_PAPERS, AT2);
 		expect(report.counts.sent).toBe(1);
 		const text = JSON.stringify(discord.in('c1')[0]?.payload);

@@ -21,7 +21,10 @@ describe('deployCommands', () => {
 		const registered = emu.commands(emu.ids.guildId);
 		expect(registered.map((command) => command.name)).toEqual(names);
 		for (const command of commands) {
-			expect(registered.find((entry) => entry.name === command.data.name)).toMatchObject({ description: command.data.description, options: command.data.options });
+			expect(registered.find((entry) => entry.name === command.data.name)).toMatchObject({
+				description: command.data.description,
+				options: command.data.options,
+			});
 		}
 		expect(emu.commands()).toEqual([]);
 	});
@@ -49,7 +52,9 @@ describe('npm run deploy-commands', () => {
 	it('registers to DEV_GUILD_ID and says so', async () => {
 		const guild = emu.addGuild({ name: 'Dev server' });
 		const run = await runScript('scripts/deploy-commands.ts', [], { env: { DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl, DEV_GUILD_ID: guild.id } }).done;
-		expect(run.stdout).toContain(`Registered ${commands.length} command(s) to server ${guild.id}: ${commands.map((command) => `/${command.data.name}`).join(', ')}`);
+		expect(run.stdout).toContain(
+			`Registered ${commands.length} command(s) to server ${guild.id}: ${commands.map((command) => `/${command.data.name}`).join(', ')}`,
+		);
 		expect(run.code).toBe(0);
 		expect(emu.commands(guild.id).map((command) => command.name)).toEqual(commands.map((command) => command.data.name));
 		expect(`${run.stdout}${run.stderr}`).not.toContain(token);

@@ -111,7 +111,9 @@ describe('digestCommand', () => {
 
 describe('digestCommand.autocomplete', () => {
 	it('offers time zones by city as the admin types, and refuses EST with the zone meant', async () => {
-		const choices = await h.emu.injectAutocomplete({ name: 'digest', subcommand: 'subscribe', userId: h.emu.ids.adminId, options: { timezone: 'new yo' } }).choices();
+		const choices = await h.emu
+			.injectAutocomplete({ name: 'digest', subcommand: 'subscribe', userId: h.emu.ids.adminId, options: { timezone: 'new yo' } })
+			.choices();
 		expect(choices[0]).toEqual({ name: 'America/New York', value: 'America/New_York' });
 		const reply = await digest('subscribe', { timezone: 'EST' });
 		expect(reply.content).toContain('America/New_York');

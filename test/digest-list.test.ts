@@ -20,7 +20,10 @@ describe('formatDigestList', () => {
 		]);
 		expect(embed?.footer?.text).toBe('Topics: all');
 		expect(payload.components?.map((row) => row.components.length)).toEqual([5, 5]);
-		expect(decodeCustomId((payload.components?.[1]?.components?.[4] as InteractiveButton | undefined)?.custom_id)).toEqual({ kind: 'open', paperId: '2401.00009' });
+		expect(decodeCustomId((payload.components?.[1]?.components?.[4] as InteractiveButton | undefined)?.custom_id)).toEqual({
+			kind: 'open',
+			paperId: '2401.00009',
+		});
 	});
 
 	it('adds an Unfollow button for a topic, for everything, and by hash for a long topic', () => {
@@ -30,7 +33,10 @@ describe('formatDigestList', () => {
 			const button = payload.components?.at(-1)?.components[0] as InteractiveButton;
 			return { label: button.label, action: decodeCustomId(button.custom_id) };
 		};
-		expect(unfollow('diffusion')).toEqual({ label: 'Unfollow “diffusion”', action: { kind: 'unfollow', all: false, topic: 'diffusion', topicHash: hashQuery('diffusion') } });
+		expect(unfollow('diffusion')).toEqual({
+			label: 'Unfollow “diffusion”',
+			action: { kind: 'unfollow', all: false, topic: 'diffusion', topicHash: hashQuery('diffusion') },
+		});
 		expect(unfollow('*')).toEqual({ label: 'Unfollow', action: { kind: 'unfollow', all: true, topic: undefined, topicHash: undefined } });
 		const long = 'topic '.repeat(30);
 		expect(unfollow(long).action).toEqual({ kind: 'unfollow', all: false, topic: undefined, topicHash: hashQuery(long) });

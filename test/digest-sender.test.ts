@@ -77,14 +77,20 @@ describe('createDigestSender', () => {
 		expect(limited.status).toBe(429);
 		expect(limited.retryAfterMs).toBeGreaterThan(0);
 
-		const offline = createDigestSender(new REST({ api: 'http://127.0.0.1:9/api', retries: 0 }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => true });
+		const offline = createDigestSender(new REST({ api: 'http://127.0.0.1:9/api', retries: 0 }).setToken(token), {
+			botUserId: emu.world.bot.id,
+			canReadHistory: () => true,
+		});
 		expect(await failure(offline.openDm('123'))).toMatchObject({ status: 0 });
 		expect(emu.messages(channel.id)).toHaveLength(0);
 	});
 });
 
 describe('DigestSender.findDelivery', () => {
-	const digest = (reference: string): MessagePayload => ({ embeds: [{ title: 'Daily papers', description: '**1.** A paper', footer: { text: `Top 1 · ref ${reference}` } }], allowed_mentions: { parse: [] } });
+	const digest = (reference: string): MessagePayload => ({
+		embeds: [{ title: 'Daily papers', description: '**1.** A paper', footer: { text: `Top 1 · ref ${reference}` } }],
+		allowed_mentions: { parse: [] },
+	});
 	const since = () => new Date(Date.now() - 60_000);
 
 	it('finds the bot’s own digest by the key in its footer, and nothing for another key', async () => {
@@ -100,7 +106,9 @@ describe('DigestSender.findDelivery', () => {
 	it('does not count a digest posted before the attempt', async () => {
 		const channel = emu.addChannel({ name: 'read-back-old' });
 		await sender().sendToChannel(channel.id, digest('pbold'), 'pbold');
-		expect(await sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbold', since: new Date(Date.now() + 60_000) })).toEqual({ kind: 'absent' });
+		expect(await sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbold', since: new Date(Date.now() + 60_000) })).toEqual({
+			kind: 'absent',
+		});
 	});
 
 	it('pages past a busy channel to find the digest', async () => {
@@ -115,8 +123,14 @@ describe('DigestSender.findDelivery', () => {
 		const channel = emu.addChannel({ name: 'no-history' });
 		const before = emu.requests({ method: 'GET' }).length;
 		const blind = createDigestSender(new REST({ api: apiUrl, retries: 0 }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => false });
-		expect(await blind.findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() })).toMatchObject({ kind: 'unverifiable', reason: expect.stringMatching(/Read Message History/) });
-		const uncached = createDigestSender(new REST({ api: apiUrl, retries: 0 }).setToken(token), { botUserId: emu.world.bot.id, canReadHistory: () => undefined });
+		expect(await blind.findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() })).toMatchObject({
+			kind: 'unverifiable',
+			reason: expect.stringMatching(/Read Message History/),
+		});
+		const uncached = createDigestSender(new REST({ api: apiUrl, retries: 0 }).setToken(token), {
+			botUserId: emu.world.bot.id,
+			canReadHistory: () => undefined,
+		});
 		expect(await uncached.findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() })).toMatchObject({ kind: 'unverifiable' });
 		expect(emu.requests({ method: 'GET' }).length).toBe(before);
 	});
@@ -132,7 +146,10 @@ describe('DigestSender.findDelivery', () => {
 	it('maps a channel the bot cannot see to 403 for the domain to classify', async () => {
 		const channel = emu.addChannel({ name: 'hidden-read-back' });
 		emu.setBotPermissions(channel.id, { deny: ['ViewChannel'] });
-		expect(await failure(sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() }))).toMatchObject({ status: 403, code: 50001 });
+		expect(await failure(sender().findDelivery({ channelId: channel.id, direct: false, reference: 'pbx', since: since() }))).toMatchObject({
+			status: 403,
+			code: 50001,
+		});
 	});
 });
 

@@ -93,8 +93,14 @@ describe('createDispatcher', () => {
 	it('answers an unexpected error with the generic line and logs it with the interaction context', async () => {
 		const handle = inject('crash');
 		expect(await handle.reply()).toMatchObject({ content: GENERIC_FAILURE, flags: EPHEMERAL });
-		const logged = h.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.message === 'interaction handler failed' && JSON.stringify(entry).includes(handle.id));
-		expect(logged).toMatchObject({ level: 'error', error: { name: 'TypeError', message: 'handler bug' }, interaction: { command: 'crash', guildId: h.emu.ids.guildId } });
+		const logged = h.logLines
+			.map((line) => JSON.parse(line) as Record<string, unknown>)
+			.find((entry) => entry.message === 'interaction handler failed' && JSON.stringify(entry).includes(handle.id));
+		expect(logged).toMatchObject({
+			level: 'error',
+			error: { name: 'TypeError', message: 'handler bug' },
+			interaction: { command: 'crash', guildId: h.emu.ids.guildId },
+		});
 	});
 
 	it('sends the generic line as a follow-up when the handler had already replied', async () => {

@@ -76,7 +76,11 @@ describe('parseDailyDump', () => {
 		expect(longTitle.startsWith(paper!.title.slice(0, -1))).toBe(true);
 		expect(paper!.id).toBe(titleId(paper!.title));
 		expect(result.problems).toEqual([
-			{ file: 'dump.txt', line: 11, message: expect.stringMatching(/^title of 1,072 characters is longer than the 1,000 allowed; shortened \("Towards a very long/) },
+			{
+				file: 'dump.txt',
+				line: 11,
+				message: expect.stringMatching(/^title of 1,072 characters is longer than the 1,000 allowed; shortened \("Towards a very long/),
+			},
 		]);
 		expect(result.problems[0]!.message).not.toContain('no title before it');
 	});
@@ -92,7 +96,11 @@ describe('parseDailyDump', () => {
 		const result = parseDailyDump(`${header}Alpha\n\n${abstractA}\n\n${'w'.repeat(1072)}\n`, { file: 'dump.txt', now });
 		expect(result.papers.map((paper) => paper.title)).toEqual(['Alpha']);
 		expect(result.problems).toEqual([
-			{ file: 'dump.txt', line: 15, message: expect.stringMatching(/^line of 1,072 characters with no closing period and no abstract after it skipped \("w{57}…"\)$/) },
+			{
+				file: 'dump.txt',
+				line: 15,
+				message: expect.stringMatching(/^line of 1,072 characters with no closing period and no abstract after it skipped \("w{57}…"\)$/),
+			},
 		]);
 	});
 
@@ -100,7 +108,9 @@ describe('parseDailyDump', () => {
 		const abstract = `${'We measure it again. '.repeat(600)}`.trim();
 		const result = parseDailyDump(`${header}Alpha\n\n${abstract}\n`, { file: 'dump.txt', now });
 		expect(result.papers[0]!.abstract.length).toBeLessThanOrEqual(PAPER_LIMITS.abstractChars);
-		expect(result.problems).toEqual([{ file: 'dump.txt', line: 11, message: 'abstract of 12,599 characters is longer than the 10,000 allowed; shortened ("Alpha")' }]);
+		expect(result.problems).toEqual([
+			{ file: 'dump.txt', line: 11, message: 'abstract of 12,599 characters is longer than the 10,000 allowed; shortened ("Alpha")' },
+		]);
 	});
 
 	it('reports a stray header line in the middle and keeps reading', () => {

@@ -10,7 +10,14 @@ import type { Follow, Subscription } from '../src/store/records.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { isMessage, spawnBotProcess, type BotProcess, type LogEntry } from './support/bot-process.js';
 import { json, startFixtureServer, type FixtureServer } from './support/fixture-server.js';
-import { createPostgresDatabase, createRedisDatabase, findTestServers, REQUIRE_SERVERS, type ServerAvailability, type TestDatabase } from './support/servers.js';
+import {
+	createPostgresDatabase,
+	createRedisDatabase,
+	findTestServers,
+	REQUIRE_SERVERS,
+	type ServerAvailability,
+	type TestDatabase,
+} from './support/servers.js';
 import { guildIdOnShard } from './support/shard-ids.js';
 
 /**
@@ -100,7 +107,7 @@ describe.each(BACKENDS)('two processes × two shards sharing $name', (backend) =
 	let follower: BotProcess;
 
 	const shardOf = (guild: EmuGuild) => emu.shardOf(guild.id, SHARD_COUNT);
-	const ownedBy = (bot: BotProcess) => guilds.filter((guild) => (shardOf(guild) < 2) === (bot === low));
+	const ownedBy = (bot: BotProcess) => guilds.filter((guild) => shardOf(guild) < 2 === (bot === low));
 	const spawn = (name: string, shards: string) => {
 		const bot = spawnBotProcess(name, {
 			DISCORD_TOKEN: token,
@@ -141,8 +148,16 @@ describe.each(BACKENDS)('two processes × two shards sharing $name', (backend) =
 	const search = (guild: EmuGuild, query: string) => emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query }, guildId: guild.id });
 	/** Searches in `guild` (so the process owning its shard answers) until the reply shows `title`. */
 	const searchableIn = (guild: EmuGuild, query: string, title: string) =>
-		until(`"${title}" found through guild ${guild.name}`, async () => JSON.stringify((await search(guild, query).reply({ timeoutMs: 10_000 })).embeds).includes(title), 15_000);
-	const sentBy = (bot: BotProcess) => bot.logs().filter(isMessage('digest tick')).reduce((sum, entry) => sum + Number(entry.sent ?? 0), 0);
+		until(
+			`"${title}" found through guild ${guild.name}`,
+			async () => JSON.stringify((await search(guild, query).reply({ timeoutMs: 10_000 })).embeds).includes(title),
+			15_000,
+		);
+	const sentBy = (bot: BotProcess) =>
+		bot
+			.logs()
+			.filter(isMessage('digest tick'))
+			.reduce((sum, entry) => sum + Number(entry.sent ?? 0), 0);
 
 	beforeAll(async () => {
 		database = await backend.fresh(availability.url);
@@ -151,12 +166,22 @@ describe.each(BACKENDS)('two processes × two shards sharing $name', (backend) =
 		({ apiUrl, token } = await emu.start());
 		await deployCommands(createRest(apiUrl, token), commands);
 		guilds = Array.from({ length: 8 }, (_, index) =>
-			emu.addGuild({ name: `G${index}`, id: guildIdOnShard(index % SHARD_COUNT, SHARD_COUNT, 500 + index), members: [emu.ids.userId], channels: ['papers', 'later'] }),
+			emu.addGuild({
+				name: `G${index}`,
+				id: guildIdOnShard(index % SHARD_COUNT, SHARD_COUNT, 500 + index),
+				members: [emu.ids.userId],
+				channels: ['papers', 'later'],
+			}),
 		);
 		// What the cluster starts with: today's papers, and every guild's #papers subscribed (due since midnight).
 		await withStore(async (store) => {
-			await store.upsertPapers([paper('2612.80001', 'Platypus electroreceptive sensor fusion'), paper('2612.80002', 'Wallaby hopping gait policies'), paper('2612.80003', 'Koala eucalyptus diet models')]);
-			for (const guild of guilds) await store.subscriptions.set(subscriptionKey(guild.id, channel(guild, 0)), subscription(guild, channel(guild, 0), emu.ids.adminId));
+			await store.upsertPapers([
+				paper('2612.80001', 'Platypus electroreceptive sensor fusion'),
+				paper('2612.80002', 'Wallaby hopping gait policies'),
+				paper('2612.80003', 'Koala eucalyptus diet models'),
+			]);
+			for (const guild of guilds)
+				await store.subscriptions.set(subscriptionKey(guild.id, channel(guild, 0)), subscription(guild, channel(guild, 0), emu.ids.adminId));
 		});
 	}, 60_000);
 
@@ -188,7 +213,12 @@ describe.each(BACKENDS)('two processes × two shards sharing $name', (backend) =
 			[low, ['shard:0/4', 'shard:1/4']],
 			[high, ['shard:2/4', 'shard:3/4']],
 		] as const) {
-			expect(bot.logs().filter(isMessage('shard lease acquired')).map((entry) => entry.lease)).toEqual(shards);
+			expect(
+				bot
+					.logs()
+					.filter(isMessage('shard lease acquired'))
+					.map((entry) => entry.lease),
+			).toEqual(shards);
 		}
 		// One leader between them.
 		await until('a leader', () => processes.some((bot) => bot.logs().some(isMessage('leader lease acquired'))));
@@ -225,7 +255,8 @@ describe.each(BACKENDS)('two processes × two shards sharing $name', (backend) =
 		// Due now, written after the leader died: only the new leader can deliver these.
 		await withStore(async (store) => {
 			await store.follows.set(reader, { userId: reader, time: '00:00', timezone: 'UTC', topics: [], createdAt: yesterday } satisfies Follow);
-			for (const guild of guilds) await store.subscriptions.set(subscriptionKey(guild.id, channel(guild, 1)), subscription(guild, channel(guild, 1), emu.ids.adminId));
+			for (const guild of guilds)
+				await store.subscriptions.set(subscriptionKey(guild.id, channel(guild, 1)), subscription(guild, channel(guild, 1), emu.ids.adminId));
 		});
 		hfEntries.push(hfEntry('2612.80012', 'Bandicoot burrow mapping with lidar'));
 

@@ -24,7 +24,11 @@ describe('deliverDigests across real process deaths', () => {
 							expect(days.get(DAY1), `${target} on ${DAY1}`).toBe(1);
 						}
 					}
-					expect({ duplicates: outcome.duplicates, lost: outcome.lost, missingDigests: outcome.missingDigests }).toEqual({ duplicates: 0, lost: 0, missingDigests: 0 });
+					expect({ duplicates: outcome.duplicates, lost: outcome.lost, missingDigests: outcome.missingDigests }).toEqual({
+						duplicates: 0,
+						lost: 0,
+						missingDigests: 0,
+					});
 				}, 120_000);
 			}
 		});

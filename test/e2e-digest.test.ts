@@ -252,7 +252,11 @@ describe('channel digests', () => {
 		const early = await h.command({ name: 'digest', subcommand: 'resume', userId: h.emu.ids.adminId, options: { channel: denied.id } });
 		expect(early.content).toContain('Send Messages');
 		h.emu.setBotPermissions(denied.id, {});
-		await waitFor(() => Boolean((h.bot.client.channels.cache.get(denied.id) as GuildChannel | undefined)?.permissionsFor(h.bot.client.user)?.has(PermissionFlagsBits.SendMessages)));
+		await waitFor(() =>
+			Boolean(
+				(h.bot.client.channels.cache.get(denied.id) as GuildChannel | undefined)?.permissionsFor(h.bot.client.user)?.has(PermissionFlagsBits.SendMessages),
+			),
+		);
 		const resumed = await h.command({ name: 'digest', subcommand: 'resume', userId: h.emu.ids.adminId, options: { channel: denied.id } });
 		expect(resumed.content).toContain('Resumed');
 		await h.at('2026-03-15T09:05:00Z');

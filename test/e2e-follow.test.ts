@@ -82,7 +82,8 @@ describe('personal follows', () => {
 		const status = await paper('following', closed);
 		expect(status.content).toContain(DigestMessages.pauseDmClosed);
 		// Paused means no more attempts, not a retry every minute.
-		const attempts = () => h.emu.requests({ method: 'POST' }).filter((request) => request.path.endsWith(`/channels/${h.emu.world.openDm(closed).id}/messages`)).length;
+		const attempts = () =>
+			h.emu.requests({ method: 'POST' }).filter((request) => request.path.endsWith(`/channels/${h.emu.world.openDm(closed).id}/messages`)).length;
 		const before = attempts();
 		// Ingested after the first DMs: the only news for the 16th.
 		await h.addPapers([makePaper('2603.50003', 'Echidna retrieval', '2026-03-15', 2)]);

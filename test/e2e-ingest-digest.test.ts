@@ -123,38 +123,41 @@ describe('ingest → search → digest', () => {
 		expect(h.emu.rejectedRequests()).toEqual([]);
 	});
 
-	it.skipIf(!hasSharedFixtures)(withFixtures('keeps what is stored when the source fails (503, a Python-repr day), still posts the digest, and shows the error in /paper stats'), async () => {
-		const dayOne = serveDay(DAY_ONE);
-		// Started on DAY_ONE: the start-up ingest fetches that day by itself.
-		const h = await startIngestingBot(`${DAY_ONE}T07:00:00Z`);
-		expect(await h.bot.store.listPapers()).toHaveLength(26);
-		await subscribe(h);
-		const upvotesBefore = h.bot.context.index.get(DAY_ONE_TOP)?.upvotes;
+	it.skipIf(!hasSharedFixtures)(
+		withFixtures('keeps what is stored when the source fails (503, a Python-repr day), still posts the digest, and shows the error in /paper stats'),
+		async () => {
+			const dayOne = serveDay(DAY_ONE);
+			// Started on DAY_ONE: the start-up ingest fetches that day by itself.
+			const h = await startIngestingBot(`${DAY_ONE}T07:00:00Z`);
+			expect(await h.bot.store.listPapers()).toHaveLength(26);
+			await subscribe(h);
+			const upvotesBefore = h.bot.context.index.get(DAY_ONE_TOP)?.upvotes;
 
-		h.setTime(`${DAY_ONE}T07:30:00Z`);
-		// Retry-After: 0 keeps the retries instant; every attempt still fails.
-		server.setHandler(() => ({ status: 503, headers: { 'retry-after': '0', 'content-type': 'text/plain' }, body: 'Service Unavailable' }));
-		expect(await h.bot.ingest.runNow({ date: DAY_ONE })).toMatchObject({ added: 0, updated: 0, failed: 1 });
-		expect(await statsText(h)).toMatch(/on, failing.*HTTP 503/);
+			h.setTime(`${DAY_ONE}T07:30:00Z`);
+			// Retry-After: 0 keeps the retries instant; every attempt still fails.
+			server.setHandler(() => ({ status: 503, headers: { 'retry-after': '0', 'content-type': 'text/plain' }, body: 'Service Unavailable' }));
+			expect(await h.bot.ingest.runNow({ date: DAY_ONE })).toMatchObject({ added: 0, updated: 0, failed: 1 });
+			expect(await statsText(h)).toMatch(/on, failing.*HTTP 503/);
 
-		h.setTime(`${DAY_ONE}T08:00:00Z`);
-		const malformed = readHfDays().get('2024-12-12') ?? '';
-		server.setHandler(({ url }) => (url.searchParams.get('p') === '0' ? { file: malformed } : json([])));
-		expect(await h.bot.ingest.runNow({ date: DAY_ONE })).toMatchObject({ added: 0, updated: 0, failed: 1 });
-		const stats = await statsText(h);
-		expect(stats).toContain('on, failing');
-		expect(stats).toMatch(/entries are malformed/);
-		expect(stats).toContain('Papers added: 26');
-		expect(h.logLines.some((line) => line.includes('source ingest failed, keeping what is stored') && line.includes(server.baseUrl))).toBe(true);
+			h.setTime(`${DAY_ONE}T08:00:00Z`);
+			const malformed = readHfDays().get('2024-12-12') ?? '';
+			server.setHandler(({ url }) => (url.searchParams.get('p') === '0' ? { file: malformed } : json([])));
+			expect(await h.bot.ingest.runNow({ date: DAY_ONE })).toMatchObject({ added: 0, updated: 0, failed: 1 });
+			const stats = await statsText(h);
+			expect(stats).toContain('on, failing');
+			expect(stats).toMatch(/entries are malformed/);
+			expect(stats).toContain('Papers added: 26');
+			expect(h.logLines.some((line) => line.includes('source ingest failed, keeping what is stored') && line.includes(server.baseUrl))).toBe(true);
 
-		expect(await h.bot.store.listPapers()).toHaveLength(26);
-		expect(h.bot.context.index.size).toBe(63 + 26);
-		expect(h.bot.context.index.get(DAY_ONE_TOP)?.upvotes).toBe(upvotesBefore);
+			expect(await h.bot.store.listPapers()).toHaveLength(26);
+			expect(h.bot.context.index.size).toBe(63 + 26);
+			expect(h.bot.context.index.get(DAY_ONE_TOP)?.upvotes).toBe(upvotesBefore);
 
-		await h.at(`${DAY_ONE}T09:00:00Z`);
-		expect(channelDigests(h)).toHaveLength(1);
-		const ids = digestPaperIds(channelDigests(h)[0]);
-		expect(ids).toHaveLength(10);
-		expect(ids.every((id) => dayOne.has(id))).toBe(true);
-	});
+			await h.at(`${DAY_ONE}T09:00:00Z`);
+			expect(channelDigests(h)).toHaveLength(1);
+			const ids = digestPaperIds(channelDigests(h)[0]);
+			expect(ids).toHaveLength(10);
+			expect(ids.every((id) => dayOne.has(id))).toBe(true);
+		},
+	);
 });

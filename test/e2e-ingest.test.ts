@@ -36,9 +36,20 @@ function serveRecordedDay(upvotes?: number) {
 }
 
 async function boot() {
-	const config = parseConfig({ SEEDS_DIR: seedsDir, PAPERS_YEAR: '2025', DATABASE_URL: `sqlite://${join(dir, 'paperboy.sqlite')}`, HF_BASE_URL: server.baseUrl });
+	const config = parseConfig({
+		SEEDS_DIR: seedsDir,
+		PAPERS_YEAR: '2025',
+		DATABASE_URL: `sqlite://${join(dir, 'paperboy.sqlite')}`,
+		HF_BASE_URL: server.baseUrl,
+	});
 	const store = await openStore(config.databaseUrl, silentLogger);
-	const corpus = await loadCorpus({ seedsDir: config.seedsDir, papersYear: config.papersYear, now: CLOCK(), storedPapers: await store.listPapers(), logger: silentLogger });
+	const corpus = await loadCorpus({
+		seedsDir: config.seedsDir,
+		papersYear: config.papersYear,
+		now: CLOCK(),
+		storedPapers: await store.listPapers(),
+		logger: silentLogger,
+	});
 	const ingest = startIngestService({ config, store, index: corpus.index, clock: CLOCK, logger: silentLogger });
 	const shutdown = async () => {
 		await ingest.stop();
@@ -48,30 +59,33 @@ async function boot() {
 }
 
 describe('live ingest end to end', () => {
-	it.skipIf(!hasSharedFixtures)(withFixtures('makes a real HF day searchable at once, refreshes upvotes without duplicates, and keeps it all across a restart'), async () => {
-		const first = await boot();
-		expect(first.index.size).toBe(63);
-		serveRecordedDay();
-		expect(await first.ingest.runNow()).toMatchObject({ added: 26, updated: 0, failed: 0 });
-		expect(await first.store.listPapers()).toHaveLength(26);
-		expect(first.index.size).toBe(89);
-		const [hit] = first.index.search('language-centric omnimodal representation', 1);
-		expect(hit?.paper).toMatchObject({ id: TRENDING, listedOn: DAY, upvotes: 50, source: 'hf-daily' });
+	it.skipIf(!hasSharedFixtures)(
+		withFixtures('makes a real HF day searchable at once, refreshes upvotes without duplicates, and keeps it all across a restart'),
+		async () => {
+			const first = await boot();
+			expect(first.index.size).toBe(63);
+			serveRecordedDay();
+			expect(await first.ingest.runNow()).toMatchObject({ added: 26, updated: 0, failed: 0 });
+			expect(await first.store.listPapers()).toHaveLength(26);
+			expect(first.index.size).toBe(89);
+			const [hit] = first.index.search('language-centric omnimodal representation', 1);
+			expect(hit?.paper).toMatchObject({ id: TRENDING, listedOn: DAY, upvotes: 50, source: 'hf-daily' });
 
-		serveRecordedDay(75);
-		expect(await first.ingest.runNow()).toMatchObject({ added: 0, updated: 1, failed: 0 });
-		expect(await first.store.listPapers()).toHaveLength(26);
-		expect(first.index.size).toBe(89);
-		expect(first.index.get(TRENDING)?.upvotes).toBe(75);
-		const firstSeen = (await first.store.papers.get(TRENDING))?.firstSeenAt;
-		await first.shutdown();
+			serveRecordedDay(75);
+			expect(await first.ingest.runNow()).toMatchObject({ added: 0, updated: 1, failed: 0 });
+			expect(await first.store.listPapers()).toHaveLength(26);
+			expect(first.index.size).toBe(89);
+			expect(first.index.get(TRENDING)?.upvotes).toBe(75);
+			const firstSeen = (await first.store.papers.get(TRENDING))?.firstSeenAt;
+			await first.shutdown();
 
-		const second = await boot();
-		expect(second.index.size).toBe(89);
-		expect(second.index.search('omnimodal representation', 1)[0]?.paper).toMatchObject({ id: TRENDING, upvotes: 75 });
-		expect(await second.ingest.runNow()).toMatchObject({ added: 0, updated: 0, failed: 0 });
-		expect((await second.store.papers.get(TRENDING))?.firstSeenAt).toBe(firstSeen);
-		expect(await second.store.listSourceStatus()).toEqual([expect.objectContaining({ name: 'hf', added: 26, lastAdded: 0 })]);
-		await second.shutdown();
-	});
+			const second = await boot();
+			expect(second.index.size).toBe(89);
+			expect(second.index.search('omnimodal representation', 1)[0]?.paper).toMatchObject({ id: TRENDING, upvotes: 75 });
+			expect(await second.ingest.runNow()).toMatchObject({ added: 0, updated: 0, failed: 0 });
+			expect((await second.store.papers.get(TRENDING))?.firstSeenAt).toBe(firstSeen);
+			expect(await second.store.listSourceStatus()).toEqual([expect.objectContaining({ name: 'hf', added: 26, lastAdded: 0 })]);
+			await second.shutdown();
+		},
+	);
 });

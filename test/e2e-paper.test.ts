@@ -21,8 +21,7 @@ const EPHEMERAL = 1 << 6;
 const VQ4DIT_ID = 't-b6da3eceecac';
 const VQ4DIT_TITLE = 'VQ4DiT: Efficient Post-Training Vector Quantization for Diffusion Transformers';
 /** A pasted abstract passage: longer than a custom_id can carry, and matching more than one page of papers. */
-const LONG_QUERY =
-	'large language models reasoning and alignment with human preference optimization for instruction following and evaluation benchmarks';
+const LONG_QUERY = 'large language models reasoning and alignment with human preference optimization for instruction following and evaluation benchmarks';
 
 const throwingCommand: SlashCommand = {
 	data: { name: 'boom', description: 'Always fails (test only)', type: 1 },
@@ -58,7 +57,12 @@ function buttonsOf(message: ApiMessage): Button[] {
 
 function buttonLabelled(message: ApiMessage, label: RegExp): Button {
 	const button = buttonsOf(message).find((candidate) => label.test(candidate.label ?? ''));
-	if (!button) throw new Error(`no button ${label} among ${buttonsOf(message).map((b) => b.label).join(', ')}`);
+	if (!button)
+		throw new Error(
+			`no button ${label} among ${buttonsOf(message)
+				.map((b) => b.label)
+				.join(', ')}`,
+		);
 	return button;
 }
 

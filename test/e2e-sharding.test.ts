@@ -45,7 +45,9 @@ async function startShardedEmulator(options: EmulatorOptions, count: number) {
 	emulators.push(emu);
 	const { apiUrl, token } = await emu.start();
 	await deployCommands(createRest(apiUrl, token), commands);
-	const guilds = Array.from({ length: count }, (_, shard) => emu.addGuild({ name: `Shard ${shard}`, id: guildIdOnShard(shard, count, serial++), members: [emu.ids.userId] }));
+	const guilds = Array.from({ length: count }, (_, shard) =>
+		emu.addGuild({ name: `Shard ${shard}`, id: guildIdOnShard(shard, count, serial++), members: [emu.ids.userId] }),
+	);
 	return { emu, apiUrl, token, guilds };
 }
 
@@ -53,16 +55,27 @@ async function startShardedEmulator(options: EmulatorOptions, count: number) {
 async function launch(emu: { apiUrl: string; token: string }, env: Record<string, string>, extra: Partial<Parameters<typeof startBot>[0]> = {}) {
 	const logs: LogEntry[] = [];
 	const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as LogEntry) });
-	const config = parseConfig({ DATABASE_URL: `sqlite://${join(dir, `bot-${serial++}.sqlite`)}`, SEEDS_DIR: seedsDir, PAPERS_YEAR: '2026', HF_ENABLED: 'false', ...env });
+	const config = parseConfig({
+		DATABASE_URL: `sqlite://${join(dir, `bot-${serial++}.sqlite`)}`,
+		SEEDS_DIR: seedsDir,
+		PAPERS_YEAR: '2026',
+		HF_ENABLED: 'false',
+		...env,
+	});
 	const start = startBot({ config, apiUrl: emu.apiUrl, token: emu.token, logger, ...extra });
-	return { logs, start: start.then((bot) => {
-		bots.push(bot);
-		return bot;
-	}) };
+	return {
+		logs,
+		start: start.then((bot) => {
+			bots.push(bot);
+			return bot;
+		}),
+	};
 }
 
-const search = (emu: DiscordEmulator, guild: EmuGuild) => emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'difusion' }, guildId: guild.id });
-const callbacksFor = (emu: DiscordEmulator, interactionId: string) => emu.requests({ method: 'POST', route: CALLBACK }).filter((request) => request.path.startsWith(`/interactions/${interactionId}/`));
+const search = (emu: DiscordEmulator, guild: EmuGuild) =>
+	emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'difusion' }, guildId: guild.id });
+const callbacksFor = (emu: DiscordEmulator, interactionId: string) =>
+	emu.requests({ method: 'POST', route: CALLBACK }).filter((request) => request.path.startsWith(`/interactions/${interactionId}/`));
 
 describe('startBot with shards', () => {
 	it('opens one session per shard Discord recommends when SHARD_COUNT is unset, each guild on its shard', async () => {
@@ -77,7 +90,12 @@ describe('startBot with shards', () => {
 			[2, 3],
 		]);
 		expect(bot.shards).toMatchObject({ ids: [0, 1, 2], count: 3, countFrom: 'recommended' });
-		expect(logs.find((entry) => entry.message === 'gateway shards')).toMatchObject({ shards: '0-2', shardCount: 3, countFrom: 'Discord (GET /gateway/bot)', recommended: 3 });
+		expect(logs.find((entry) => entry.message === 'gateway shards')).toMatchObject({
+			shards: '0-2',
+			shardCount: 3,
+			countFrom: 'Discord (GET /gateway/bot)',
+			recommended: 3,
+		});
 		for (const guild of [...emu.guilds, emu.emu.world.requireGuild(emu.emu.ids.guildId)]) {
 			expect(bot.client.guilds.cache.get(guild.id)?.shardId).toBe(emu.emu.shardOf(guild.id, 3));
 		}
@@ -100,7 +118,10 @@ describe('startBot with shards', () => {
 			[2, 3],
 		]);
 		const seenBy = new Map<string, string[]>();
-		for (const [name, bot] of [['first', first], ['second', second]] as const) {
+		for (const [name, bot] of [
+			['first', first],
+			['second', second],
+		] as const) {
 			bot.client.on(Events.InteractionCreate, (interaction) => seenBy.set(interaction.id, [...(seenBy.get(interaction.id) ?? []), name]));
 		}
 		for (const [shard, guild] of emu.guilds.entries()) {
@@ -143,7 +164,9 @@ describe('startBot with shards', () => {
 		);
 		expect(error).toBeInstanceOf(ShardingRequiredError);
 		const line = logs.find((entry) => entry.level === 'error');
-		expect(line?.message).toMatch(/4011 Sharding required: SHARD_COUNT=1 is too low .* Discord recommends 3 shards \(GET \/gateway\/bot shards\)\. Raise SHARD_COUNT to at least 3 .*or unset SHARD_COUNT and SHARDS/);
+		expect(line?.message).toMatch(
+			/4011 Sharding required: SHARD_COUNT=1 is too low .* Discord recommends 3 shards \(GET \/gateway\/bot shards\)\. Raise SHARD_COUNT to at least 3 .*or unset SHARD_COUNT and SHARDS/,
+		);
 		expect(line).toMatchObject({ shardCount: 1, recommendedNow: 3, code: 4011 });
 		expect(logs.filter((entry) => entry.message === 'gateway shards')).toHaveLength(1);
 		expect(emu.emu.gateway.hasSession).toBe(false);
@@ -155,7 +178,9 @@ describe('startBot with shards', () => {
 		emu.emu.on('gateway', (event) => event.type === 'identifyRejected' && emu.emu.setShards({ recommended: 3 }));
 		const { logs, start } = await launch(emu, {});
 		const bot = await start;
-		expect(logs.find((entry) => entry.level === 'error')?.message).toMatch(/4011 Sharding required: 1 shard \(Discord's recommendation at start-up\) is too low.*Reconnecting with 3 shards/);
+		expect(logs.find((entry) => entry.level === 'error')?.message).toMatch(
+			/4011 Sharding required: 1 shard \(Discord's recommendation at start-up\) is too low.*Reconnecting with 3 shards/,
+		);
 		expect(logs.filter((entry) => entry.message === 'gateway shards').map((entry) => entry.shards)).toEqual(['0', '0-2']);
 		expect(bot.shards.count).toBe(3);
 		const handle = search(emu.emu, emu.guilds[1] as EmuGuild);
@@ -218,7 +243,13 @@ describe('main', () => {
 	it('exits 2 with the 4011 advice on one line and no stack trace when SHARD_COUNT is too low', async () => {
 		const emu = await startShardedEmulator({ shards: 3, requiredShards: 3 }, 0);
 		const run = await runScript('src/main.ts', [], {
-			env: { DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DATABASE_URL: `sqlite://${join(dir, 'main.sqlite')}`, PAPERS_YEAR: '2026', SHARD_COUNT: '1' },
+			env: {
+				DISCORD_TOKEN: emu.token,
+				DISCORD_API_URL: emu.apiUrl,
+				DATABASE_URL: `sqlite://${join(dir, 'main.sqlite')}`,
+				PAPERS_YEAR: '2026',
+				SHARD_COUNT: '1',
+			},
 			timeoutMs: 60_000,
 		}).done;
 		expect(run.code).toBe(2);

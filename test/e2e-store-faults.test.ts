@@ -22,7 +22,8 @@ afterAll(async () => {
 
 const subscribe = (options: Record<string, string> = {}) =>
 	h.emu.injectCommand({ name: 'digest', subcommand: 'subscribe', userId: h.emu.ids.adminId, options }).reply();
-const text = (message: ApiMessage) => [message.content, ...message.embeds.map((embed) => String((embed as { description?: string }).description ?? ''))].join('\n');
+const text = (message: ApiMessage) =>
+	[message.content, ...message.embeds.map((embed) => String((embed as { description?: string }).description ?? ''))].join('\n');
 const logged = () => h.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('createDispatcher', () => {

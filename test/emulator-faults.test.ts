@@ -40,7 +40,13 @@ describe('FaultInjector', () => {
 		emu.faults.rateLimit({ match: '/users/@me', retryAfter: 2 });
 		const response = await fetch(`${apiUrl}/v10/users/@me`, { headers: { Authorization: `Bot ${token}` } });
 		const headers = Object.fromEntries(response.headers);
-		expect(headers).toMatchObject({ 'retry-after': '2', 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '2', 'x-ratelimit-scope': 'user' });
+		expect(headers).toMatchObject({
+			'retry-after': '2',
+			'x-ratelimit-limit': '1',
+			'x-ratelimit-remaining': '0',
+			'x-ratelimit-reset-after': '2',
+			'x-ratelimit-scope': 'user',
+		});
 		expect(headers['x-ratelimit-bucket']).toBeTruthy();
 		expect(Number(headers['x-ratelimit-reset'])).toBeGreaterThan(0);
 		expect((await fetch(`${apiUrl}/v10/users/@me`, { headers: { Authorization: `Bot ${token}` } })).status).toBe(200);

@@ -80,7 +80,13 @@ describe('DiscordEmulator gateway', () => {
 		expect(seen.user.id).toBe(emu.ids.userId);
 		expect(seen.memberPermissions?.has('ManageGuild')).toBe(false);
 		expect(seen.appPermissions.has('SendMessages')).toBe(true);
-		expect(handle.payload).toMatchObject({ version: 1, entitlements: [], context: 0, attachment_size_limit: expect.any(Number), guild: { id: emu.ids.guildId } });
+		expect(handle.payload).toMatchObject({
+			version: 1,
+			entitlements: [],
+			context: 0,
+			attachment_size_limit: expect.any(Number),
+			guild: { id: emu.ids.guildId },
+		});
 	});
 
 	it('gives the admin user Manage Server and DM interactions a user instead of a member', async () => {
@@ -102,7 +108,10 @@ describe('DiscordEmulator gateway', () => {
 		let clickedMessageId: string | undefined;
 		const { emu } = await startBot({}, async (interaction) => {
 			if (interaction.isChatInputCommand()) {
-				await interaction.reply({ content: 'pick', components: [{ type: 1, components: [{ type: 2, style: ButtonStyle.Primary, custom_id: 'paper:next:1', label: 'Next' }] }] });
+				await interaction.reply({
+					content: 'pick',
+					components: [{ type: 1, components: [{ type: 2, style: ButtonStyle.Primary, custom_id: 'paper:next:1', label: 'Next' }] }],
+				});
 			} else if (interaction.isButton()) {
 				clickedMessageId = interaction.message.id;
 				await interaction.update({ content: `clicked ${interaction.customId}`, components: [] });

@@ -95,7 +95,12 @@ describe('DiscordEmulator REST', () => {
 		const paper = new SlashCommandBuilder()
 			.setName('paper')
 			.setDescription('Research papers')
-			.addSubcommand((sub) => sub.setName('search').setDescription('Search').addStringOption((o) => o.setName('query').setDescription('Words').setRequired(true).setAutocomplete(true)));
+			.addSubcommand((sub) =>
+				sub
+					.setName('search')
+					.setDescription('Search')
+					.addStringOption((o) => o.setName('query').setDescription('Words').setRequired(true).setAutocomplete(true)),
+			);
 		const digest = new SlashCommandBuilder().setName('digest').setDescription('Digests').setDefaultMemberPermissions(32n);
 		const first = await client.application!.commands.set([paper.toJSON(), digest.toJSON()]);
 		const again = await client.application!.commands.set([paper.toJSON(), digest.toJSON()]);
@@ -126,7 +131,11 @@ describe('DiscordEmulator REST', () => {
 	it('answers 50013 without Send Messages or Embed Links, 50001 without View Channel, 10003 for unknown channels', async () => {
 		const { emu, client } = await startBot();
 		const channel = await papersChannel(client, emu);
-		const codeOf = (promise: Promise<unknown>) => promise.then(() => 0, (error: unknown) => (error instanceof DiscordAPIError ? error.code : -1));
+		const codeOf = (promise: Promise<unknown>) =>
+			promise.then(
+				() => 0,
+				(error: unknown) => (error instanceof DiscordAPIError ? error.code : -1),
+			);
 
 		emu.setBotPermissions(emu.ids.channelId, { deny: ['EmbedLinks'] });
 		expect(await codeOf(channel.send({ embeds: [{ title: 'x' }] }))).toBe(50013);
@@ -165,7 +174,10 @@ describe('DiscordEmulator REST', () => {
 			if (!interaction.isChatInputCommand()) return;
 			await interaction.reply({ content: 'once' });
 			// Bypass discord.js's own "already replied" guard to reach the API.
-			await interaction.client.rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 4, data: { content: 'twice' } }, auth: false });
+			await interaction.client.rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+				body: { type: 4, data: { content: 'twice' } },
+				auth: false,
+			});
 		});
 		const { emu } = await startBot({}, handler);
 		emu.injectCommand({ name: 'paper' });
@@ -192,7 +204,10 @@ describe('DiscordEmulator REST', () => {
 	it('answers 204 without a content type and 404 with Discord JSON for unknown routes', async () => {
 		const { emu, client } = await startBot();
 		const message = await (await papersChannel(client, emu)).send('to delete');
-		const response = await fetch(`${emu.apiUrl}/v10/channels/${emu.ids.channelId}/messages/${message.id}`, { method: 'DELETE', headers: { Authorization: `Bot ${emu.token}` } });
+		const response = await fetch(`${emu.apiUrl}/v10/channels/${emu.ids.channelId}/messages/${message.id}`, {
+			method: 'DELETE',
+			headers: { Authorization: `Bot ${emu.token}` },
+		});
 		expect(response.status).toBe(204);
 		expect(response.headers.get('content-type')).toBeNull();
 		expect(await response.text()).toBe('');
@@ -214,7 +229,10 @@ describe('DiscordEmulator REST', () => {
 	it('edits follow-ups and the component message on deferUpdate + editReply', async () => {
 		const { emu } = await startBot({}, async (interaction) => {
 			if (interaction.isChatInputCommand()) {
-				await interaction.reply({ content: 'page 1', components: [{ type: 1, components: [{ type: 2, style: ButtonStyle.Secondary, custom_id: 'page:2', label: 'Next' }] }] });
+				await interaction.reply({
+					content: 'page 1',
+					components: [{ type: 1, components: [{ type: 2, style: ButtonStyle.Secondary, custom_id: 'page:2', label: 'Next' }] }],
+				});
 			} else if (interaction.isButton()) {
 				await interaction.deferUpdate();
 				await interaction.editReply({ content: 'page 2' });
@@ -252,7 +270,9 @@ describe('DiscordEmulator channel history', () => {
 
 	it('rejects a limit outside 1–100 with 50035', async () => {
 		const { emu, client } = await startBot();
-		const error = await client.rest.get(`/channels/${emu.ids.channelId}/messages`, { query: new URLSearchParams({ limit: '101' }) }).catch((caught: unknown) => caught);
+		const error = await client.rest
+			.get(`/channels/${emu.ids.channelId}/messages`, { query: new URLSearchParams({ limit: '101' }) })
+			.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(DiscordAPIError);
 		expect(error).toMatchObject({ status: 400, code: 50035 });
 	});

@@ -49,7 +49,10 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 describe('DiscordEmulator shards', () => {
 	it('recommends its shard count and identify concurrency in GET /gateway/bot', async () => {
 		const { apiUrl, token } = await startEmulator({ shards: 3, maxConcurrency: 16 });
-		const body = (await (await fetch(`${apiUrl}/v10/gateway/bot`, { headers: { Authorization: `Bot ${token}` } })).json()) as { shards: number; session_start_limit: { max_concurrency: number } };
+		const body = (await (await fetch(`${apiUrl}/v10/gateway/bot`, { headers: { Authorization: `Bot ${token}` } })).json()) as {
+			shards: number;
+			session_start_limit: { max_concurrency: number };
+		};
 		expect(body.shards).toBe(3);
 		expect(body.session_start_limit.max_concurrency).toBe(16);
 	});
@@ -99,7 +102,9 @@ describe('DiscordEmulator shards', () => {
 		emu.injectCommand({ name: 'paper', guildId: onShard2.id });
 		emu.injectCommand({ name: 'paper', dm: true });
 		await settle();
-		const interactions = sessions.map((session) => session.dispatches.filter((event) => event.t === 'INTERACTION_CREATE').map((event) => event.d.guild_id ?? 'dm'));
+		const interactions = sessions.map((session) =>
+			session.dispatches.filter((event) => event.t === 'INTERACTION_CREATE').map((event) => event.d.guild_id ?? 'dm'),
+		);
 		expect(interactions).toEqual([['dm'], [onShard2.id]]);
 		const onShard1 = emu.addGuild({ name: 'One', id: guildIdOnShard(1, 3), members: [emu.ids.userId] });
 		expect(() => emu.injectCommand({ name: 'paper', guildId: onShard1.id })).toThrow(/no bot session carries guild/);

@@ -45,28 +45,31 @@ async function baseUrlOf(running: Running): Promise<string> {
 }
 
 describe('fixture-server script', () => {
-	it.skipIf(!hasSharedFixtures)(withFixtures('serves the recorded HF day, [] for a day without a recording, a recorded arXiv feed, and stops on SIGTERM'), async () => {
-		const running = runFixtureScript(SCRIPT, ['--port', '0']);
-		const baseUrl = await baseUrlOf(running);
+	it.skipIf(!hasSharedFixtures)(
+		withFixtures('serves the recorded HF day, [] for a day without a recording, a recorded arXiv feed, and stops on SIGTERM'),
+		async () => {
+			const running = runFixtureScript(SCRIPT, ['--port', '0']);
+			const baseUrl = await baseUrlOf(running);
 
-		const day = await fetch(`${baseUrl}/api/daily_papers?date=2026-08-21&limit=100&p=0`);
-		expect(day.status).toBe(200);
-		expect(day.headers.get('content-type')).toContain('application/json');
-		const entries = (await day.json()) as { paper: { id: string } }[];
-		expect(entries).toHaveLength(17);
-		expect(entries[0]?.paper.id).toBe('2608.19880');
+			const day = await fetch(`${baseUrl}/api/daily_papers?date=2026-08-21&limit=100&p=0`);
+			expect(day.status).toBe(200);
+			expect(day.headers.get('content-type')).toContain('application/json');
+			const entries = (await day.json()) as { paper: { id: string } }[];
+			expect(entries).toHaveLength(17);
+			expect(entries[0]?.paper.id).toBe('2608.19880');
 
-		const other = await fetch(`${baseUrl}/api/daily_papers?date=2026-08-20&limit=100&p=0`);
-		expect(await other.json()).toEqual([]);
+			const other = await fetch(`${baseUrl}/api/daily_papers?date=2026-08-20&limit=100&p=0`);
+			expect(await other.json()).toEqual([]);
 
-		const feed = await fetch(`${baseUrl}/api/query?search_query=cat:cs.LG&sortBy=submittedDate&sortOrder=descending&start=0&max_results=100`);
-		expect(feed.headers.get('content-type')).toContain('application/atom+xml');
-		expect(await feed.text()).toContain('<opensearch:totalResults>214881</opensearch:totalResults>');
+			const feed = await fetch(`${baseUrl}/api/query?search_query=cat:cs.LG&sortBy=submittedDate&sortOrder=descending&start=0&max_results=100`);
+			expect(feed.headers.get('content-type')).toContain('application/atom+xml');
+			expect(await feed.text()).toContain('<opensearch:totalResults>214881</opensearch:totalResults>');
 
-		expect(running.output()).toContain('GET /api/daily_papers?date=2026-08-21&limit=100&p=0 → 2026-08-21.json');
-		running.child.kill('SIGTERM');
-		expect(await running.exited).toBe(0);
-	});
+			expect(running.output()).toContain('GET /api/daily_papers?date=2026-08-21&limit=100&p=0 → 2026-08-21.json');
+			running.child.kill('SIGTERM');
+			expect(await running.exited).toBe(0);
+		},
+	);
 
 	it.skipIf(!hasSharedFixtures)(withFixtures('replays a recorded day for other dates when asked to'), async () => {
 		const running = runFixtureScript(SCRIPT, ['--port', '0', '--replay', '2025-03-03']);

@@ -65,19 +65,31 @@ describe('fetchHfDay', () => {
 		const entries = Array.from({ length: 10_000 }, (_, index) => hfEntry({ id: `2608.${String(10000 + index)}`, title: `Paper ${index}` }));
 		// An API that ignores both limit and p: every page is the same 10,000 entries.
 		server.setHandler(() => json(entries));
-		const batch = await fetchHfDay('2026-08-21', options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }));
+		const batch = await fetchHfDay(
+			'2026-08-21',
+			options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }),
+		);
 		expect(batch.papers).toHaveLength(PAPER_LIMITS.entriesPerPage);
 		expect(batch.papers.at(-1)?.title).toBe(`Paper ${PAPER_LIMITS.entriesPerPage - 1}`);
 		expect(batch.urls).toHaveLength(2);
 		expect(batch.cut).toEqual({ truncated: 0, droppedEntries: 2 * (10_000 - PAPER_LIMITS.entriesPerPage), invalidUtf8: 0 });
-		expect(lines[0]).toMatchObject({ level: 'warn', message: 'hf: response has more entries than the 500 kept per page; the rest are dropped', url: batch.urls[0], entries: 10_000, droppedEntries: 9500 });
+		expect(lines[0]).toMatchObject({
+			level: 'warn',
+			message: 'hf: response has more entries than the 500 kept per page; the rest are dropped',
+			url: batch.urls[0],
+			entries: 10_000,
+			droppedEntries: 9500,
+		});
 	});
 
 	it('shortens a 1 MB abstract and an over-long title, and counts them', async () => {
 		const lines: Record<string, unknown>[] = [];
 		const huge = hfEntry({ id: '2608.50001', title: `Huge ${'t'.repeat(1100)}`, summary: 'We study big things. '.repeat(50_000) });
 		server.setHandler(() => json([huge, hfEntry({ id: '2608.50002', title: 'Normal' })]));
-		const batch = await fetchHfDay('2026-08-21', options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }));
+		const batch = await fetchHfDay(
+			'2026-08-21',
+			options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }),
+		);
 		const [paper, normal] = batch.papers;
 		expect(paper!.abstract.length).toBeLessThanOrEqual(PAPER_LIMITS.abstractChars);
 		expect(paper!.abstract.endsWith('…')).toBe(true);
@@ -86,7 +98,13 @@ describe('fetchHfDay', () => {
 		expect(normal!.title).toBe('Normal');
 		expect(batch.cut).toEqual({ truncated: 2, droppedEntries: 0, invalidUtf8: 0 });
 		expect(lines).toEqual([
-			expect.objectContaining({ level: 'warn', source: 'hf', url: batch.urls[0], truncated: 2, first: [{ id: '2608.50001', fields: ['title 1105 > 1000', 'abstract 1049999 > 10000'] }] }),
+			expect.objectContaining({
+				level: 'warn',
+				source: 'hf',
+				url: batch.urls[0],
+				truncated: 2,
+				first: [{ id: '2608.50001', fields: ['title 1105 > 1000', 'abstract 1049999 > 10000'] }],
+			}),
 		]);
 	});
 
@@ -96,14 +114,21 @@ describe('fetchHfDay', () => {
 		const parts = JSON.stringify([hfEntry({ id: '2608.60001', title: 'CafXX models' })]).split('XX');
 		const body = Buffer.concat(parts.flatMap((part, index) => (index === 0 ? [Buffer.from(part)] : [Buffer.from([0xe9]), Buffer.from(part)])));
 		server.setHandler(() => ({ headers: { 'content-type': 'application/json' }, body }));
-		const batch = await fetchHfDay('2026-08-21', options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }));
+		const batch = await fetchHfDay(
+			'2026-08-21',
+			options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }),
+		);
 		expect(batch.papers.map((paper) => paper.title)).toEqual(['Caf\uFFFD models']);
 		expect(batch.cut).toEqual({ truncated: 0, droppedEntries: 0, invalidUtf8: 1 });
-		expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: 'source response is not valid UTF-8; bad bytes read as U+FFFD', source: 'hf', url: batch.urls[0] })]);
+		expect(lines).toEqual([
+			expect.objectContaining({ level: 'warn', message: 'source response is not valid UTF-8; bad bytes read as U+FFFD', source: 'hf', url: batch.urls[0] }),
+		]);
 	});
 
 	it.skipIf(!hasSharedFixtures)(withFixtures('rejects the day stored as Python repr strings, naming source and URL'), async () => {
-		server.setHandler(({ url }) => (url.searchParams.get('date') === '2024-12-12' ? { file: join(HF_FIXTURES, 'malformed-python-repr-2024-12-12.json') } : undefined));
+		server.setHandler(({ url }) =>
+			url.searchParams.get('date') === '2024-12-12' ? { file: join(HF_FIXTURES, 'malformed-python-repr-2024-12-12.json') } : undefined,
+		);
 		const error = await expectSourceError(fetchHfDay('2024-12-12', options()));
 		expect(error.source).toBe('hf');
 		expect(error.url).toBe(hfDailyPapersUrl(server.baseUrl, '2024-12-12', 100, 0));
@@ -140,7 +165,13 @@ describe('fetchHfDay', () => {
 
 	it('stops at the page bound and says so in the log', async () => {
 		const lines: string[] = [];
-		server.setHandler(({ url }) => json(Array.from({ length: 2 }, (_, index) => hfEntry({ id: `2608.3${url.searchParams.get('p')}00${index}`, title: `P${url.searchParams.get('p')}-${index}` }))));
+		server.setHandler(({ url }) =>
+			json(
+				Array.from({ length: 2 }, (_, index) =>
+					hfEntry({ id: `2608.3${url.searchParams.get('p')}00${index}`, title: `P${url.searchParams.get('p')}-${index}` }),
+				),
+			),
+		);
 		const batch = await fetchHfDay('2026-08-21', options({ pageSize: 2, maxPages: 3, logger: createLogger({ write: (line) => lines.push(line) }) }));
 		expect(batch.urls).toHaveLength(3);
 		expect(batch.papers).toHaveLength(6);
@@ -208,7 +239,10 @@ describe('parseHfDailyPapers', () => {
 	});
 
 	it('reports bad entries by their index among the entries kept', () => {
-		const entries = [hfEntry({ id: '2608.1', title: '' }), ...Array.from({ length: 600 }, (_, index) => hfEntry({ id: `2608.${1000 + index}`, title: `P${index}` }))];
+		const entries = [
+			hfEntry({ id: '2608.1', title: '' }),
+			...Array.from({ length: 600 }, (_, index) => hfEntry({ id: `2608.${1000 + index}`, title: `P${index}` })),
+		];
 		const page = parseHfDailyPapers(JSON.stringify(entries), 'http://x/', '2026-08-21');
 		expect(page).toMatchObject({ entryCount: 601, droppedEntries: 101, rejected: [{ index: 0, reason: 'missing title' }] });
 		expect(page.papers).toHaveLength(499);

@@ -135,7 +135,9 @@ describe('fetchText', () => {
 		const result = await fetchText(url, options({ logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) }));
 		expect(result.invalidUtf8).toBe(true);
 		expect(JSON.parse(result.text)).toEqual(['caf\uFFFD', 'ok']);
-		expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: 'source response is not valid UTF-8; bad bytes read as U+FFFD', source: 'test', url })]);
+		expect(lines).toEqual([
+			expect.objectContaining({ level: 'warn', message: 'source response is not valid UTF-8; bad bytes read as U+FFFD', source: 'test', url }),
+		]);
 	});
 
 	it('reports an unreachable host as a network error', async () => {

@@ -47,7 +47,9 @@ function config(env: Record<string, string> = {}) {
 }
 
 function serveDay(entries: unknown[]) {
-	server.setHandler(({ url }) => (url.pathname === '/api/daily_papers' && url.searchParams.get('date') === DAY && url.searchParams.get('p') === '0' ? json(entries) : json([])));
+	server.setHandler(({ url }) =>
+		url.pathname === '/api/daily_papers' && url.searchParams.get('date') === DAY && url.searchParams.get('p') === '0' ? json(entries) : json([]),
+	);
 }
 
 function start(options: Partial<Parameters<typeof startIngestService>[0]> = {}): IngestService {
@@ -107,11 +109,17 @@ describe('startIngestService', () => {
 	});
 
 	it('keeps what the last run cut in the stored source status, through a failure, until a clean run clears it', async () => {
-		serveDay(Array.from({ length: 600 }, (_, index) => hfEntry({ id: `2608.${String(10000 + index)}`, title: `Paper ${index}`, summary: index === 0 ? 'x'.repeat(20_000) : undefined })));
+		serveDay(
+			Array.from({ length: 600 }, (_, index) =>
+				hfEntry({ id: `2608.${String(10000 + index)}`, title: `Paper ${index}`, summary: index === 0 ? 'x'.repeat(20_000) : undefined }),
+			),
+		);
 		const ingest = start({ sources: [createHfSource({ baseUrl: server.baseUrl, timeoutMs: 2000, http: { retries: 0 }, logger: logger() })] });
 		const first = await ingest.runNow();
 		expect(first.runs).toEqual([expect.objectContaining({ added: 500, truncated: 1, droppedEntries: 100, invalidUtf8: 0 })]);
-		expect(await store.listSourceStatus()).toEqual([{ name: 'hf', lastSuccessAt: NOW.toISOString(), lastAdded: 500, added: 500, lastTruncated: 1, lastDroppedEntries: 100 }]);
+		expect(await store.listSourceStatus()).toEqual([
+			{ name: 'hf', lastSuccessAt: NOW.toISOString(), lastAdded: 500, added: 500, lastTruncated: 1, lastDroppedEntries: 100 },
+		]);
 		expect((await store.listPapers()).find((paper) => paper.id === '2608.10000')?.abstract).toHaveLength(10_000);
 		expect(logs.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
 			'hf: response has more entries than the 500 kept per page; the rest are dropped',

@@ -10,7 +10,18 @@ import { ingestOnce, resolveDates } from '../src/papers/sources/ingest.js';
 import { isSamePaper, mergePaper } from '../src/papers/sources/merge.js';
 import { applyStatusUpdate, formatSourceStatus } from '../src/papers/sources/status.js';
 import type { IngestPorts, IngestProgress, LiveSource, SourceStatus } from '../src/papers/sources/types.js';
-import { atom, atomFeed, hasSharedFixtures, hfDailyHandler, hfEntry, json, startFixtureServer, withFixtures, type FixtureHandler, type FixtureServer } from './support/fixture-server.js';
+import {
+	atom,
+	atomFeed,
+	hasSharedFixtures,
+	hfDailyHandler,
+	hfEntry,
+	json,
+	startFixtureServer,
+	withFixtures,
+	type FixtureHandler,
+	type FixtureServer,
+} from './support/fixture-server.js';
 
 const NOW = new Date('2026-08-21T12:00:00Z');
 let hfServer: FixtureServer;
@@ -113,28 +124,61 @@ describe('ingestOnce', () => {
 			['arxiv', 0, 1],
 		]);
 		expect([...memory.papers.values()]).toEqual([
-			expect.objectContaining({ id: '2608.33333', upvotes: 17, codeUrl: 'https://github.com/a/b', source: 'hf-daily', listedOn: '2026-08-21', authors: ['A. One', 'B. Two'] }),
+			expect.objectContaining({
+				id: '2608.33333',
+				upvotes: 17,
+				codeUrl: 'https://github.com/a/b',
+				source: 'hf-daily',
+				listedOn: '2026-08-21',
+				authors: ['A. One', 'B. Two'],
+			}),
 		]);
 	});
 
 	it('folds a live listing into the seed paper with the same title', async () => {
-		const seed: Paper = { id: titleId('A Seeded Paper'), title: 'A Seeded Paper', abstract: 'From the dump.', authors: [], listedOn: '2026-03-14', source: 'seed-dump' };
+		const seed: Paper = {
+			id: titleId('A Seeded Paper'),
+			title: 'A Seeded Paper',
+			abstract: 'From the dump.',
+			authors: [],
+			listedOn: '2026-03-14',
+			source: 'seed-dump',
+		};
 		const memory = createMemoryPorts([seed]);
 		await ingestOnce({ sources: [hf(() => json([hfEntry({ id: '2603.44444', title: 'A  seeded\n paper', upvotes: 5 })]))], date: '2026-03-14' }, memory.ports);
 		expect([...memory.papers.values()]).toEqual([expect.objectContaining({ id: seed.id, arxivId: '2603.44444', upvotes: 5, listedOn: '2026-03-14' })]);
 	});
 
 	it('logs a failing source with its URL, leaves the store alone and still ingests the other', async () => {
-		const stored: Paper = { id: '2608.55555', title: 'Already here', abstract: 'a', authors: [], listedOn: '2026-08-20', upvotes: 9, arxivId: '2608.55555', source: 'hf-daily' };
+		const stored: Paper = {
+			id: '2608.55555',
+			title: 'Already here',
+			abstract: 'a',
+			authors: [],
+			listedOn: '2026-08-20',
+			upvotes: 9,
+			arxivId: '2608.55555',
+			source: 'hf-daily',
+		};
 		const memory = createMemoryPorts([stored]);
-		const sources = [hf(() => ({ status: 503, body: 'down' })), arxiv(() => atom(atomFeed([{ id: '2608.66666v1', title: 'From arXiv', published: '2026-08-21T01:00:00Z' }])))];
+		const sources = [
+			hf(() => ({ status: 503, body: 'down' })),
+			arxiv(() => atom(atomFeed([{ id: '2608.66666v1', title: 'From arXiv', published: '2026-08-21T01:00:00Z' }]))),
+		];
 		const report = await ingestOnce({ sources }, memory.ports);
 		expect(report).toMatchObject({ added: 1, failed: 1 });
 		expect(memory.papers.get('2608.55555')).toEqual(stored);
 		expect(memory.papers.has('2608.66666')).toBe(true);
 		const failure = memory.logs.find((line) => line.level === 'error');
-		expect(failure).toMatchObject({ message: 'source ingest failed, keeping what is stored', source: 'hf', url: expect.stringContaining(`${hfServer.baseUrl}/api/daily_papers?date=2026-08-21`) as unknown });
-		expect(memory.statuses.get('hf')).toEqual({ lastErrorAt: NOW.toISOString(), lastError: expect.stringMatching(/^hf: HTTP 503 after 1 attempt \(http:\/\/127\.0\.0\.1/) as unknown });
+		expect(failure).toMatchObject({
+			message: 'source ingest failed, keeping what is stored',
+			source: 'hf',
+			url: expect.stringContaining(`${hfServer.baseUrl}/api/daily_papers?date=2026-08-21`) as unknown,
+		});
+		expect(memory.statuses.get('hf')).toEqual({
+			lastErrorAt: NOW.toISOString(),
+			lastError: expect.stringMatching(/^hf: HTTP 503 after 1 attempt \(http:\/\/127\.0\.0\.1/) as unknown,
+		});
 		expect(memory.statuses.get('arxiv')).toMatchObject({ added: 1 });
 	});
 
@@ -184,7 +228,9 @@ describe('ingestOnce', () => {
 		expect(report.runs).toEqual([expect.objectContaining({ fetched: 500, added: 500, truncated: 0, droppedEntries: 9500, invalidUtf8: 0 })]);
 		expect(memory.papers.size).toBe(500);
 		expect(memory.statuses.get('hf')).toEqual({ lastSuccessAt: NOW.toISOString(), added: 500, lastDroppedEntries: 9500 });
-		expect(formatSourceStatus('hf', memory.statuses.get('hf'))).toBe(`hf: last success ${NOW.toISOString()}, 500 papers added, last fetch cut to the limits: 9,500 entries over the page cap dropped`);
+		expect(formatSourceStatus('hf', memory.statuses.get('hf'))).toBe(
+			`hf: last success ${NOW.toISOString()}, 500 papers added, last fetch cut to the limits: 9,500 entries over the page cap dropped`,
+		);
 		expect(memory.logs.find((line) => line.message === 'source ingested')).toMatchObject({ cut: '9,500 entries over the page cap dropped' });
 
 		await ingestOnce({ sources: [hf(() => json([hfEntry({ id: '2608.99999', title: 'Small day' })]))], date: '2026-08-22' }, memory.ports);
@@ -193,7 +239,10 @@ describe('ingestOnce', () => {
 
 	it('stores a 1 MB abstract shortened, and counts it and an invalid UTF-8 body', async () => {
 		const memory = createMemoryPorts();
-		const body = Buffer.concat([Buffer.from(JSON.stringify([hfEntry({ id: '2608.77777', title: 'Verbose', summary: 'Long words. '.repeat(90_000) })]).slice(0, -1)), Buffer.from(',"\xff"]', 'latin1')]);
+		const body = Buffer.concat([
+			Buffer.from(JSON.stringify([hfEntry({ id: '2608.77777', title: 'Verbose', summary: 'Long words. '.repeat(90_000) })]).slice(0, -1)),
+			Buffer.from(',"\xff"]', 'latin1'),
+		]);
 		const report = await ingestOnce({ sources: [hf(() => ({ headers: { 'content-type': 'application/json' }, body }))], date: '2026-08-21' }, memory.ports);
 		expect(report.runs).toEqual([expect.objectContaining({ added: 1, rejected: 1, truncated: 1, droppedEntries: 0, invalidUtf8: 1 })]);
 		expect(memory.papers.get('2608.77777')?.abstract.length).toBeLessThanOrEqual(PAPER_LIMITS.abstractChars);
@@ -228,7 +277,16 @@ describe('resolveDates', () => {
 });
 
 describe('mergePaper', () => {
-	const base: Paper = { id: '2608.1', title: 'T', abstract: 'A', authors: ['X'], listedOn: '2026-08-20', upvotes: 4, codeUrl: 'https://github.com/x/y', source: 'hf-daily' };
+	const base: Paper = {
+		id: '2608.1',
+		title: 'T',
+		abstract: 'A',
+		authors: ['X'],
+		listedOn: '2026-08-20',
+		upvotes: 4,
+		codeUrl: 'https://github.com/x/y',
+		source: 'hf-daily',
+	};
 
 	it('keeps what a poorer source does not know and the first listing day', () => {
 		const merged = mergePaper(base, { id: '2608.1', title: 'T v2', abstract: 'A v2', authors: [], listedOn: '2026-08-21', arxivId: '2608.1', source: 'arxiv' });
@@ -240,9 +298,14 @@ describe('formatSourceStatus', () => {
 	it('shows last success, papers added, and a current failure', () => {
 		expect(formatSourceStatus('hf', undefined)).toBe('hf: never fetched');
 		expect(formatSourceStatus('arxiv', undefined, false)).toBe('arxiv: off');
-		expect(formatSourceStatus('hf', { lastSuccessAt: '2026-08-21T10:00:00.000Z', added: 12, lastErrorAt: '2026-08-21T11:00:00.000Z', lastError: 'hf: HTTP 503 (u)' })).toBe(
-			'hf: last success 2026-08-21T10:00:00.000Z, 12 papers added, FAILING since 2026-08-21T11:00:00.000Z: hf: HTTP 503 (u)',
-		);
+		expect(
+			formatSourceStatus('hf', {
+				lastSuccessAt: '2026-08-21T10:00:00.000Z',
+				added: 12,
+				lastErrorAt: '2026-08-21T11:00:00.000Z',
+				lastError: 'hf: HTTP 503 (u)',
+			}),
+		).toBe('hf: last success 2026-08-21T10:00:00.000Z, 12 papers added, FAILING since 2026-08-21T11:00:00.000Z: hf: HTTP 503 (u)');
 	});
 
 	it('says what the last fetch cut to the limits', () => {

@@ -3,11 +3,26 @@ import { parsePaperJson, parsePaperJsonLines } from '../src/papers/json.js';
 import { PAPER_LIMITS } from '../src/papers/limits.js';
 
 const entry = (id: string, title: string) => ({
-	paper: { id, title, summary: `Abstract of ${title}.`, authors: [{ name: 'Ada Lovelace', hidden: true }], publishedAt: '2025-03-02T10:00:00.000Z', upvotes: 4 },
+	paper: {
+		id,
+		title,
+		summary: `Abstract of ${title}.`,
+		authors: [{ name: 'Ada Lovelace', hidden: true }],
+		publishedAt: '2025-03-02T10:00:00.000Z',
+		upvotes: 4,
+	},
 	publishedAt: '2025-03-03T00:00:00.000Z',
 	numComments: 0,
 });
-const exported = { id: '2401.01234', title: 'Exported', abstract: 'An exported paper.', authors: ['A. Author'], listedOn: '2024-01-03', arxivId: '2401.01234v2', source: 'paper-json' };
+const exported = {
+	id: '2401.01234',
+	title: 'Exported',
+	abstract: 'An exported paper.',
+	authors: ['A. Author'],
+	listedOn: '2024-01-03',
+	arxivId: '2401.01234v2',
+	source: 'paper-json',
+};
 
 describe('parsePaperJson', () => {
 	it('reads an array of Hugging Face API entries', () => {
@@ -45,7 +60,7 @@ describe('parsePaperJson', () => {
 			[4, 'authors must be a list of names'],
 			[5, 'upvotes must be a number ≥ 0'],
 			[6, 'codeUrl must be an http(s) URL'],
-			[7, 'a Python repr string, not a JSON object ("{\'paper\': {\'id\': \'2412.07760\'}}")'],
+			[7, "a Python repr string, not a JSON object (\"{'paper': {'id': '2412.07760'}}\")"],
 			[8, 'expected an object, got number'],
 		]);
 	});
@@ -72,7 +87,9 @@ describe('parsePaperJson', () => {
 	it('reports an empty file, an empty array and a non-array', () => {
 		expect(parsePaperJson(' \n', 'e.json').problems).toEqual([{ file: 'e.json', message: 'empty file, no papers' }]);
 		expect(parsePaperJson('[]', 'a.json').problems).toEqual([{ file: 'a.json', message: 'no papers in file (empty array)' }]);
-		expect(parsePaperJson('{"count": 3}', 'o.json').problems).toEqual([{ file: 'o.json', message: 'expected a JSON array of papers, got an object without a "papers" list' }]);
+		expect(parsePaperJson('{"count": 3}', 'o.json').problems).toEqual([
+			{ file: 'o.json', message: 'expected a JSON array of papers, got an object without a "papers" list' },
+		]);
 	});
 
 	it('accepts JSON Lines saved with a .json name', () => {
@@ -90,7 +107,13 @@ describe('parsePaperJsonLines', () => {
 	});
 
 	it('skips bad lines with their line number and keeps the rest', () => {
-		const text = [JSON.stringify(entry('2503.00001', 'A')), '{"paper": {', JSON.stringify({ paper: { id: '1' } }), 'xx', JSON.stringify(entry('2503.00002', 'B'))].join('\n');
+		const text = [
+			JSON.stringify(entry('2503.00001', 'A')),
+			'{"paper": {',
+			JSON.stringify({ paper: { id: '1' } }),
+			'xx',
+			JSON.stringify(entry('2503.00002', 'B')),
+		].join('\n');
 		const result = parsePaperJsonLines(text, { file: 'x.jsonl', badLines: new Set([4]) });
 		expect(result.papers).toHaveLength(2);
 		expect(result.problems.map((problem) => [problem.line, problem.message.replace(/:.*/, '')])).toEqual([

@@ -100,7 +100,9 @@ describe('acquireLease', () => {
 		time += 1;
 		await waiting;
 		expect(await stored()).toMatchObject({ instanceId: 'b', since: '2026-03-14T08:00:30.000Z', expiresAt: '2026-03-14T08:01:00.000Z' });
-		expect(entries().find((entry) => entry.message === 'database lease acquired' && entry.instanceId === 'b')?.previousHolder).toMatchObject({ instanceId: 'a' });
+		expect(entries().find((entry) => entry.message === 'database lease acquired' && entry.instanceId === 'b')?.previousHolder).toMatchObject({
+			instanceId: 'a',
+		});
 	});
 
 	it('renews keeping `since` and moving `renewedAt` and `expiresAt`', async () => {

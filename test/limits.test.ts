@@ -12,7 +12,16 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 function paper(overrides: Partial<Paper> = {}): Paper {
-	return { id: '2608.00001', arxivId: '2608.00001', title: 'T', abstract: 'A.', authors: ['Ada Lovelace'], listedOn: '2026-08-21', source: 'hf-daily', ...overrides };
+	return {
+		id: '2608.00001',
+		arxivId: '2608.00001',
+		title: 'T',
+		abstract: 'A.',
+		authors: ['Ada Lovelace'],
+		listedOn: '2026-08-21',
+		source: 'hf-daily',
+		...overrides,
+	};
 }
 
 describe('PAPER_LIMITS', () => {

@@ -17,7 +17,10 @@ const malformedDay = join(dayFixtures, 'malformed-python-repr-2024-12-12.json');
 const noShared = !existsSync(shared);
 const now = new Date('2026-05-01T00:00:00Z');
 const entryLine = (id: string, title: string) =>
-	JSON.stringify({ paper: { id, title, summary: 'An abstract.', authors: [], publishedAt: '2025-03-03T00:00:00Z', upvotes: 1 }, publishedAt: '2025-03-03T00:00:00Z' });
+	JSON.stringify({
+		paper: { id, title, summary: 'An abstract.', authors: [], publishedAt: '2025-03-03T00:00:00Z', upvotes: 1 },
+		publishedAt: '2025-03-03T00:00:00Z',
+	});
 
 let dir: string;
 beforeEach(async () => {
@@ -60,7 +63,10 @@ describe('loadPaperFile', () => {
 
 	it('skips only the invalid UTF-8 lines of JSON Lines', async () => {
 		const file = join(dir, 'day.jsonl');
-		await writeFile(file, Buffer.concat([Buffer.from(`${entryLine('2503.00001', 'A')}\n`), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(entryLine('2503.00002', 'B'))]));
+		await writeFile(
+			file,
+			Buffer.concat([Buffer.from(`${entryLine('2503.00001', 'A')}\n`), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(entryLine('2503.00002', 'B'))]),
+		);
 		const { papers, report } = await loadPaperFile(file);
 		expect(papers).toHaveLength(2);
 		expect(report.problems).toEqual([{ file, line: 2, message: 'not valid UTF-8 text, line skipped' }]);
@@ -71,7 +77,9 @@ describe('loadPaperFile', () => {
 		await writeFile(join(dir, 'notes.md'), '# notes');
 		await writeFile(join(dir, 'broken.json.gz'), 'not gzip');
 		expect((await loadPaperFile(join(dir, 'empty.txt'))).report.problems[0]!.message).toBe('empty file, no papers');
-		expect((await loadPaperFile(join(dir, 'notes.md'))).report.problems[0]!.message).toBe('unsupported file type (".md"); expected .txt, .json or .jsonl, optionally .gz; skipped');
+		expect((await loadPaperFile(join(dir, 'notes.md'))).report.problems[0]!.message).toBe(
+			'unsupported file type (".md"); expected .txt, .json or .jsonl, optionally .gz; skipped',
+		);
 		expect((await loadPaperFile(join(dir, 'broken.json.gz'))).report.problems[0]!.message).toMatch(/^not a valid gzip file: /);
 	});
 
@@ -105,7 +113,10 @@ describe('loadSeedsDir', () => {
 	it('merges duplicates across files, reports per file, and goes on past bad files', async () => {
 		await copyFile(seedFile, join(dir, 'a-seed.txt'));
 		const seedTitle = 'SqueezeLLM: Dense-and-Sparse Quantization';
-		await writeFile(join(dir, 'b-day.jsonl'), `${entryLine('2306.07629', seedTitle)}\n${entryLine('2306.07629v2', 'SqueezeLLM: Dense and Sparse Quantization')}\n`);
+		await writeFile(
+			join(dir, 'b-day.jsonl'),
+			`${entryLine('2306.07629', seedTitle)}\n${entryLine('2306.07629v2', 'SqueezeLLM: Dense and Sparse Quantization')}\n`,
+		);
 		await writeFile(join(dir, 'c-bad.json'), '[{"title": ');
 		await writeFile(join(dir, 'd.csv'), 'a,b');
 		await writeFile(join(dir, '.gitkeep'), '');
@@ -157,7 +168,9 @@ describe('loadSeedsDir', () => {
 describe('formatLoadProblem', () => {
 	it('names the file and the line or record', () => {
 		expect(formatLoadProblem({ file: 'seeds/x.json', record: 3, message: 'missing title' })).toBe('seeds/x.json record 3: missing title');
-		expect(formatLoadProblem({ file: 'seeds/d.txt', line: 12, message: 'title with no abstract skipped' })).toBe('seeds/d.txt line 12: title with no abstract skipped');
+		expect(formatLoadProblem({ file: 'seeds/d.txt', line: 12, message: 'title with no abstract skipped' })).toBe(
+			'seeds/d.txt line 12: title with no abstract skipped',
+		);
 		expect(formatLoadProblem({ file: 'seeds/e.txt', message: 'empty file, no papers' })).toBe('seeds/e.txt: empty file, no papers');
 	});
 });

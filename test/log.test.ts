@@ -73,7 +73,12 @@ describe('createLogger on pino', () => {
 		const lines: string[] = [];
 		const secret = 'MTIzNDU2Nzg5.secret-token-value';
 		const logger = createLogger({ level: 'debug', secrets: [secret], write: (line) => lines.push(line) }).child({ component: 'test' });
-		logger.warn('request failed', { url: `https://x.test/?t=${secret}`, token: 'short', headers: { authorization: 'Bot abc' }, error: new Error('boom', { cause: new Error(`inner ${secret}`) }) });
+		logger.warn('request failed', {
+			url: `https://x.test/?t=${secret}`,
+			token: 'short',
+			headers: { authorization: 'Bot abc' },
+			error: new Error('boom', { cause: new Error(`inner ${secret}`) }),
+		});
 		expect(lines).toHaveLength(1);
 		const entry = JSON.parse(lines[0] as string);
 		expect(entry).toMatchObject({ level: 'warn', message: 'request failed', component: 'test', token: '[redacted]', headers: { authorization: '[redacted]' } });

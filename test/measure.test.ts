@@ -17,7 +17,9 @@ describe('embedsCharacterCount', () => {
 
 describe('checkMessageLimits', () => {
 	it('accepts a reasonable message', () => {
-		expect(checkMessageLimits({ content: 'hi', embeds: [{ title: 't' }], components: [{ type: 1, components: [button('a')] }] }, { requireBody: true })).toEqual([]);
+		expect(
+			checkMessageLimits({ content: 'hi', embeds: [{ title: 't' }], components: [{ type: 1, components: [button('a')] }] }, { requireBody: true }),
+		).toEqual([]);
 	});
 
 	it('reports the 6,000-character total even when every field is within its own limit', () => {
@@ -28,7 +30,10 @@ describe('checkMessageLimits', () => {
 	it('reports per-field limits, too many embeds and long content', () => {
 		const problems = checkMessageLimits({
 			content: 'c'.repeat(2001),
-			embeds: [...Array.from({ length: 10 }, () => ({})), { title: 't'.repeat(257), fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v'.repeat(1025) })) }],
+			embeds: [
+				...Array.from({ length: 10 }, () => ({})),
+				{ title: 't'.repeat(257), fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v'.repeat(1025) })) },
+			],
 		});
 		expect(problems).toContain('content: 2001 characters > 2000');
 		expect(problems).toContain('embeds: 11 > 10');
@@ -82,7 +87,11 @@ describe('checkAutocompleteChoices', () => {
 	it('reports too many choices and over-long or empty names and values', () => {
 		const choices = Array.from({ length: 26 }, (_, i) => ({ name: `n${i}`, value: `v${i}` }));
 		choices[0] = { name: '', value: 'v'.repeat(101) };
-		expect(checkAutocompleteChoices(choices)).toEqual(['choices: 26 > 25', 'choices[0].name: must be a non-empty string', 'choices[0].value: 101 characters > 100']);
+		expect(checkAutocompleteChoices(choices)).toEqual([
+			'choices: 26 > 25',
+			'choices[0].name: must be a non-empty string',
+			'choices[0].value: 101 characters > 100',
+		]);
 		expect(checkAutocompleteChoices([{ name: 'a', value: 1 }])).toEqual([]);
 	});
 });

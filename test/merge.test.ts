@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { mergePapers } from '../src/papers/merge.js';
 import { titleId, type Paper } from '../src/papers/paper.js';
 
-const dumped = (title: string, abstract = 'Short abstract.'): Paper => ({ id: titleId(title), title, abstract, authors: [], listedOn: '2025-03-14', source: 'seed-dump', codeUrl: 'https://github.com/a/b' });
+const dumped = (title: string, abstract = 'Short abstract.'): Paper => ({
+	id: titleId(title),
+	title,
+	abstract,
+	authors: [],
+	listedOn: '2025-03-14',
+	source: 'seed-dump',
+	codeUrl: 'https://github.com/a/b',
+});
 const fromHf = (arxivId: string, title: string, extra: Partial<Paper> = {}): Paper => ({
 	id: arxivId,
 	title,

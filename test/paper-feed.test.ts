@@ -9,7 +9,14 @@ import { buildPaperIndex } from '../src/search/index.js';
 import { PAPER_FEED_NAMESPACE, paperFeedPrefixes, paperFeedRows, prunePaperFeed, readPaperFeed } from '../src/store/paper-feed.js';
 import type { StoredPaper } from '../src/store/records.js';
 import { openStore, type Store } from '../src/store/store.js';
-import { createPostgresDatabase, createRedisDatabase, findTestServers, REQUIRE_SERVERS, type ServerAvailability, type TestDatabase } from './support/servers.js';
+import {
+	createPostgresDatabase,
+	createRedisDatabase,
+	findTestServers,
+	REQUIRE_SERVERS,
+	type ServerAvailability,
+	type TestDatabase,
+} from './support/servers.js';
 
 /**
  * The paper change feed on every engine: one store writes papers (the leader's ingest), another process's index
@@ -82,7 +89,15 @@ describe.each(ENGINES)('the paper feed on $name', (engine) => {
 	const follow = (options: Partial<Parameters<typeof followPaperFeed>[0]> = {}) => {
 		const index = buildPaperIndex([]);
 		const store = { raw: other.raw, listPapers: () => Promise.reject(new Error('the follower listed the papers namespace')) };
-		const follower = followPaperFeed({ store, index, logger: silentLogger, since: Date.now(), instanceId: 'another-process', pollEveryMs: 3_600_000, ...options });
+		const follower = followPaperFeed({
+			store,
+			index,
+			logger: silentLogger,
+			since: Date.now(),
+			instanceId: 'another-process',
+			pollEveryMs: 3_600_000,
+			...options,
+		});
 		followers.push(follower);
 		return { index, follower };
 	};
@@ -115,7 +130,10 @@ describe.each(ENGINES)('the paper feed on $name', (engine) => {
 		const raw = leader.raw(PAPER_FEED_NAMESPACE);
 		const stored = (id: string): StoredPaper => ({ ...paper(id, `Wombat ${id}`), firstSeenAt: new Date(since).toISOString() });
 		// A write that committed late (or a host whose clock is behind), and one from before the index was loaded.
-		await raw.write([...paperFeedRows(raw, [stored('2603.70004')], since - 20_000, 'leader'), ...paperFeedRows(raw, [stored('2603.70005')], since - 120_000, 'leader')]);
+		await raw.write([
+			...paperFeedRows(raw, [stored('2603.70004')], since - 20_000, 'leader'),
+			...paperFeedRows(raw, [stored('2603.70005')], since - 120_000, 'leader'),
+		]);
 		const { index, follower } = follow({ since, lookbackMs: 60_000 });
 		expect(await follower.pollNow()).toBe(1);
 		expect(index.get('2603.70004')).toBeDefined();
@@ -125,7 +143,16 @@ describe.each(ENGINES)('the paper feed on $name', (engine) => {
 	it('re-reads the changed papers from the store when it fell behind the retention', async () => {
 		await leader.upsertPapers([paper('2603.70006', 'Echidna sparse retrieval')]);
 		const index = buildPaperIndex([]);
-		const follower = followPaperFeed({ store: other, index, logger: silentLogger, since: Date.now() - 10_000, retentionMs: 5_000, lookbackMs: 1_000, instanceId: 'another-process', pollEveryMs: 3_600_000 });
+		const follower = followPaperFeed({
+			store: other,
+			index,
+			logger: silentLogger,
+			since: Date.now() - 10_000,
+			retentionMs: 5_000,
+			lookbackMs: 1_000,
+			instanceId: 'another-process',
+			pollEveryMs: 3_600_000,
+		});
 		followers.push(follower);
 		expect(await follower.pollNow()).toBe(1);
 		expect(index.get('2603.70006')).toBeDefined();

@@ -11,7 +11,17 @@ const groupCommand: CommandData = {
 			type: 2,
 			name: 'channel',
 			description: 'group',
-			options: [{ type: 1, name: 'set', description: 'sub', options: [{ type: 3, name: 'time', description: 't' }, { type: 4, name: 'count', description: 'c' }] }],
+			options: [
+				{
+					type: 1,
+					name: 'set',
+					description: 'sub',
+					options: [
+						{ type: 3, name: 'time', description: 't' },
+						{ type: 4, name: 'count', description: 'c' },
+					],
+				},
+			],
 		},
 	],
 };
@@ -45,7 +55,12 @@ describe('parseConsoleLine', () => {
 	});
 
 	it('focuses the last option of an autocomplete line, even when it is still empty', () => {
-		expect(parse('autocomplete /paper search query:dif')).toMatchObject({ kind: 'autocomplete', path: ['search'], focused: 'query', options: [{ name: 'query', value: 'dif' }] });
+		expect(parse('autocomplete /paper search query:dif')).toMatchObject({
+			kind: 'autocomplete',
+			path: ['search'],
+			focused: 'query',
+			options: [{ name: 'query', value: 'dif' }],
+		});
 		expect(parse('autocomplete /paper show paper:')).toMatchObject({ kind: 'autocomplete', focused: 'paper', options: [{ name: 'paper', value: '' }] });
 	});
 

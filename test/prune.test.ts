@@ -140,9 +140,21 @@ describe('pruneStore', () => {
 			await subscribe('c2', at(D0, '08:00'));
 			await followTopic(store, { userId: 'u1' }, at(D0, '08:00'));
 			await deliverChannel('c1', D0, [paper('2603.00001', D0)], discord.sender);
-			await store.subscriptions.set('g:c2', { ...(await store.subscriptions.get('g:c2'))!, paused: { reason: 'Missing Access', at: at(D0).toISOString(), code: 50001 } });
-			await store.deliveries.set('channel:c2', { target: 'channel:c2', sent: {}, lastDay: D0, lastOutcome: { day: D0, at: at(D0).toISOString(), outcome: 'empty', paperCount: 0 } });
-			await store.deliveries.set('user:u1', { target: 'user:u1', sent: {}, pending: { day: D0, nonce: 'n', paperIds: [], at: at(D0).toISOString(), failedAt: at(D0).toISOString() } });
+			await store.subscriptions.set('g:c2', {
+				...(await store.subscriptions.get('g:c2'))!,
+				paused: { reason: 'Missing Access', at: at(D0).toISOString(), code: 50001 },
+			});
+			await store.deliveries.set('channel:c2', {
+				target: 'channel:c2',
+				sent: {},
+				lastDay: D0,
+				lastOutcome: { day: D0, at: at(D0).toISOString(), outcome: 'empty', paperCount: 0 },
+			});
+			await store.deliveries.set('user:u1', {
+				target: 'user:u1',
+				sent: {},
+				pending: { day: D0, nonce: 'n', paperIds: [], at: at(D0).toISOString(), failedAt: at(D0).toISOString() },
+			});
 			const report = await pruneStore(store, plusDays(at(D0), 365), silentLogger);
 			expect(report.removedTargets).toBe(0);
 			expect(await rowCount('deliveries')).toBe(3);
@@ -277,7 +289,12 @@ describe('startPruneJob', () => {
 		const lines: string[] = [];
 		const fail = async (): Promise<never> => Promise.reject(new Error('disk I/O error'));
 		const failing: PruneStore = { raw: (name) => ({ ...store.raw(name), list: fail, read: fail, write: fail, swap: fail }) };
-		const job = startPruneJob({ store: failing, clock: () => new Date(T0), logger: createLogger({ write: (line) => lines.push(line) }), startupDelayMs: DAY_MS });
+		const job = startPruneJob({
+			store: failing,
+			clock: () => new Date(T0),
+			logger: createLogger({ write: (line) => lines.push(line) }),
+			startupDelayMs: DAY_MS,
+		});
 		expect(await job.runNow()).toBeUndefined();
 		expect(lines.some((line) => line.includes('store prune failed') && line.includes('disk I/O error'))).toBe(true);
 		await job.stop();

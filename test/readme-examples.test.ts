@@ -29,7 +29,10 @@ afterAll(async () => {
 
 /** `npx paperboy search "a b" [--json]   # why` → ['search', 'a b']. */
 function cliExample(line: string): string[] {
-	const command = line.replace(/\s+#.*$/, '').replace(/\[[^\]]*\]/g, '').replace(/^npx paperboy\s+/, '');
+	const command = line
+		.replace(/\s+#.*$/, '')
+		.replace(/\[[^\]]*\]/g, '')
+		.replace(/^npx paperboy\s+/, '');
 	return [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2] ?? '');
 }
 
@@ -41,7 +44,12 @@ function consoleExamples(help: string): string[] {
 		.map((line) => line.trim().split(/\s{2,}/)[0] ?? '')
 		.flatMap((column) => column.split(' | '))
 		.filter((example) => example && !example.includes('<'))
-		.map((example) => example.replace(/\s*\[[^\]]*\]/g, '').replace(/(\w+)\|\w+/g, '$1').trim());
+		.map((example) =>
+			example
+				.replace(/\s*\[[^\]]*\]/g, '')
+				.replace(/(\w+)\|\w+/g, '$1')
+				.trim(),
+		);
 }
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
@@ -55,15 +63,24 @@ describe('README CLI examples', () => {
 	for (const line of cliLines) {
 		const args = cliExample(line);
 		const needsNetwork = args[0] === 'ingest';
-		it.skipIf(needsNetwork && !hasSharedFixtures)(`runs \`${line.replace(/\s+#.*$/, '')}\`${needsNetwork && !hasSharedFixtures ? ` — skipped: ${NO_FIXTURES_REASON}` : ''}`, async () => {
-			let stdout = '';
-			let stderr = '';
-			const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-			const env = { DATABASE_URL: `sqlite://${join(dir, 'cli.sqlite')}`, SEEDS_DIR: seedsDir, PAPERS_YEAR: '2026', HF_ENABLED: 'true', ...(server ? { HF_BASE_URL: server.baseUrl } : {}) };
-			const code = await runCli(args, { io, env });
-			expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
-			expect(stdout.length).toBeGreaterThan(0);
-		});
+		it.skipIf(needsNetwork && !hasSharedFixtures)(
+			`runs \`${line.replace(/\s+#.*$/, '')}\`${needsNetwork && !hasSharedFixtures ? ` — skipped: ${NO_FIXTURES_REASON}` : ''}`,
+			async () => {
+				let stdout = '';
+				let stderr = '';
+				const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+				const env = {
+					DATABASE_URL: `sqlite://${join(dir, 'cli.sqlite')}`,
+					SEEDS_DIR: seedsDir,
+					PAPERS_YEAR: '2026',
+					HF_ENABLED: 'true',
+					...(server ? { HF_BASE_URL: server.baseUrl } : {}),
+				};
+				const code = await runCli(args, { io, env });
+				expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+				expect(stdout.length).toBeGreaterThan(0);
+			},
+		);
 	}
 });
 
@@ -72,7 +89,12 @@ describe('console help examples', () => {
 		const examples = consoleExamples(CONSOLE_HELP);
 		expect(examples).toContain('/paper search query:difusion');
 		// Deleting #papers and quitting go last; the admin can run every command.
-		const ordered = ['as admin', ...examples.filter((line) => !/^fault delete|^quit|^as /.test(line)), ...examples.filter((line) => /^fault delete/.test(line)), 'quit'];
+		const ordered = [
+			'as admin',
+			...examples.filter((line) => !/^fault delete|^quit|^as /.test(line)),
+			...examples.filter((line) => /^fault delete/.test(line)),
+			'quit',
+		];
 		const script = join(dir, 'help.txt');
 		await writeFile(script, `${ordered.join('\n')}\n`);
 		let output = '';

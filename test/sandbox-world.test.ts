@@ -36,7 +36,11 @@ function sandboxDatabase(): { config: Config; database: string; worldFile: strin
 }
 
 /** Runs the sandbox in this process on a script of console lines; with --json, stdout lines that are JSON are the request log. */
-async function run(config: Config, lines: string[], json = false): Promise<{ code: number; output: string; requests: { method: string; path: string; status: number }[] }> {
+async function run(
+	config: Config,
+	lines: string[],
+	json = false,
+): Promise<{ code: number; output: string; requests: { method: string; path: string; status: number }[] }> {
 	const script = join(dir, `script-${++count}.txt`);
 	await writeFile(script, `${lines.join('\n')}\n`);
 	let output = '';
@@ -81,7 +85,9 @@ describe('runSandbox', () => {
 		expect(first.code).toBe(0);
 		const world = await readIdentity(worldFile);
 		expect(world.version).toBe(WORLD_FILE_VERSION);
-		expect((await storedSubscriptions(config)).map((subscription) => [subscription.guildId, subscription.channelId])).toEqual([[world.guildId, world.channelId]]);
+		expect((await storedSubscriptions(config)).map((subscription) => [subscription.guildId, subscription.channelId])).toEqual([
+			[world.guildId, world.channelId],
+		]);
 
 		const second = await run(config, ['as admin', 'time +1d', '/digest list'], true);
 		expect(second.output).toContain('── #papers · Paperboy');
@@ -105,7 +111,15 @@ describe('runSandbox', () => {
 		// Something new for the second run's DM: the seeds plus one paper listed after the first DM's day.
 		const moreSeeds = await mkdtemp(join(tmpdir(), 'paperboy-seeds-'));
 		await writeFile(join(moreSeeds, 'seed.txt'), await readFile(join(seedsDir, '000_44d1e5d38125c694.txt')));
-		const later = { id: '2603.16001', arxivId: '2603.16001', title: 'RLHF without reward hacking', abstract: 'A new RLHF method.', authors: ['Ada'], listedOn: '2026-03-16', source: 'hf-daily' };
+		const later = {
+			id: '2603.16001',
+			arxivId: '2603.16001',
+			title: 'RLHF without reward hacking',
+			abstract: 'A new RLHF method.',
+			authors: ['Ada'],
+			listedOn: '2026-03-16',
+			source: 'hf-daily',
+		};
 		await writeFile(join(moreSeeds, 'later.json'), JSON.stringify([later]));
 		const second = await run({ ...config, seedsDir: moreSeeds }, ['time +2d'], true);
 		await rm(moreSeeds, { recursive: true, force: true });
@@ -123,7 +137,9 @@ describe('runSandbox', () => {
 		await writeFile(worldFile, '{"version": 1, "guildId": ');
 
 		const second = await run(config, ['as admin', 'time +1d', '/digest list']);
-		expect(second.output).toMatch(/! The sandbox world file .*sandbox-\d+\.world\.json is unreadable \(not JSON: .*\); it was kept as .*\.world\.json\.corrupt-\d{4}-\d\d-\d\dT/);
+		expect(second.output).toMatch(
+			/! The sandbox world file .*sandbox-\d+\.world\.json is unreadable \(not JSON: .*\); it was kept as .*\.world\.json\.corrupt-\d{4}-\d\d-\d\dT/,
+		);
 		expect(second.output).toContain('Starting a new sandbox world');
 		expect(second.output).toContain('is untouched');
 		const aside = (await readdir(dir)).filter((name) => name.startsWith(`sandbox-${worldFile.match(/sandbox-(\d+)/)?.[1]}.world.json.corrupt-`));
@@ -135,7 +151,14 @@ describe('runSandbox', () => {
 		expect(fresh.channelId).not.toBe(old.channelId);
 		// The old world's digest is still there, only paused by its 404, and the new server lists none.
 		const after = await storedSubscriptions(config);
-		expect(after).toEqual([expect.objectContaining({ guildId: subscribed?.guildId, channelId: subscribed?.channelId, createdAt: subscribed?.createdAt, paused: expect.objectContaining({ code: 10003 }) })]);
+		expect(after).toEqual([
+			expect.objectContaining({
+				guildId: subscribed?.guildId,
+				channelId: subscribed?.channelId,
+				createdAt: subscribed?.createdAt,
+				paused: expect.objectContaining({ code: 10003 }),
+			}),
+		]);
 		expect(second.output).toContain('[warn] digest target paused');
 		expect(second.output).toContain('This server has no digest subscriptions yet');
 		expect(second.output).not.toMatch(STACK_LINE);
@@ -161,7 +184,11 @@ describe('runSandbox', () => {
 		const gone = world.channelId;
 		await writeFile(worldFile, JSON.stringify({ ...world, channelId: String(BigInt(gone) + 1000n) }));
 
-		const second = await run(config, ['as admin', '/digest list', 'time +1d', '/digest unsubscribe channel_id:not-an-id', `/digest unsubscribe channel_id:${gone}`, '/digest list'], true);
+		const second = await run(
+			config,
+			['as admin', '/digest list', 'time +1d', '/digest unsubscribe channel_id:not-an-id', `/digest unsubscribe channel_id:${gone}`, '/digest list'],
+			true,
+		);
 		expect(second.output).toContain(`(channel ${gone})`);
 		// The console wraps the line inside its box.
 		expect(second.output).toContain('⚠ This channel no longer exists. Remove its digest with /digest');
@@ -209,7 +236,11 @@ describe('loadWorldFile', () => {
 		['a missing id', JSON.stringify({ ...identity(), version: 1, channelId: undefined }), /^channelId: /],
 		['an unknown field', JSON.stringify({ ...identity(), version: 1, token: 'x' }), /token/],
 		['an id used twice', JSON.stringify({ ...identity(), version: 1, adminId: identity().userId }), /^an id is used twice$/],
-		['a DM with a stranger', JSON.stringify({ ...identity(), version: 1, dmChannels: [{ userId: '123456789012345678', channelId: '223456789012345678' }] }), /names a user not in this world/],
+		[
+			'a DM with a stranger',
+			JSON.stringify({ ...identity(), version: 1, dmChannels: [{ userId: '123456789012345678', channelId: '223456789012345678' }] }),
+			/names a user not in this world/,
+		],
 	])('does set a file with %s aside, keeping its text', async (_case, text, problem) => {
 		const file = join(dir, `corrupt-${++count}.world.json`);
 		await writeFile(file, text);
@@ -236,7 +267,12 @@ describe('createEmulator', () => {
 
 	it('does mint its ids from the clock without an identity, as before', () => {
 		const emu = createEmulator({ clock: () => Date.UTC(2026, 2, 14) });
-		expect(emu.identity()).toEqual({ ...emu.ids, botRoleId: expect.stringMatching(/^\d{17,20}$/), adminRoleId: expect.stringMatching(/^\d{17,20}$/), dmChannels: [] });
+		expect(emu.identity()).toEqual({
+			...emu.ids,
+			botRoleId: expect.stringMatching(/^\d{17,20}$/),
+			adminRoleId: expect.stringMatching(/^\d{17,20}$/),
+			dmChannels: [],
+		});
 		expect(readSnowflakeTime(emu.ids.guildId)).toBe(Date.UTC(2026, 2, 14));
 	});
 });

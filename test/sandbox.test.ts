@@ -143,7 +143,9 @@ describe('runSandbox', () => {
 describe('sandbox start script', () => {
 	it('prints one JSON line per request with --json and exits 0', async () => {
 		const script = await writeScript(['/paper search query:difusion', 'click 1']);
-		const run = await runScript('src/sandbox/start.ts', ['--script', script, '--json'], { env: { DATABASE_URL: `sqlite://${join(dir, 'json.sqlite')}`, PAPERS_YEAR: '2026' } }).done;
+		const run = await runScript('src/sandbox/start.ts', ['--script', script, '--json'], {
+			env: { DATABASE_URL: `sqlite://${join(dir, 'json.sqlite')}`, PAPERS_YEAR: '2026' },
+		}).done;
 		expect(run.code).toBe(0);
 		const lines = run.stdout.trim().split('\n');
 		const requests = lines.map((line) => JSON.parse(line) as { method: string; route: string; status: number });
@@ -159,7 +161,10 @@ describe('sandbox start script', () => {
 		expect(first.code).toBe(0);
 		const { channelId } = JSON.parse(await readFile(join(dir, 'twice.world.json'), 'utf8')) as { channelId: string };
 		const second = await runScript('src/sandbox/start.ts', ['--script', await writeScript(['time +1d']), '--json'], { env }).done;
-		const posted = second.stdout.trim().split('\n').map((line) => JSON.parse(line) as { method: string; path: string; status: number });
+		const posted = second.stdout
+			.trim()
+			.split('\n')
+			.map((line) => JSON.parse(line) as { method: string; path: string; status: number });
 		expect(posted).toContainEqual(expect.objectContaining({ method: 'POST', path: `/channels/${channelId}/messages`, status: 200 }));
 		expect(second.stderr).toContain('── #papers · Paperboy');
 		expect(second.stderr).not.toMatch(/\sat .*\.ts:\d+/);

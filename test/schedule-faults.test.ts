@@ -29,7 +29,16 @@ class RecordingSender implements DigestSender {
 
 const papers: DigestPaper[] = [{ id: 'p1', title: 'Paper one', abstract: '', authors: [], listedOn: '2026-03-14', source: 'hf-daily' }];
 const created = '2026-03-01T00:00:00.000Z';
-const subscription = (channelId: string): Subscription => ({ guildId: 'g', channelId, time: '09:00', timezone: 'UTC', topics: [], maxPapers: 10, createdBy: 'u', createdAt: created });
+const subscription = (channelId: string): Subscription => ({
+	guildId: 'g',
+	channelId,
+	time: '09:00',
+	timezone: 'UTC',
+	topics: [],
+	maxPapers: 10,
+	createdBy: 'u',
+	createdAt: created,
+});
 const follow = (userId: string): Follow => ({ userId, time: '09:00', timezone: 'UTC', topics: [], createdAt: created });
 
 let dir: string;
@@ -48,7 +57,10 @@ afterEach(async () => {
 
 describe('createDigestScheduler', () => {
 	it('still delivers every channel digest when the follows cannot be read, and logs why', async () => {
-		await store.subscriptions.setMany([['g:c1', subscription('c1')], ['g:c2', subscription('c2')]]);
+		await store.subscriptions.setMany([
+			['g:c1', subscription('c1')],
+			['g:c2', subscription('c2')],
+		]);
 		await store.follows.set('u1', follow('u1'));
 		// A follows collection whose connection is gone: every read of it fails with a real StoreError.
 		const broken = openCollection<Follow>(store.file, 'follows', createLogger({ write: () => {} }));
@@ -56,7 +68,13 @@ describe('createDigestScheduler', () => {
 		await broken.close();
 		const sender = new RecordingSender();
 		const logger = createLogger({ write: (line) => lines.push(line) });
-		const scheduler = createDigestScheduler({ store: { ...store, follows: broken.collection }, sender, clock: () => new Date('2026-03-15T09:00:00Z'), logger, papers: () => papers });
+		const scheduler = createDigestScheduler({
+			store: { ...store, follows: broken.collection },
+			sender,
+			clock: () => new Date('2026-03-15T09:00:00Z'),
+			logger,
+			papers: () => papers,
+		});
 
 		const report = await scheduler.tick();
 		expect(sender.sent.sort()).toEqual(['c1', 'c2']);
@@ -66,13 +84,22 @@ describe('createDigestScheduler', () => {
 	});
 
 	it('delivers the followers when a corrupt follow row is skipped', async () => {
-		await store.follows.setMany([['u1', follow('u1')], ['u2', follow('u2')]]);
+		await store.follows.setMany([
+			['u1', follow('u1')],
+			['u2', follow('u2')],
+		]);
 		const raw = openCollection<Follow>(store.file, 'follows', createLogger({ write: () => {} }));
 		await raw.ready;
 		await raw.query(`UPDATE keyv SET value = 'not json' WHERE key = 'follows:u1'`);
 		await raw.close();
 		const sender = new RecordingSender();
-		const scheduler = createDigestScheduler({ store, sender, clock: () => new Date('2026-03-15T09:00:00Z'), logger: createLogger({ write: () => {} }), papers: () => papers });
+		const scheduler = createDigestScheduler({
+			store,
+			sender,
+			clock: () => new Date('2026-03-15T09:00:00Z'),
+			logger: createLogger({ write: () => {} }),
+			papers: () => papers,
+		});
 
 		await scheduler.tick();
 		expect(sender.sent).toEqual(['dm-u2']);

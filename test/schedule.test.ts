@@ -18,7 +18,9 @@ class FakeDiscord implements DigestSender {
 	now: () => Date = () => new Date(0);
 	/** enforce_nonce only inside Discord's window ("a few minutes"). */
 	async sendToChannel(channelId: string, payload: MessagePayload, nonce: string) {
-		const existing = this.messages.findIndex((message) => message.channelId === channelId && message.nonce === nonce && this.now().getTime() - Date.parse(message.at) < 5 * 60_000);
+		const existing = this.messages.findIndex(
+			(message) => message.channelId === channelId && message.nonce === nonce && this.now().getTime() - Date.parse(message.at) < 5 * 60_000,
+		);
 		if (existing >= 0) return { messageId: `m${existing}` };
 		this.messages.push({ channelId, nonce, at: this.now().toISOString(), payload });
 		return { messageId: `m${this.messages.length - 1}` };
@@ -33,7 +35,17 @@ class FakeDiscord implements DigestSender {
 }
 
 function subscription(fields: Partial<Subscription> = {}): Subscription {
-	return { guildId: 'g', channelId: 'c1', time: '09:00', timezone: 'UTC', topics: [], maxPapers: 10, createdBy: 'u', createdAt: '2026-01-01T00:00:00.000Z', ...fields };
+	return {
+		guildId: 'g',
+		channelId: 'c1',
+		time: '09:00',
+		timezone: 'UTC',
+		topics: [],
+		maxPapers: 10,
+		createdBy: 'u',
+		createdAt: '2026-01-01T00:00:00.000Z',
+		...fields,
+	};
 }
 
 function paper(id: string, listedOn: string): DigestPaper {
@@ -64,7 +76,7 @@ describe('isDue', () => {
 		expect(isDue(subscription({ paused: { reason: 'x', at: '' } }), utc('2026-03-15T10:00:00Z'))).toBe(false);
 	});
 
-	it('starts tomorrow when created after today\'s slot', () => {
+	it("starts tomorrow when created after today's slot", () => {
 		expect(isDue(subscription({ createdAt: '2026-03-15T12:00:00.000Z' }), utc('2026-03-15T12:01:00Z'))).toBe(false);
 		expect(isDue(subscription({ createdAt: '2026-03-15T08:00:00.000Z' }), utc('2026-03-15T09:00:00Z'))).toBe(true);
 		expect(isDue(subscription({ createdAt: '2026-03-15T12:00:00.000Z' }), utc('2026-03-16T09:00:00Z'))).toBe(true);
@@ -75,7 +87,7 @@ describe('isDue after a time-zone change', () => {
 	// Delivered at 09:00 Tokyo on the 15th = 00:00 UTC on the 15th = 17:00 on the 14th in Los Angeles.
 	const tokyoDelivery = { day: '2026-03-15', at: '2026-03-15T00:00:00.000Z', outcome: 'sent' as const, paperCount: 3 };
 
-	it('counts the last digest on the new zone\'s day: moving west, the next local day is not skipped', () => {
+	it("counts the last digest on the new zone's day: moving west, the next local day is not skipped", () => {
 		const moved = subscription({ timezone: 'America/Los_Angeles', lastDelivery: tokyoDelivery });
 		// The stored day says the 15th, but in Los Angeles that digest came on the 14th: the 15th is still owed.
 		expect(isDue(moved, localClock(at('2026-03-15T16:00:00Z'), 'America/Los_Angeles'))).toBe(true);
@@ -92,7 +104,7 @@ describe('isDue after a time-zone change', () => {
 });
 
 describe('findDueDigests', () => {
-	it('compares each schedule with its own zone\'s local time', () => {
+	it("compares each schedule with its own zone's local time", () => {
 		const now = at('2026-03-15T14:00:00Z'); // 09:00 EST... EDT: 10:00 in New York, 14:00 London, 23:00 Tokyo
 		const due = findDueDigests(
 			[
@@ -118,7 +130,9 @@ describe('nextRunAt', () => {
 		const delivered = subscription({ lastDelivery: { day: '2026-03-15', at: '', outcome: 'sent', paperCount: 1 } });
 		expect(nextRunAt(delivered, at('2026-03-15T10:00:00Z'))?.toISOString()).toBe('2026-03-16T09:00:00.000Z');
 		expect(nextRunAt(subscription({ paused: { reason: 'x', at: '' } }), at('2026-03-15T10:00:00Z'))).toBeUndefined();
-		expect(nextRunAt(subscription({ time: '02:30', timezone: 'America/New_York' }), at('2026-03-08T05:00:00Z'))?.toISOString()).toBe('2026-03-08T07:00:00.000Z');
+		expect(nextRunAt(subscription({ time: '02:30', timezone: 'America/New_York' }), at('2026-03-08T05:00:00Z'))?.toISOString()).toBe(
+			'2026-03-08T07:00:00.000Z',
+		);
 	});
 });
 
@@ -216,7 +230,15 @@ describe('createDigestScheduler', () => {
 		await store.follows.set('u1', { userId: 'u1', time: '09:00', timezone: 'UTC', topics: [], createdAt: '2026-01-01T00:00:00.000Z' });
 		const ownsGuild = (guildId: string) => guildId === 'mine';
 		clockNow = at('2026-03-15T09:00:00Z');
-		scheduler = createDigestScheduler({ store, sender: discord, clock: () => clockNow, logger: silentLogger, papers: () => PAPERS, ownsGuild, deliverFollows: false });
+		scheduler = createDigestScheduler({
+			store,
+			sender: discord,
+			clock: () => clockNow,
+			logger: silentLogger,
+			papers: () => PAPERS,
+			ownsGuild,
+			deliverFollows: false,
+		});
 		expect((await scheduler.tick()).due).toBe(1);
 		expect(discord.messages.map((message) => message.channelId)).toEqual(['c1']);
 		await scheduler.stop();

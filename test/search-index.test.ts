@@ -69,14 +69,31 @@ describe('search', () => {
 		// Fuse's order is no longer the spec (it ranks a bag of remembered words badly, see final-rank.ts),
 		// but on topical queries our top must be one Fuse also rates near its best, with Fuse's own score.
 		const fuse = new Fuse(seed, FUSE_OPTIONS);
-		const queries = ['difusion', 'reinforcment learning', 'quantizaton', 'RLHF', 'DPO', 'preference optimization LLM', 'gaussian splatting', 'mixture of experts', 'bandits', 'overoptimization', 'regret', 'transfromer', 'UAV'];
+		const queries = [
+			'difusion',
+			'reinforcment learning',
+			'quantizaton',
+			'RLHF',
+			'DPO',
+			'preference optimization LLM',
+			'gaussian splatting',
+			'mixture of experts',
+			'bandits',
+			'overoptimization',
+			'regret',
+			'transfromer',
+			'UAV',
+		];
 		let sameTop = 0;
 		for (const query of queries) {
 			const ours = index.search(query, 1)[0];
 			const theirs = fuse.search(query);
 			const best = theirs[0]?.score ?? 1;
 			const near = theirs.slice(0, 3).filter((result) => (result.score ?? 1) <= best + 0.05);
-			expect(near.map((result) => result.item.id), query).toContain(ours?.paper.id);
+			expect(
+				near.map((result) => result.item.id),
+				query,
+			).toContain(ours?.paper.id);
 			const fuseScore = theirs.find((result) => result.item.id === ours?.paper.id)?.score;
 			expect(ours?.score, query).toBeCloseTo(fuseScore ?? 1, 2);
 			if ((fuseScore ?? 1) <= best + 1e-3) sameTop++;
@@ -148,7 +165,12 @@ describe('autocomplete', () => {
 	});
 
 	it('tolerates a typo in a whole word', () => {
-		expect(index.autocomplete('reinforcment').map((paper) => paper.title).join(' ')).toMatch(/Reinforcement/);
+		expect(
+			index
+				.autocomplete('reinforcment')
+				.map((paper) => paper.title)
+				.join(' '),
+		).toMatch(/Reinforcement/);
 	});
 });
 
@@ -239,7 +261,10 @@ describe('search over the real corpus', () => {
 		const real = buildPaperIndex(papers);
 		const expectTitle = (query: string, pattern: RegExp) => {
 			const titles = real.search(query, 5).map((hit) => hit.paper.title);
-			expect(titles.some((title) => pattern.test(title)), `${query}: ${titles.join(' | ')}`).toBe(true);
+			expect(
+				titles.some((title) => pattern.test(title)),
+				`${query}: ${titles.join(' | ')}`,
+			).toBe(true);
 		};
 		expectTitle('Reinforcement Learning on Pre-Training Data', /Reinforcement Learning on Pre-Training Data/);
 		expectTitle('difusion video', /Diffusion/);

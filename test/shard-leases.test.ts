@@ -88,7 +88,9 @@ describe('createShardLeases', () => {
 		await until(() => entries().some((entry) => entry.level === 'warn'));
 		time += TTL;
 		await waiting;
-		expect(entries().find((entry) => entry.message === 'shard lease acquired' && entry.lease === 'shard:0/2' && entry.instanceId === 'b')?.previousHolder).toMatchObject({ instanceId: 'a' });
+		expect(
+			entries().find((entry) => entry.message === 'shard lease acquired' && entry.lease === 'shard:0/2' && entry.instanceId === 'b')?.previousHolder,
+		).toMatchObject({ instanceId: 'a' });
 	});
 
 	it('words the unsharded bot (every shard of a count of 1) as the one-instance lease', async () => {
@@ -128,10 +130,16 @@ describe('createShardLeases', () => {
 	it('renews all of a process’s leases in one compare-and-set per round', async () => {
 		const opened = connect();
 		const batches: number[] = [];
-		const counting = { ...opened, raw: { ...opened.raw, swap: (changes: Parameters<typeof opened.raw.swap>[0]) => {
-			batches.push(changes.length);
-			return opened.raw.swap(changes);
-		} } };
+		const counting = {
+			...opened,
+			raw: {
+				...opened.raw,
+				swap: (changes: Parameters<typeof opened.raw.swap>[0]) => {
+					batches.push(changes.length);
+					return opened.raw.swap(changes);
+				},
+			},
+		};
 		const set = createShardLeases(counting, logger(), { instanceId: 'a', now, ttlMs: TTL, renewEveryMs: 20, pollEveryMs: 10 });
 		shardSets.push(set);
 		await set.hold({ ids: [0, 1, 2], count: 4 });
@@ -175,7 +183,10 @@ describe('startLeadership', () => {
 		expect(await a.start()).toBe(true);
 		expect(await b.start()).toBe(false);
 		expect([a.isLeader, b.isLeader]).toEqual([true, false]);
-		expect(entries().find((entry) => entry.level === 'info' && entry.message.startsWith('another process is the leader'))).toMatchObject({ lease: 'leader', holder: { instanceId: 'a' } });
+		expect(entries().find((entry) => entry.level === 'info' && entry.message.startsWith('another process is the leader'))).toMatchObject({
+			lease: 'leader',
+			holder: { instanceId: 'a' },
+		});
 
 		await a.abandon();
 		await new Promise((resolve) => setTimeout(resolve, 50));
@@ -217,7 +228,9 @@ describe('startLeadership', () => {
 		const b = lead('b', log);
 		expect(await b.start()).toBe(true);
 		await until(() => !a.isLeader);
-		expect(entries().find((entry) => entry.level === 'error')?.message).toMatch(/^Lost the leader lease on database .* DM follows, ingest and pruning stop here/);
+		expect(entries().find((entry) => entry.level === 'error')?.message).toMatch(
+			/^Lost the leader lease on database .* DM follows, ingest and pruning stop here/,
+		);
 		await b.stop();
 		await until(() => a.isLeader);
 		expect(log).toEqual(['a gained', 'b gained', 'a lost', 'b lost', 'a gained']);

@@ -64,7 +64,9 @@ describe('ShardingRequiredError', () => {
 	it('does retry with the new recommendation when the count was the one Discord recommended', () => {
 		const error = new ShardingRequiredError(planShards({ shardCount: undefined, shardIds: undefined }, 1), 3);
 		expect(error.retryWith).toBe(3);
-		expect(error.message).toMatch(/1 shard \(Discord's recommendation at start-up\) is too low.*Discord recommends 3 shards.*Reconnecting with 3 shards; set SHARD_COUNT to pin the count instead\.$/);
+		expect(error.message).toMatch(
+			/1 shard \(Discord's recommendation at start-up\) is too low.*Discord recommends 3 shards.*Reconnecting with 3 shards; set SHARD_COUNT to pin the count instead\.$/,
+		);
 	});
 
 	it('does not retry when Discord recommends no more than the count that failed, and names a count that could work', () => {

@@ -79,7 +79,9 @@ describe('formatSourcesCard', () => {
 				lastErrorAt: LATER,
 				lastError: random() < 0.2 ? 'x'.repeat(20_000) : `@everyone <@123456789012345678> **bold** ${nastyText(random, 3000)}`,
 				added: Math.floor(random() * 1e6),
-				...(random() < 0.5 ? { lastTruncated: Math.floor(random() * 1e6), lastDroppedEntries: Math.floor(random() * 1e9), lastInvalidUtf8: random() < 0.5 ? 1 : -3 } : {}),
+				...(random() < 0.5
+					? { lastTruncated: Math.floor(random() * 1e6), lastDroppedEntries: Math.floor(random() * 1e9), lastInvalidUtf8: random() < 0.5 ? 1 : -3 }
+					: {}),
 			}));
 			const payload = formatSourcesCard(statuses, { hf: true, arxiv: random() < 0.5 }, { corpusSize: 10_000 });
 			expectValidMessage(payload);

@@ -10,7 +10,16 @@ import { acquireLease, LEASE_KEY, LEASE_NAMESPACE, type DatabaseLease, type Leas
 import { pruneStore, REMOVED_TARGET_GRACE_DAYS, sentFloor } from '../src/store/prune.js';
 import type { DeliveryRecord, Follow, Subscription } from '../src/store/records.js';
 import { openStore, QUERY_MEMO_TTL_MS, STORE_SCHEMA_VERSION, type Store, type StoreOptions } from '../src/store/store.js';
-import { createPostgresDatabase, createRedisDatabase, findTestServers, freePort, REQUIRE_SERVERS, startTcpProxy, type ServerAvailability, type TestDatabase } from './support/servers.js';
+import {
+	createPostgresDatabase,
+	createRedisDatabase,
+	findTestServers,
+	freePort,
+	REQUIRE_SERVERS,
+	startTcpProxy,
+	type ServerAvailability,
+	type TestDatabase,
+} from './support/servers.js';
 
 /**
  * One contract for every engine DATABASE_URL can name: the same tests on a SQLite temp file, a real PostgreSQL
@@ -113,7 +122,10 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 
 		it('keeps everything across close and reopen, and counts it in the start-up line', async () => {
 			const first = await open();
-			await first.subscriptions.setMany([['g:c1', subscription('g', 'c1')], ['g:c2', subscription('g', 'c2')]]);
+			await first.subscriptions.setMany([
+				['g:c1', subscription('g', 'c1')],
+				['g:c2', subscription('g', 'c2')],
+			]);
 			await first.follows.set('u1', follow('u1'));
 			await first.upsertPapers([{ id: '2603.00001', title: 'A', abstract: '', authors: [], listedOn: '2026-03-14', source: 'hf-daily' }]);
 			await first.queries.remember('abc', 'a long query');
@@ -124,20 +136,32 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			expect((await second.listPapers()).map((paper) => paper.id)).toEqual(['2603.00001']);
 			expect(await second.queries.recall('abc')).toBe('a long query');
 			expect(logged().filter((entry) => entry.level === 'warn')).toEqual([]);
-			expect(logged().find((entry) => entry.message === 'store opened')).toMatchObject({ file: second.file, backend: engine.name, created: false, subscriptions: 2, follows: 1, papers: 1 });
+			expect(logged().find((entry) => entry.message === 'store opened')).toMatchObject({
+				file: second.file,
+				backend: engine.name,
+				created: false,
+				subscriptions: 2,
+				follows: 1,
+				papers: 1,
+			});
 		});
 
 		it('warns once that it creates a new store when nothing of Paperboy was there', async () => {
 			const store = await open();
 			const warning = logged().find((entry) => entry.level === 'warn');
-			expect(String(warning?.message)).toMatch(server ? /^creating a new store in .*: it held no Paperboy data/ : /^creating a new database at .*: no file was there/);
+			expect(String(warning?.message)).toMatch(
+				server ? /^creating a new store in .*: it held no Paperboy data/ : /^creating a new database at .*: no file was there/,
+			);
 			expect(logged().find((entry) => entry.message === 'store opened')).toMatchObject({ created: true, subscriptions: 0 });
 			expect(store.kind).toBe(engine.name);
 		});
 
 		it('writes and reads 1,000 rows in batches, answering getMany in the order asked with gaps for missing keys', async () => {
 			const store = await open();
-			const entries = Array.from({ length: 1_000 }, (_, index) => [`g${index % 10}:c${String(index).padStart(4, '0')}`, subscription(`g${index % 10}`, `c${index}`)] as const);
+			const entries = Array.from(
+				{ length: 1_000 },
+				(_, index) => [`g${index % 10}:c${String(index).padStart(4, '0')}`, subscription(`g${index % 10}`, `c${index}`)] as const,
+			);
 			await store.subscriptions.setMany(entries);
 			const keys = [...entries.map(([key]) => key)].reverse();
 			const found = await store.subscriptions.getMany([keys[0] as string, 'missing', ...keys.slice(1)]);
@@ -152,7 +176,10 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 
 		it('keeps the last value of a key given twice in one batch', async () => {
 			const store = await open();
-			await store.subscriptions.setMany([['g:c', subscription('g', 'c', ['first'])], ['g:c', subscription('g', 'c', ['last'])]]);
+			await store.subscriptions.setMany([
+				['g:c', subscription('g', 'c', ['first'])],
+				['g:c', subscription('g', 'c', ['last'])],
+			]);
 			expect((await store.subscriptions.get('g:c'))?.topics).toEqual(['last']);
 		});
 	});
@@ -204,7 +231,11 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 		it('applies 40 concurrent read-modify-writes, losing none', async () => {
 			const store = await open();
 			await store.subscriptions.set('g:c', subscription('g', 'c'));
-			await Promise.all(Array.from({ length: 40 }, (_, index) => store.subscriptions.update('g:c', (current) => (current ? { ...current, topics: [...current.topics, `t${index}`] } : current))));
+			await Promise.all(
+				Array.from({ length: 40 }, (_, index) =>
+					store.subscriptions.update('g:c', (current) => (current ? { ...current, topics: [...current.topics, `t${index}`] } : current)),
+				),
+			);
 			expect((await store.subscriptions.get('g:c'))?.topics).toHaveLength(40);
 		});
 
@@ -212,7 +243,8 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			const first = await open();
 			const second = await open();
 			await first.subscriptions.set('g:c', subscription('g', 'c'));
-			const add = (store: Store, tag: string) => store.subscriptions.update('g:c', (current) => (current ? { ...current, topics: [...current.topics, tag] } : current));
+			const add = (store: Store, tag: string) =>
+				store.subscriptions.update('g:c', (current) => (current ? { ...current, topics: [...current.topics, tag] } : current));
 			await Promise.all(Array.from({ length: 20 }, (_, index) => [add(first, `a${index}`), add(second, `b${index}`)]).flat());
 			const topics = (await first.subscriptions.get('g:c'))?.topics ?? [];
 			expect(topics).toHaveLength(40);
@@ -223,9 +255,11 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			const store = await open();
 			await store.subscriptions.set('g:c', subscription('g', 'c'));
 			expect(await store.subscriptions.update('g:c', () => unchanged)).toMatchObject({ channelId: 'c' });
-			await expect(store.subscriptions.update('g:c', () => {
-				throw new Error('refused');
-			})).rejects.toThrow('refused');
+			await expect(
+				store.subscriptions.update('g:c', () => {
+					throw new Error('refused');
+				}),
+			).rejects.toThrow('refused');
 			expect(await store.subscriptions.update('g:c', () => undefined)).toBeUndefined();
 			expect(await store.subscriptions.get('g:c')).toBeUndefined();
 			expect(await store.subscriptions.update('g:new', (current) => current ?? subscription('g', 'new'))).toMatchObject({ channelId: 'new' });
@@ -247,7 +281,10 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			expect(await raw.swap([{ key: 'x', expected: b, next: undefined }])).toEqual(['x']);
 			expect(await store.meta.get('x')).toBeUndefined();
 			// A batch: each row on its own.
-			await store.meta.setMany([['p', 1], ['q', 2]]);
+			await store.meta.setMany([
+				['p', 1],
+				['q', 2],
+			]);
 			const stored = await raw.read(['p', 'q']);
 			const applied = await raw.swap([
 				{ key: 'p', expected: stored.get('p'), next: raw.encode(10) },
@@ -260,7 +297,11 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 
 		it('lets only one of many racing claims of an absent row win', async () => {
 			const stores = [await open(), await open(), await open()];
-			const results = await Promise.all(stores.flatMap((store, s) => Array.from({ length: 5 }, (_, i) => store.raw('meta').swap([{ key: 'claim', expected: undefined, next: store.raw('meta').encode(`${s}-${i}`) }]))));
+			const results = await Promise.all(
+				stores.flatMap((store, s) =>
+					Array.from({ length: 5 }, (_, i) => store.raw('meta').swap([{ key: 'claim', expected: undefined, next: store.raw('meta').encode(`${s}-${i}`) }])),
+				),
+			);
 			expect(results.filter((applied) => applied.length > 0)).toHaveLength(1);
 		});
 	});
@@ -288,13 +329,22 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 		it('is held by one of two instances at a time: claim, stand by, renew, release, take over', async () => {
 			const probe = await side<LeaseRecord>(LEASE_NAMESPACE);
 			const first = await take('a');
-			expect(await probe.collection.get(LEASE_KEY)).toMatchObject({ instanceId: 'a', host: hostname(), since: '2026-03-14T08:00:00.000Z', expiresAt: '2026-03-14T08:00:30.000Z' });
+			expect(await probe.collection.get(LEASE_KEY)).toMatchObject({
+				instanceId: 'a',
+				host: hostname(),
+				since: '2026-03-14T08:00:00.000Z',
+				expiresAt: '2026-03-14T08:00:30.000Z',
+			});
 			let second: DatabaseLease | undefined;
 			const waiting = take('b').then((lease) => (second = lease));
 			await until(() => logged().some((entry) => entry.level === 'warn' && String(entry.message).startsWith('ANOTHER PAPERBOY INSTANCE HOLDS THE DATABASE')));
 			time += 10_000;
 			expect(await first.renew()).toBe(true);
-			expect(await probe.collection.get(LEASE_KEY)).toMatchObject({ instanceId: 'a', since: '2026-03-14T08:00:00.000Z', renewedAt: '2026-03-14T08:00:10.000Z' });
+			expect(await probe.collection.get(LEASE_KEY)).toMatchObject({
+				instanceId: 'a',
+				since: '2026-03-14T08:00:00.000Z',
+				renewedAt: '2026-03-14T08:00:10.000Z',
+			});
 			await sleep(50);
 			expect(second).toBeUndefined();
 			await first.release();
@@ -358,12 +408,24 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			const store = await open();
 			const now = new Date('2026-04-20T12:00:00.000Z');
 			const floor = sentFloor(now);
-			const kept: DeliveryRecord = { target: 'channel:c1', sent: { edge: floor, recent: '2026-04-19' }, lastOutcome: { day: '2026-04-19', at: '2026-04-19T09:00:00.000Z', outcome: 'sent', paperCount: 2 } };
+			const kept: DeliveryRecord = {
+				target: 'channel:c1',
+				sent: { edge: floor, recent: '2026-04-19' },
+				lastOutcome: { day: '2026-04-19', at: '2026-04-19T09:00:00.000Z', outcome: 'sent', paperCount: 2 },
+			};
 			await store.subscriptions.set('g:c1', subscription('g', 'c1'));
 			await store.deliveries.set('channel:c1', { ...kept, sent: { ...kept.sent, old: '2026-03-01' } });
 			const lastAt = new Date(now.getTime() - (REMOVED_TARGET_GRACE_DAYS - 1) * DAY_MS).toISOString();
-			await store.deliveries.set('channel:gone', { target: 'channel:gone', sent: {}, lastOutcome: { day: '2026-03-20', at: lastAt, outcome: 'sent', paperCount: 1 } });
-			await store.deliveries.set('user:gone', { target: 'user:gone', sent: {}, pending: { day: '2026-01-01', nonce: 'n', paperIds: [], at: '2026-01-01T00:00:00.000Z' } });
+			await store.deliveries.set('channel:gone', {
+				target: 'channel:gone',
+				sent: {},
+				lastOutcome: { day: '2026-03-20', at: lastAt, outcome: 'sent', paperCount: 1 },
+			});
+			await store.deliveries.set('user:gone', {
+				target: 'user:gone',
+				sent: {},
+				pending: { day: '2026-01-01', nonce: 'n', paperIds: [], at: '2026-01-01T00:00:00.000Z' },
+			});
 			await store.raw('deliveries').write([['channel:unreadable', 'not json']]);
 
 			const report = await pruneStore(store, now, logger());
@@ -387,7 +449,10 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 
 		it('skips a corrupt row in listings, reporting it by namespace and key, and fails loudly on reading it by name', async () => {
 			const store = await open();
-			await store.follows.setMany([['u1', follow('u1')], ['u3', follow('u3')]]);
+			await store.follows.setMany([
+				['u1', follow('u1')],
+				['u3', follow('u3')],
+			]);
 			await store.raw('follows').write([
 				['u2', '{"value": {"userId": "u2", trunc'],
 				['u4', '{"userId": "u4"}'],
@@ -395,7 +460,12 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			expect((await store.follows.values()).map((entry) => entry.userId)).toEqual(['u1', 'u3']);
 			expect(await store.follows.getMany(['u1', 'u2', 'u3'])).toEqual([follow('u1'), undefined, follow('u3')]);
 			const reported = logged().filter((entry) => entry.message === 'unreadable stored record skipped');
-			expect(reported.map((entry) => [entry.level, entry.namespace, entry.key])).toEqual(expect.arrayContaining([['error', 'follows', 'u2'], ['error', 'follows', 'u4']]));
+			expect(reported.map((entry) => [entry.level, entry.namespace, entry.key])).toEqual(
+				expect.arrayContaining([
+					['error', 'follows', 'u2'],
+					['error', 'follows', 'u4'],
+				]),
+			);
 			expect(store.health().corruptRows).toBe(2);
 			const error = await failure(store.follows.get('u2'));
 			expect(error.kind).toBe('corrupt');

@@ -48,7 +48,10 @@ function follow(userId: string): Follow {
 	return { userId, topics: [], time: '09:00', timezone: 'UTC', createdAt: '2026-03-14T00:00:00.000Z' };
 }
 const refusal = async (write: Promise<unknown>) => {
-	const error = await write.then(() => undefined, (caught: unknown) => caught);
+	const error = await write.then(
+		() => undefined,
+		(caught: unknown) => caught,
+	);
 	expect(error).toBeInstanceOf(StoreError);
 	return error as StoreError;
 };
@@ -64,7 +67,10 @@ describe('openStore', () => {
 
 	it('opens an existing file without the warning and counts its subscriptions, follows and papers', async () => {
 		const first = await open();
-		await first.subscriptions.setMany([['g:c1', subscription('c1')], ['g:c2', subscription('c2')]]);
+		await first.subscriptions.setMany([
+			['g:c1', subscription('c1')],
+			['g:c2', subscription('c2')],
+		]);
 		await first.follows.set('u1', follow('u1'));
 		await first.upsertPapers([{ id: '2603.00001', title: 'A', abstract: '', authors: [], listedOn: '2026-03-14', source: 'hf-daily' }]);
 		await first.close();
@@ -148,7 +154,12 @@ describe('Collection.set', () => {
 describe('Collection.entries', () => {
 	it('skips a corrupt row, reporting it by namespace and key, and still lists every other row', async () => {
 		const store = await open();
-		await store.follows.setMany([['u1', follow('u1')], ['u2', follow('u2')], ['u3', follow('u3')], ['u4', follow('u4')]]);
+		await store.follows.setMany([
+			['u1', follow('u1')],
+			['u2', follow('u2')],
+			['u3', follow('u3')],
+			['u4', follow('u4')],
+		]);
 		const follows = await raw<Follow>('follows');
 		await follows.query(`UPDATE keyv SET value = '{"value": {"userId": "u2", trunc' WHERE key = 'follows:u2'`);
 		await follows.query(`UPDATE keyv SET value = '{"userId": "u4"}' WHERE key = 'follows:u4'`);

@@ -140,9 +140,11 @@ describe('Collection.update', () => {
 		const store = await open();
 		await store.subscriptions.set('g:c', subscription('g', 'c'));
 		expect(await store.subscriptions.update('g:c', () => unchanged)).toMatchObject({ channelId: 'c' });
-		await expect(store.subscriptions.update('g:c', () => {
-			throw new Error('refused');
-		})).rejects.toThrow('refused');
+		await expect(
+			store.subscriptions.update('g:c', () => {
+				throw new Error('refused');
+			}),
+		).rejects.toThrow('refused');
 		expect(await store.subscriptions.update('g:c', () => undefined)).toBeUndefined();
 		expect(await store.subscriptions.get('g:c')).toBeUndefined();
 	});
@@ -181,7 +183,11 @@ describe('resolveDatabaseFile', () => {
 describe('parseDatabaseUrl', () => {
 	it('names the engine for each scheme, masking the password in the label', () => {
 		expect(parseDatabaseUrl('sqlite://data/p.sqlite', '/srv/bot')).toEqual({ kind: 'sqlite', file: '/srv/bot/data/p.sqlite', label: '/srv/bot/data/p.sqlite' });
-		expect(parseDatabaseUrl('postgresql://bot:s3cret-pw@db.internal:5432/paperboy')).toMatchObject({ kind: 'postgres', label: 'postgresql://bot:***@db.internal:5432/paperboy', secrets: ['s3cret-pw'] });
+		expect(parseDatabaseUrl('postgresql://bot:s3cret-pw@db.internal:5432/paperboy')).toMatchObject({
+			kind: 'postgres',
+			label: 'postgresql://bot:***@db.internal:5432/paperboy',
+			secrets: ['s3cret-pw'],
+		});
 		expect(parseDatabaseUrl('postgres://bot@localhost/paperboy')).toMatchObject({ kind: 'postgres', label: 'postgres://bot@localhost/paperboy' });
 		expect(parseDatabaseUrl('redis://:s3cret-pw@127.0.0.1:6379/2')).toMatchObject({ kind: 'redis', label: 'redis://:***@127.0.0.1:6379/2' });
 		expect(parseDatabaseUrl('rediss://cache.example:6380')).toMatchObject({ kind: 'redis' });
@@ -207,7 +213,9 @@ describe('parseDatabaseUrl', () => {
 describe('redactDatabaseUrl', () => {
 	it('masks the whole password, whatever it contains, and password parameters', () => {
 		expect(redactDatabaseUrl('postgresql://bot:p@ss/w:rd@db:5432/paperboy?sslmode=require')).toBe('postgresql://bot:***@db:5432/paperboy?sslmode=require');
-		expect(redactDatabaseUrl('postgresql://db/paperboy?user=bot&password=s3cret&sslpassword=x')).toBe('postgresql://db/paperboy?user=bot&password=***&sslpassword=***');
+		expect(redactDatabaseUrl('postgresql://db/paperboy?user=bot&password=s3cret&sslpassword=x')).toBe(
+			'postgresql://db/paperboy?user=bot&password=***&sslpassword=***',
+		);
 		expect(redactDatabaseUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
 		expect(databaseUrlSecrets('postgresql://bot:p%40ss@db/x')).toEqual(['p%40ss', 'p@ss']);
 	});

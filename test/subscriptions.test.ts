@@ -43,7 +43,15 @@ describe('subscribeChannel', () => {
 		await store.subscriptions.set('g1:c1', { ...stored!, paused: { reason: 'x', at: NOW.toISOString(), code: 50013 } });
 		const { subscription, created } = await subscribeChannel(store, { ...base, userId: 'other', topics: 'diffusion' }, LATER);
 		expect(created).toBe(false);
-		expect(subscription).toMatchObject({ time: '08:15', timezone: 'Europe/London', topics: ['diffusion'], maxPapers: 5, createdBy: 'admin', createdAt: NOW.toISOString(), updatedAt: LATER.toISOString() });
+		expect(subscription).toMatchObject({
+			time: '08:15',
+			timezone: 'Europe/London',
+			topics: ['diffusion'],
+			maxPapers: 5,
+			createdBy: 'admin',
+			createdAt: NOW.toISOString(),
+			updatedAt: LATER.toISOString(),
+		});
 		expect(subscription.paused).toBeUndefined();
 		expect(await listSubscriptions(store)).toHaveLength(1);
 	});

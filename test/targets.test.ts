@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { digestNonce, NONCE_LENGTH } from '../src/digests/targets.js';
 
 describe('digestNonce', () => {
-	it('is stable per target and day, distinct otherwise, and within Discord\'s 25 characters', () => {
+	it("is stable per target and day, distinct otherwise, and within Discord's 25 characters", () => {
 		const nonce = digestNonce('channel:123456789012345678', '2026-03-15');
 		expect(nonce).toHaveLength(NONCE_LENGTH);
 		expect(NONCE_LENGTH).toBeLessThanOrEqual(25);

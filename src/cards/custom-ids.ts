@@ -165,7 +165,8 @@ function decodeUnfollow(ref: string): CustomIdAction | undefined {
 function withRef(head: string, text: string, max: number): EncodedWithRef {
 	const inline = `${head}${text}`;
 	// '#' would read as a hash reference, and an empty ref is not a valid id.
-	if (text !== '' && !text.startsWith(HASH_MARK) && inline.length <= max) return { customId: inline, needsStoredQuery: false, hash: hashQuery(text), queryHash: undefined };
+	if (text !== '' && !text.startsWith(HASH_MARK) && inline.length <= max)
+		return { customId: inline, needsStoredQuery: false, hash: hashQuery(text), queryHash: undefined };
 	return hashed(head, text);
 }
 

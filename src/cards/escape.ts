@@ -74,9 +74,7 @@ function escapeInline(text: string): string {
  * zero-width space. allowed_mentions already blocks pings; this also stops them rendering as mentions.
  */
 export function neutralizeMentions(text: string): string {
-	return text
-		.replace(/@(everyone|here)/gi, `@${ZERO_WIDTH_SPACE}$1`)
-		.replace(/<(?=[@#/]|id:)/g, `<${ZERO_WIDTH_SPACE}`);
+	return text.replace(/@(everyone|here)/gi, `@${ZERO_WIDTH_SPACE}$1`).replace(/<(?=[@#/]|id:)/g, `<${ZERO_WIDTH_SPACE}`);
 }
 
 /** Length as Discord limits are checked here: UTF-16 code units, never less than the code-point count. */

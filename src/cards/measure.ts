@@ -87,7 +87,8 @@ export function findMessageViolations(payload: unknown, options: MessageLimitOpt
 	else checkActionRows(problems, payload.components);
 	checkUniqueCustomIds(problems, payload.components);
 	checkAllowedMentions(problems, payload.allowed_mentions);
-	if (options.requireBody && !hasBody(payload)) problems.invalid('message', 'cannot send an empty message (no content, embeds, components, stickers, files or poll)');
+	if (options.requireBody && !hasBody(payload))
+		problems.invalid('message', 'cannot send an empty message (no content, embeds, components, stickers, files or poll)');
 	return problems.found;
 }
 
@@ -141,7 +142,13 @@ function checkEmbeds(problems: Problems, embeds: unknown): void {
 		}
 	}
 	const total = embedsCharacterCount(embeds);
-	if (total > DiscordLimits.embedTotalCharacters) problems.add({ path: 'embeds', kind: 'embedTotal', limit: DiscordLimits.embedTotalCharacters, detail: `${total} characters across embeds > ${DiscordLimits.embedTotalCharacters}` });
+	if (total > DiscordLimits.embedTotalCharacters)
+		problems.add({
+			path: 'embeds',
+			kind: 'embedTotal',
+			limit: DiscordLimits.embedTotalCharacters,
+			detail: `${total} characters across embeds > ${DiscordLimits.embedTotalCharacters}`,
+		});
 }
 
 function checkActionRows(problems: Problems, components: unknown): void {
@@ -156,7 +163,8 @@ function checkActionRows(problems: Problems, components: unknown): void {
 }
 
 function checkRow(problems: Problems, path: string, row: JsonObject): void {
-	if (!Array.isArray(row.components) || row.components.length === 0) return void problems.invalid(`${path}.components`, `an action row needs 1–${DiscordLimits.buttonsPerRow} components`);
+	if (!Array.isArray(row.components) || row.components.length === 0)
+		return void problems.invalid(`${path}.components`, `an action row needs 1–${DiscordLimits.buttonsPerRow} components`);
 	if (row.components.length > DiscordLimits.buttonsPerRow) problems.tooMany(`${path}.components`, row.components.length, DiscordLimits.buttonsPerRow);
 	const hasSelect = row.components.some((child) => isObject(child) && SELECT_TYPES.has(child.type as number));
 	if (hasSelect && row.components.length > 1) problems.invalid(path, 'a select menu must be alone in its action row');
@@ -213,7 +221,10 @@ function checkAllowedMentions(problems: Problems, mentions: unknown): void {
 
 function hasBody(payload: JsonObject): boolean {
 	if (typeof payload.content === 'string' && payload.content.trim() !== '') return true;
-	return ['embeds', 'components', 'sticker_ids', 'attachments', 'files'].some((key) => Array.isArray(payload[key]) && (payload[key] as unknown[]).length > 0) || isObject(payload.poll);
+	return (
+		['embeds', 'components', 'sticker_ids', 'attachments', 'files'].some((key) => Array.isArray(payload[key]) && (payload[key] as unknown[]).length > 0) ||
+		isObject(payload.poll)
+	);
 }
 
 function countComponents(components: unknown): number {

@@ -2,17 +2,7 @@ import type { Paper } from '../papers/paper.js';
 import { encodeSharePaper, encodeSimilarPaper, isPaperId } from './custom-ids.js';
 import { cleanForDiscord, escapeMarkdown, neutralizeMentions, toPlainText, toSafeMarkdown, truncateAtSentence } from './escape.js';
 import { CardBudget, DiscordLimits, EPHEMERAL_FLAG } from './limits.js';
-import {
-	arxivUrl,
-	boundedPaperUrl,
-	CARD_COLOR,
-	formatAuthors,
-	formatDay,
-	formatUpvotes,
-	maskedLink,
-	safeHttpUrl,
-	safeTitle,
-} from './paper-text.js';
+import { arxivUrl, boundedPaperUrl, CARD_COLOR, formatAuthors, formatDay, formatUpvotes, maskedLink, safeHttpUrl, safeTitle } from './paper-text.js';
 import { ButtonStyle, type ActionRow, type Button, type Embed, type EmbedField, type MessagePayload } from './types.js';
 
 export interface PaperCardOptions {

@@ -44,14 +44,21 @@ const FAILING_COLOR = 0xd9534f;
  * it added and its last error (flagged when newer than the last success). Sources that are on come first, in
  * the order given; a source with a status but no longer configured is shown as off.
  */
-export function formatSourcesCard(statuses: readonly SourceStatusView[], enabled: Readonly<Record<string, boolean>>, options: SourcesCardOptions = {}): MessagePayload {
+export function formatSourcesCard(
+	statuses: readonly SourceStatusView[],
+	enabled: Readonly<Record<string, boolean>>,
+	options: SourcesCardOptions = {},
+): MessagePayload {
 	const byName = new Map((Array.isArray(statuses) ? statuses : []).map((status) => [String(status.name), status]));
 	const names = [...new Set([...Object.keys(enabled), ...byName.keys()])].slice(0, SourcesCardBudget.sources);
 	const fields = names.map((name) => formatSourceField(name, byName.get(name), enabled[name] === true));
 	const failing = names.some((name) => enabled[name] === true && isFailing(byName.get(name)));
 	const embed: Embed = {
 		title: 'Paper sources',
-		description: describeCorpus(options, names.some((name) => enabled[name] === true)),
+		description: describeCorpus(
+			options,
+			names.some((name) => enabled[name] === true),
+		),
 		color: failing || options.storeWarning ? FAILING_COLOR : CARD_COLOR,
 	};
 	if (fields.length > 0) embed.fields = fields;
@@ -72,10 +79,7 @@ function describeCorpus(options: SourcesCardOptions, anyOn: boolean): string {
 function formatSourceField(name: string, status: SourceStatusView | undefined, on: boolean): EmbedField {
 	const label = toSafeMarkdown(SOURCE_LABELS[name] ?? name, SourcesCardBudget.sourceName) || 'unnamed source';
 	const failing = on && isFailing(status);
-	const lines = [
-		`Last success: ${formatInstant(status?.lastSuccessAt) ?? 'never'}`,
-		`Papers added: ${isCount(status?.added) ? status.added : 0}`,
-	];
+	const lines = [`Last success: ${formatInstant(status?.lastSuccessAt) ?? 'never'}`, `Papers added: ${isCount(status?.added) ? status.added : 0}`];
 	const cut = formatStatusCut(status);
 	if (cut) lines.push(toSafeMarkdown(`Cut on last fetch: ${cut}`, SourcesCardBudget.cut));
 	if (status?.lastError) {

@@ -23,7 +23,8 @@ export interface TodayPageInput {
 export function formatTodayPage(input: TodayPageInput): MessagePayload;
 export function formatTodayPage(day: string, papers: Paper[], page: number, pageCount: number): MessagePayload;
 export function formatTodayPage(first: TodayPageInput | string, papers?: Paper[], page?: number, pageCount?: number): MessagePayload {
-	const input: TodayPageInput = typeof first === 'object' && first !== null ? first : { day: String(first), papers: papers ?? [], page: page ?? 0, pageCount: pageCount ?? 1 };
+	const input: TodayPageInput =
+		typeof first === 'object' && first !== null ? first : { day: String(first), papers: papers ?? [], page: page ?? 0, pageCount: pageCount ?? 1 };
 	const day = String(input.day ?? '');
 	const shownDay = toSafeMarkdown(day, 32);
 	const defaultButton = (target: number) => (isValidDay(day) ? encodeTodayPage(target, day) : undefined);

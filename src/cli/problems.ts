@@ -6,7 +6,9 @@ import type { CliIo } from './context.js';
 export function warnAboutProblems(report: LoadReport, io: CliIo): void {
 	const count = report.problems.length;
 	if (count === 0) return;
-	io.stderr.write(`paperboy: ${count} corpus ${count === 1 ? 'problem' : 'problems'} while loading; run "paperboy stats" to see ${count === 1 ? 'it' : 'them'}\n`);
+	io.stderr.write(
+		`paperboy: ${count} corpus ${count === 1 ? 'problem' : 'problems'} while loading; run "paperboy stats" to see ${count === 1 ? 'it' : 'them'}\n`,
+	);
 }
 
 /** Paths relative to the working directory read better in a terminal than absolute ones. */

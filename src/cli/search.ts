@@ -31,7 +31,13 @@ export const searchCommand: CliCommand = {
 		}
 		const { stdout } = context.io;
 		if (values.json) {
-			stdout.write(`${JSON.stringify(hits.map(({ paper, score }) => ({ id: paper.id, title: paper.title, score: round(score) })), null, 2)}\n`);
+			stdout.write(
+				`${JSON.stringify(
+					hits.map(({ paper, score }) => ({ id: paper.id, title: paper.title, score: round(score) })),
+					null,
+					2,
+				)}\n`,
+			);
 			return EXIT.ok;
 		}
 		if (hits.length === 0) {

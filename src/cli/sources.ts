@@ -34,14 +34,19 @@ export const sourcesCommand: CliCommand = {
 			stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
 			return EXIT.ok;
 		}
-		const lines = reports.map((report) => `${formatSourceStatus(report.name, report.status, report.enabled)}\n  ${report.enabled ? 'from' : 'would fetch from'} ${report.endpoint}`);
+		const lines = reports.map(
+			(report) => `${formatSourceStatus(report.name, report.status, report.enabled)}\n  ${report.enabled ? 'from' : 'would fetch from'} ${report.endpoint}`,
+		);
 		stdout.write(`${lines.join('\n')}\n`);
 		return EXIT.ok;
 	},
 };
 
 /** The known sources first, in their fixed order, then any other name the store remembers. */
-export function describeSources(config: Pick<Config, 'hfEnabled' | 'hfBaseUrl' | 'arxivBaseUrl' | 'arxivCategories'>, statuses: readonly SourceStatusRecord[]): SourceReport[] {
+export function describeSources(
+	config: Pick<Config, 'hfEnabled' | 'hfBaseUrl' | 'arxivBaseUrl' | 'arxivCategories'>,
+	statuses: readonly SourceStatusRecord[],
+): SourceReport[] {
 	const byName = new Map(statuses.map((status) => [status.name, status]));
 	const enabled: Record<SourceName, boolean> = { hf: config.hfEnabled, arxiv: config.arxivCategories.length > 0 };
 	const endpoints: Record<SourceName, string> = {
@@ -49,7 +54,9 @@ export function describeSources(config: Pick<Config, 'hfEnabled' | 'hfBaseUrl' |
 		arxiv: `${config.arxivBaseUrl}/api/query${config.arxivCategories.length > 0 ? ` (${config.arxivCategories.join(', ')})` : ' (no ARXIV_CATEGORIES)'}`,
 	};
 	const known = SOURCE_NAMES.map((name) => ({ name, enabled: enabled[name], endpoint: endpoints[name], status: byName.get(name) }));
-	const others = statuses.filter((status) => !SOURCE_NAMES.includes(status.name as SourceName)).map((status) => ({ name: status.name, enabled: false, endpoint: 'unknown source', status }));
+	const others = statuses
+		.filter((status) => !SOURCE_NAMES.includes(status.name as SourceName))
+		.map((status) => ({ name: status.name, enabled: false, endpoint: 'unknown source', status }));
 	return [...known, ...others];
 }
 

@@ -41,7 +41,12 @@ export function selectNewPapers(papers: readonly DigestPaper[], record: Delivery
 	const covered = record?.covered;
 	const isNew = (paper: DigestPaper) => !covered || paper.listedOn > covered.day || (paper.firstSeenAt !== undefined && paper.firstSeenAt > covered.at);
 	return papers.filter(
-		(paper) => paper.listedOn >= start && paper.listedOn <= day && !(paper.id in sent) && (paper.firstSeenAt === undefined || paper.firstSeenAt <= nowIso) && isNew(paper),
+		(paper) =>
+			paper.listedOn >= start &&
+			paper.listedOn <= day &&
+			!(paper.id in sent) &&
+			(paper.firstSeenAt === undefined || paper.firstSeenAt <= nowIso) &&
+			isNew(paper),
 	);
 }
 
@@ -107,5 +112,12 @@ export function buildDigestPayload(target: DigestTarget, day: string, digest: Co
 		return formatDigestList({ title: DigestMessages.channelDigestTitle, day, papers: digest.papers, reference, ...(footer ? { footer } : {}) });
 	}
 	// One Unfollow button: for a single topic it removes that topic, otherwise ('*') it ends the follow.
-	return formatDigestList({ title: DigestMessages.followDigestTitle, day, papers: digest.papers, reference, ...(footer ? { footer } : {}), unfollowTopic: topics.length === 1 ? topics[0] : '*' });
+	return formatDigestList({
+		title: DigestMessages.followDigestTitle,
+		day,
+		papers: digest.papers,
+		reference,
+		...(footer ? { footer } : {}),
+		unfollowTopic: topics.length === 1 ? topics[0] : '*',
+	});
 }

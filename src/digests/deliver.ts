@@ -218,7 +218,10 @@ async function settleUnknownAttempt(
 
 /** 'retry' when Discord could not be asked right now (429, 5xx, network): the attempt stays unknown. */
 async function lookUpAttempt(target: DigestTarget, pending: PendingDigest, context: Context): Promise<DeliveryLookup | 'retry'> {
-	const channelId = target.kind === 'channel' ? target.subscription.channelId : ((await context.store.follows.get(target.follow.userId))?.dmChannelId ?? target.follow.dmChannelId);
+	const channelId =
+		target.kind === 'channel'
+			? target.subscription.channelId
+			: ((await context.store.follows.get(target.follow.userId))?.dmChannelId ?? target.follow.dmChannelId);
 	// The DM channel is recorded before any send to it: without one, nothing can have been posted.
 	if (!channelId) return { kind: 'absent' };
 	const since = new Date(Date.parse(pending.at) - DeliveryTiming.readBackSkewMs);
@@ -242,7 +245,14 @@ async function composeOrResume(target: DigestTarget, day: string, record: Delive
 	return composeDigest({ target, day, now: context.now, papers: context.papers, record, matchTopics: context.matchTopics });
 }
 
-async function handleSendError(error: unknown, target: DigestTarget, day: string, digest: ComposedDigest, context: Context, result: ResultOf): Promise<DeliveryResult> {
+async function handleSendError(
+	error: unknown,
+	target: DigestTarget,
+	day: string,
+	digest: ComposedDigest,
+	context: Context,
+	result: ResultOf,
+): Promise<DeliveryResult> {
 	const { store, logger, now } = context;
 	const at = now.toISOString();
 	const message = describe(error);
@@ -329,7 +339,11 @@ async function finish(
 	});
 }
 
-async function writeRecord(store: DeliveryStore, target: DigestTarget, change: (current: DeliveryRecord | undefined) => DeliveryRecord | undefined): Promise<DeliveryRecord> {
+async function writeRecord(
+	store: DeliveryStore,
+	target: DigestTarget,
+	change: (current: DeliveryRecord | undefined) => DeliveryRecord | undefined,
+): Promise<DeliveryRecord> {
 	const next = await store.deliveries.update(target.key, (current) => change(current) ?? unchanged);
 	return next ?? emptyRecord(target.key);
 }
@@ -338,7 +352,11 @@ async function writeRecord(store: DeliveryStore, target: DigestTarget, change: (
  * Changes the target's own schedule on its latest version, under the store's per-key lock: a command that
  * changed it meanwhile (new topics, a resume, unsubscribe) is never overwritten; a deleted one stays deleted.
  */
-async function updateSchedule(store: DeliveryStore, target: DigestTarget, change: (schedule: DigestSchedule & Partial<Follow>) => DigestSchedule): Promise<void> {
+async function updateSchedule(
+	store: DeliveryStore,
+	target: DigestTarget,
+	change: (schedule: DigestSchedule & Partial<Follow>) => DigestSchedule,
+): Promise<void> {
 	const key = targetStoreKey(target);
 	if (target.kind === 'channel') {
 		await store.subscriptions.update(key, (current) => (current ? (change(current) as Subscription) : unchanged));

@@ -60,7 +60,12 @@ export async function followTopic(store: FollowStore, input: FollowInput, now: D
  * Without a topic: stops following entirely. With one: removes it, and removing the last topic ends the
  * follow (an empty list would otherwise mean "every paper", the opposite of what the user asked).
  */
-export async function unfollowTopic(store: FollowStore, userId: string, topic: string | undefined, now: Date): Promise<{ follow: Follow | undefined; removed: string[] }> {
+export async function unfollowTopic(
+	store: FollowStore,
+	userId: string,
+	topic: string | undefined,
+	now: Date,
+): Promise<{ follow: Follow | undefined; removed: string[] }> {
 	const wanted = topic?.trim() ? parseTopics(topic) : [];
 	let removed: string[] = [];
 	const follow = await store.follows.update(userId, (existing) => {

@@ -32,7 +32,12 @@ export function withoutPending(record: DeliveryRecord | undefined): DeliveryReco
  * The day is done: its papers are recorded as sent, the sent history is trimmed to what the look-back can
  * still pick, and a pending attempt for that day (or an earlier one) is closed.
  */
-export function withDelivered(record: DeliveryRecord | undefined, target: string, outcome: LastDelivery, sent: Readonly<Record<string, string>>): DeliveryRecord {
+export function withDelivered(
+	record: DeliveryRecord | undefined,
+	target: string,
+	outcome: LastDelivery,
+	sent: Readonly<Record<string, string>>,
+): DeliveryRecord {
 	const base = record ?? emptyRecord(target);
 	const keepFrom = addDays(outcome.day, -DigestWindow.keepSentDays);
 	const kept: Record<string, string> = {};

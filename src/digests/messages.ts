@@ -18,9 +18,11 @@ export const DigestMessages = Object.freeze({
 	notFollowingTopic: (topic: string) => `You are not following "${quote(topic)}".`,
 	followPaused: 'Your follow is paused because Discord refused the DM; open your DMs to the bot and follow again.',
 	pauseMissingAccess: 'Paused: the bot cannot see this channel (Missing Access). Fix its permissions, then run /digest resume.',
-	pauseMissingPermissions: 'Paused: the bot lacks permission to post here (Missing Permissions: View Channel, Send Messages, Embed Links). Fix it, then run /digest resume.',
+	pauseMissingPermissions:
+		'Paused: the bot lacks permission to post here (Missing Permissions: View Channel, Send Messages, Embed Links). Fix it, then run /digest resume.',
 	pauseUnknownChannel: 'Paused: the channel no longer exists (Unknown Channel). Unsubscribe, or subscribe another channel.',
-	pauseForbidden: (code: number | undefined) => `Paused: Discord refused the digest (403${code ? `, code ${code}` : ''}). Fix the bot's permissions, then run /digest resume.`,
+	pauseForbidden: (code: number | undefined) =>
+		`Paused: Discord refused the digest (403${code ? `, code ${code}` : ''}). Fix the bot's permissions, then run /digest resume.`,
 	pauseUnknownUser: 'Paused: Discord no longer knows this user (Unknown User), so there is no one to DM.',
 	pauseDmClosed: 'Paused: Discord does not let the bot DM you (DMs closed or no shared server). Open your DMs and run /paper follow again.',
 	unverifiableNoHistory: 'the bot lacks Read Message History in that channel, so it cannot check whether a digest was posted',
@@ -31,7 +33,10 @@ export const DigestMessages = Object.freeze({
 	followDigestTitle: 'Your daily papers',
 	/** Empty when there is nothing to add to the list's own header. */
 	digestFooter: (shown: number, total: number, topics: readonly string[], byUpvotes: boolean) =>
-		[shown < total ? `Top ${shown} of ${total} new papers${byUpvotes ? ', by upvotes' : ', newest first'}` : '', topics.length > 0 ? `Topics: ${quote(topics.join(', '), 200)}` : '']
+		[
+			shown < total ? `Top ${shown} of ${total} new papers${byUpvotes ? ', by upvotes' : ', newest first'}` : '',
+			topics.length > 0 ? `Topics: ${quote(topics.join(', '), 200)}` : '',
+		]
 			.filter(Boolean)
 			.join(' · '),
 });

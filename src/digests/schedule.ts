@@ -145,7 +145,10 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
 	const tick = (now?: Date): Promise<TickReport> => {
 		const previous = running ?? Promise.resolve(undefined);
 		const current = previous.catch(() => undefined).then(() => runOnce(now ?? options.clock()));
-		current.then((report) => options.onTick?.(report), () => {});
+		current.then(
+			(report) => options.onTick?.(report),
+			() => {},
+		);
 		running = current;
 		const clear = () => {
 			if (running === current) running = undefined;

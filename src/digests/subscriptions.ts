@@ -39,7 +39,14 @@ export async function subscribeChannel(store: SubscriptionStore, input: Subscrib
 	const subscription = (await store.subscriptions.update(key, (existing) => {
 		created = !existing;
 		const next: Subscription = existing
-			? { ...existing, time: time ?? existing.time, timezone: timezone ?? existing.timezone, topics: topics ?? existing.topics, maxPapers: maxPapers ?? existing.maxPapers, updatedAt: at }
+			? {
+					...existing,
+					time: time ?? existing.time,
+					timezone: timezone ?? existing.timezone,
+					topics: topics ?? existing.topics,
+					maxPapers: maxPapers ?? existing.maxPapers,
+					updatedAt: at,
+				}
 			: {
 					guildId: input.guildId,
 					channelId: input.channelId,

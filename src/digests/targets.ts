@@ -3,9 +3,7 @@ import type { DigestSchedule, Follow, Subscription } from '../store/records.js';
 import { subscriptionKey } from './subscriptions.js';
 
 /** Someone a digest goes to: a subscribed channel, or a follower (by DM). */
-export type DigestTarget =
-	| { kind: 'channel'; key: string; subscription: Subscription }
-	| { kind: 'follow'; key: string; follow: Follow };
+export type DigestTarget = { kind: 'channel'; key: string; subscription: Subscription } | { kind: 'follow'; key: string; follow: Follow };
 
 /** One digest to send: a target and the local day it is for. */
 export interface DueDigest {
@@ -38,5 +36,8 @@ export const NONCE_LENGTH = 25;
  * Discord (`enforce_nonce`) and answered with the message already posted instead of a second one.
  */
 export function digestNonce(targetKey: string, day: string): string {
-	return `pb${createHash('sha256').update(`${targetKey}|${day}`).digest('hex').slice(0, NONCE_LENGTH - 2)}`;
+	return `pb${createHash('sha256')
+		.update(`${targetKey}|${day}`)
+		.digest('hex')
+		.slice(0, NONCE_LENGTH - 2)}`;
 }

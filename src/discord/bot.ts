@@ -135,7 +135,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 	};
 	// One connection for every lease of this process; the shard leases are taken with the plan, before the login.
 	const leaseConnection = openLeaseConnection(config.databaseUrl, logger);
-	const shardLeases = createShardLeases(leaseConnection, logger, { ...options.lease, ...(options.signal ? { signal: options.signal } : {}), beforeRenew: () => store.checkFile(), onLost });
+	const shardLeases = createShardLeases(leaseConnection, logger, {
+		...options.lease,
+		...(options.signal ? { signal: options.signal } : {}),
+		beforeRenew: () => store.checkFile(),
+		onLost,
+	});
 	let feed: PaperFeedFollower | undefined;
 	let leadership: Leadership | undefined;
 	try {
@@ -155,7 +160,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		let lastSchedulerPass: Date | undefined;
 		metrics.papersIndexed(corpus.index.size);
 		// Started now, so a process standing by for its shards keeps its index current too.
-		feed = followPaperFeed({ store, index: corpus.index, logger, since: feedSince, ...options.feed, onApplied: () => metrics.papersIndexed(corpus.index.size) });
+		feed = followPaperFeed({
+			store,
+			index: corpus.index,
+			logger,
+			since: feedSince,
+			...options.feed,
+			onApplied: () => metrics.papersIndexed(corpus.index.size),
+		});
 		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock, schedulesChanged: () => {}, metrics };
 		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
 		const onInteraction = (interaction: Parameters<typeof dispatcher.dispatch>[0]) => void dispatcher.dispatch(interaction);
@@ -175,7 +187,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		});
 		const readyClient = gateway.client;
 		watchShardingRequired(gateway, logger, (error) => options.onShardingRequired?.(error));
-		logger.info('bot ready', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, papers: corpus.index.size, shards: formatShardIds(gateway.plan.ids), shardCount: gateway.plan.count });
+		logger.info('bot ready', {
+			user: readyClient.user.tag,
+			guilds: readyClient.guilds.cache.size,
+			papers: corpus.index.size,
+			shards: formatShardIds(gateway.plan.ids),
+			shardCount: gateway.plan.count,
+		});
 
 		// Before anything is scheduled: a port already in use fails start-up with nothing left running.
 		const metricsServer =
@@ -338,7 +356,21 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				await leaseConnection.close();
 			},
 		};
-		running = { client: readyClient, context, corpus, store, shards: gateway.plan, lease: leases, feed, digests, ingest, metrics, ...(metricsServer ? { metricsPort: metricsServer.port } : {}), stop, onTimeChanged };
+		running = {
+			client: readyClient,
+			context,
+			corpus,
+			store,
+			shards: gateway.plan,
+			lease: leases,
+			feed,
+			digests,
+			ingest,
+			metrics,
+			...(metricsServer ? { metricsPort: metricsServer.port } : {}),
+			stop,
+			onTimeChanged,
+		};
 		if (lostLease) {
 			await stop();
 			throw lostLease;

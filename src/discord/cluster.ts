@@ -74,7 +74,8 @@ function whole(raw: string | boolean | undefined, name: string, fallback: number
 	if (raw === undefined) return fallback;
 	const text = String(raw).trim();
 	const value = Number(text);
-	if (!/^\d+$/.test(text) || value < min || value > max) throw new ClusterUsageError(`${name} must be a whole number from ${min} to ${max} (got "${String(raw)}")`);
+	if (!/^\d+$/.test(text) || value < min || value > max)
+		throw new ClusterUsageError(`${name} must be a whole number from ${min} to ${max} (got "${String(raw)}")`);
 	return value;
 }
 

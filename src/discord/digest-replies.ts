@@ -33,13 +33,15 @@ export const DigestReplies = Object.freeze({
 		'⚠ Paperboy lacks Read Message History here: after a crash it cannot check whether a digest was posted, so it will not re-send it (a digest may then be missed). Grant it to be safe both ways.',
 	noHistoryWarning: (channelId: string) =>
 		`Note: give Paperboy Read Message History in <#${channelId}> too. After a crash it reads the channel back to see whether the digest was posted; without it, an unconfirmed digest is not re-sent.`,
-	unconfirmedNote: (day: string, reason: string) => `⚠ The ${day} digest could not be confirmed after a restart (${safe(reason, 160)}); its papers were not sent again.`,
+	unconfirmedNote: (day: string, reason: string) =>
+		`⚠ The ${day} digest could not be confirmed after a restart (${safe(reason, 160)}); its papers were not sent again.`,
 	resumed: (subscription: Subscription, next: Date | undefined) =>
 		`Resumed the digest for <#${subscription.channelId}>.${next ? ` Next digest: ${stamp(next, subscription.timezone)}.` : ''}`,
 	noSubscriptions: 'This server has no digest subscriptions yet. Use /digest subscribe in the channel that should get one.',
 	listTitle: (count: number) => `Digest subscriptions (${count})`,
 	listMore: (count: number) => `…and ${count} more.`,
-	previewNothing: (channelId: string, day: string) => `Nothing new would be posted in <#${channelId}> for ${day}: no new papers match. Days like that post nothing.`,
+	previewNothing: (channelId: string, day: string) =>
+		`Nothing new would be posted in <#${channelId}> for ${day}: no new papers match. Days like that post nothing.`,
 	previewNote: (channelId: string) => `Preview: what <#${channelId}> would get if its digest ran now (nothing is recorded).`,
 	followed: (follow: Follow, change: string, resumed: boolean, next: Date | undefined) =>
 		[
@@ -116,7 +118,13 @@ function describeLast(schedule: DigestSchedule): string {
 	if (!last) return '';
 	const papers = `${last.paperCount} paper${last.paperCount === 1 ? '' : 's'}`;
 	const what =
-		last.outcome === 'sent' ? `sent ${papers}` : last.outcome === 'empty' ? 'nothing new' : last.outcome === 'unconfirmed' ? `${papers}, arrival unconfirmed (not re-sent)` : 'rejected by Discord';
+		last.outcome === 'sent'
+			? `sent ${papers}`
+			: last.outcome === 'empty'
+				? 'nothing new'
+				: last.outcome === 'unconfirmed'
+					? `${papers}, arrival unconfirmed (not re-sent)`
+					: 'rejected by Discord';
 	return `${last.day}: ${what}`;
 }
 

@@ -40,7 +40,9 @@ export function createDigestSender(rest: REST, access: HistoryAccess): DigestSen
 			for (let page = 0; page < ReadBack.maxPages; page++) {
 				let batch: APIMessage[];
 				try {
-					batch = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after, limit: String(ReadBack.pageSize) }) })) as APIMessage[];
+					batch = (await rest.get(Routes.channelMessages(channelId), {
+						query: new URLSearchParams({ after, limit: String(ReadBack.pageSize) }),
+					})) as APIMessage[];
 				} catch (error) {
 					throw toDeliveryError(error);
 				}

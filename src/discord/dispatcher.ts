@@ -74,7 +74,13 @@ export function createDispatcher(commands: readonly SlashCommand[], context: Bot
 		});
 	}
 
-	return { dispatch, drain, get inFlight() { return inFlight; } };
+	return {
+		dispatch,
+		drain,
+		get inFlight() {
+			return inFlight;
+		},
+	};
 }
 
 async function answerFailure(interaction: Interaction, error: unknown, context: BotContext): Promise<void> {

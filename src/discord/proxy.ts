@@ -40,7 +40,13 @@ export async function startRestProxy(options: RestProxyOptions): Promise<RestPro
 		try {
 			return await queue(request);
 		} catch (error) {
-			if (error instanceof DiscordAPIError || error instanceof HTTPError || error instanceof RateLimitError || (error instanceof Error && error.name === 'AbortError')) throw error;
+			if (
+				error instanceof DiscordAPIError ||
+				error instanceof HTTPError ||
+				error instanceof RateLimitError ||
+				(error instanceof Error && error.name === 'AbortError')
+			)
+				throw error;
 			options.logger.warn('proxy could not reach Discord', { method: request.method, route: request.fullRoute, error });
 			throw new HTTPError(502, 'Bad Gateway', request.method, request.fullRoute, { body: undefined, files: undefined });
 		}

@@ -85,9 +85,15 @@ export class ShardingRequiredError extends Error {
 }
 
 function shardingRequiredMessage(plan: ShardPlan, recommended: number | undefined, retryWith: number | undefined): string {
-	const used = plan.countFrom === 'SHARD_COUNT' ? `SHARD_COUNT=${plan.count}` : `${plan.count} ${plan.count === 1 ? 'shard' : 'shards'} (Discord's recommendation at start-up)`;
+	const used =
+		plan.countFrom === 'SHARD_COUNT'
+			? `SHARD_COUNT=${plan.count}`
+			: `${plan.count} ${plan.count === 1 ? 'shard' : 'shards'} (Discord's recommendation at start-up)`;
 	const head = `Discord closed the gateway with 4011 Sharding required: ${used} is too low for this bot's servers.`;
-	const advice = recommended === undefined ? 'Discord recommends (GET /gateway/bot shards): unknown, the request failed.' : `Discord recommends ${recommended} shards (GET /gateway/bot shards).`;
+	const advice =
+		recommended === undefined
+			? 'Discord recommends (GET /gateway/bot shards): unknown, the request failed.'
+			: `Discord recommends ${recommended} shards (GET /gateway/bot shards).`;
 	if (retryWith !== undefined) return `${head} ${advice} Reconnecting with ${retryWith} shards; set SHARD_COUNT to pin the count instead.`;
 	const target = Math.max(recommended ?? 0, plan.count + 1);
 	if (plan.countFrom === 'SHARD_COUNT') {

@@ -20,7 +20,12 @@ export function createBotMetrics(): BotMetrics {
 	const registry = new Registry();
 	// Process CPU, memory, GC and event-loop lag (nodejs_eventloop_lag_*), from prom-client itself.
 	collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX, eventLoopMonitoringPrecision: 10 });
-	const interactions = new Counter({ name: `${METRIC_PREFIX}interactions_total`, help: 'Interactions handled, by command, kind and outcome', labelNames: ['command', 'kind', 'outcome'], registers: [registry] });
+	const interactions = new Counter({
+		name: `${METRIC_PREFIX}interactions_total`,
+		help: 'Interactions handled, by command, kind and outcome',
+		labelNames: ['command', 'kind', 'outcome'],
+		registers: [registry],
+	});
 	const latency = new Histogram({
 		name: `${METRIC_PREFIX}interaction_reply_seconds`,
 		help: 'Time from an interaction arriving to its handler finishing (the reply sent)',
@@ -28,10 +33,29 @@ export function createBotMetrics(): BotMetrics {
 		buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 		registers: [registry],
 	});
-	const digests = new Counter({ name: `${METRIC_PREFIX}digests_total`, help: 'Digest deliveries by outcome (sent, empty, paused, failed, retry, …)', labelNames: ['outcome'], registers: [registry] });
-	const lastPass = new Gauge({ name: `${METRIC_PREFIX}scheduler_last_pass_seconds`, help: 'Unix time of the last digest scheduler pass', registers: [registry] });
-	const ingestRuns = new Counter({ name: `${METRIC_PREFIX}ingest_runs_total`, help: 'Live-source fetches by source and outcome', labelNames: ['source', 'outcome'], registers: [registry] });
-	const ingestPapers = new Counter({ name: `${METRIC_PREFIX}ingest_papers_added_total`, help: 'Papers added by each live source', labelNames: ['source'], registers: [registry] });
+	const digests = new Counter({
+		name: `${METRIC_PREFIX}digests_total`,
+		help: 'Digest deliveries by outcome (sent, empty, paused, failed, retry, …)',
+		labelNames: ['outcome'],
+		registers: [registry],
+	});
+	const lastPass = new Gauge({
+		name: `${METRIC_PREFIX}scheduler_last_pass_seconds`,
+		help: 'Unix time of the last digest scheduler pass',
+		registers: [registry],
+	});
+	const ingestRuns = new Counter({
+		name: `${METRIC_PREFIX}ingest_runs_total`,
+		help: 'Live-source fetches by source and outcome',
+		labelNames: ['source', 'outcome'],
+		registers: [registry],
+	});
+	const ingestPapers = new Counter({
+		name: `${METRIC_PREFIX}ingest_papers_added_total`,
+		help: 'Papers added by each live source',
+		labelNames: ['source'],
+		registers: [registry],
+	});
 	const indexed = new Gauge({ name: `${METRIC_PREFIX}papers_indexed`, help: 'Papers in the search index', registers: [registry] });
 	return {
 		registry,

@@ -25,7 +25,14 @@ export const SCHEDULER_STALE_MS = 3 * 60_000;
  * `GET /metrics` (Prometheus text) and `GET /healthz` (JSON, 200 when healthy, 503 otherwise) on `port`.
  * Opt-in (METRICS_PORT); bound to `host`, loopback unless the operator opens it for a scraper elsewhere.
  */
-export async function startMetricsServer(options: { port: number; host: string; metrics: BotMetrics; health: HealthProbes; clock: () => Date; logger: Logger }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+	port: number;
+	host: string;
+	metrics: BotMetrics;
+	health: HealthProbes;
+	clock: () => Date;
+	logger: Logger;
+}): Promise<MetricsServer> {
 	const { metrics, health } = options;
 	const server: Server = createServer((request, response) => {
 		const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -51,7 +58,9 @@ export async function startMetricsServer(options: { port: number; host: string; 
 				scheduler: last !== undefined && options.clock().getTime() - last.getTime() < SCHEDULER_STALE_MS,
 			};
 			const ok = Object.values(checks).every(Boolean);
-			response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok, checks, lastSchedulerPass: last?.toISOString() ?? null }));
+			response
+				.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+				.end(JSON.stringify({ ok, checks, lastSchedulerPass: last?.toISOString() ?? null }));
 			return;
 		}
 		response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');

@@ -25,7 +25,8 @@ export async function loadCorpus(options: {
 	const report = await loadSeedsDir(options.seedsDir, { papersYear: options.papersYear, now: options.now });
 	for (const problem of report.problems) options.logger.warn('corpus problem', { problem: formatLoadProblem(problem) });
 	// The loader already merged the seeds among themselves; only stored papers can add duplicates now.
-	const { papers, merged } = options.storedPapers.length === 0 ? { papers: report.papers, merged: 0 } : mergePapers([...report.papers, ...options.storedPapers]);
+	const { papers, merged } =
+		options.storedPapers.length === 0 ? { papers: report.papers, merged: 0 } : mergePapers([...report.papers, ...options.storedPapers]);
 	const started = performance.now();
 	const index = buildPaperIndex(papers);
 	const buildMs = Math.round(performance.now() - started);

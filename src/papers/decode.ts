@@ -3,9 +3,7 @@
  * by line so the message says where to look (and JSON Lines can skip just those lines).
  */
 
-export type DecodeResult =
-	| { ok: true; text: string; badLines?: ReadonlySet<number> }
-	| { ok: false; line: number; reason: string };
+export type DecodeResult = { ok: true; text: string; badLines?: ReadonlySet<number> } | { ok: false; line: number; reason: string };
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8');

@@ -56,7 +56,14 @@ export function mergePair(a: Paper, b: Paper): Paper {
 
 /** More known fields wins; among equals, the longer abstract (the dump's abstracts are sometimes cut short). */
 function richness(paper: Paper): number {
-	const fields = [paper.arxivId, paper.upvotes, paper.authors.length > 0 ? 1 : undefined, paper.keywords?.length ? 1 : undefined, paper.codeUrl, paper.projectUrl];
+	const fields = [
+		paper.arxivId,
+		paper.upvotes,
+		paper.authors.length > 0 ? 1 : undefined,
+		paper.keywords?.length ? 1 : undefined,
+		paper.codeUrl,
+		paper.projectUrl,
+	];
 	const known = fields.filter((field) => field !== undefined).length;
 	return known * 1_000_000 + Math.min(paper.abstract.length, 999_999);
 }

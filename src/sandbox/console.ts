@@ -121,7 +121,10 @@ export function createConsole(deps: ConsoleDeps) {
 
 	/** A channel option as a Discord user picks it: `#papers`, `papers`, `<#id>` or the id. */
 	function channelIdOf(value: string): string {
-		const name = value.trim().replace(/^<#(\d+)>$/, '$1').replace(/^#/, '');
+		const name = value
+			.trim()
+			.replace(/^<#(\d+)>$/, '$1')
+			.replace(/^#/, '');
 		if (/^\d+$/.test(name)) return name;
 		const guild = emulator.world.guilds.get(emulator.ids.guildId);
 		return guild?.channelIds.find((id) => emulator.world.channels.get(id)?.name === name) ?? value;
@@ -233,7 +236,7 @@ export function findButton(messages: readonly ApiMessage[], target: string): Fou
 	const tests: ((label: string, id: string) => boolean)[] = [
 		(_label, id) => id.toLowerCase() === wanted,
 		(label) => label === wanted,
-		(label) => label.startsWith(wanted) && /^\d/.test(wanted) ? label.startsWith(`${wanted}.`) : label.startsWith(wanted),
+		(label) => (label.startsWith(wanted) && /^\d/.test(wanted) ? label.startsWith(`${wanted}.`) : label.startsWith(wanted)),
 		(label) => label.includes(wanted),
 	];
 	for (const test of tests) {

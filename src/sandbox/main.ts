@@ -24,7 +24,11 @@ interface SandboxArgs {
 }
 
 /** Emulator + the real bot (same start-up path as production) + a console. Returns the process exit code. */
-export async function runSandbox(config: Config, argv: readonly string[], options: { emulator?: Omit<EmulatorOptions, 'clock' | 'logger'> } = {}): Promise<number> {
+export async function runSandbox(
+	config: Config,
+	argv: readonly string[],
+	options: { emulator?: Omit<EmulatorOptions, 'clock' | 'logger'> } = {},
+): Promise<number> {
 	let args: SandboxArgs;
 	try {
 		args = parseSandboxArgs(argv);
@@ -109,8 +113,10 @@ async function findHandledDeliveryFailures(bot: Pick<RunningBot, 'store'>, rejec
 	const refused = rejected.filter((request) => request.method === 'POST' && PAUSING_CODES.has(request.error?.code ?? 0) && MESSAGE_POST.test(request.path));
 	if (refused.length === 0) return injected.map((request) => request.seq);
 	const pausedChannels = new Map<string, number>();
-	for (const subscription of await listSubscriptions(bot.store)) if (subscription.paused?.code) pausedChannels.set(subscription.channelId, subscription.paused.code);
-	for (const follow of await bot.store.follows.values()) if (follow.paused?.code && follow.dmChannelId) pausedChannels.set(follow.dmChannelId, follow.paused.code);
+	for (const subscription of await listSubscriptions(bot.store))
+		if (subscription.paused?.code) pausedChannels.set(subscription.channelId, subscription.paused.code);
+	for (const follow of await bot.store.follows.values())
+		if (follow.paused?.code && follow.dmChannelId) pausedChannels.set(follow.dmChannelId, follow.paused.code);
 	const handledRefusals = refused.filter((request) => pausedChannels.get(MESSAGE_POST.exec(request.path)?.[1] ?? '') === request.error?.code);
 	return [...injected, ...handledRefusals].map((request) => request.seq);
 }
@@ -178,7 +184,12 @@ function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
 }
 
 /** Runs the script, piped stdin, or an interactive prompt, line by line; returns how many lines failed. */
-async function feedLines(args: SandboxArgs, scripted: boolean, runLine: (line: string) => Promise<LineOutcome>, print: (text: string) => void): Promise<number> {
+async function feedLines(
+	args: SandboxArgs,
+	scripted: boolean,
+	runLine: (line: string) => Promise<LineOutcome>,
+	print: (text: string) => void,
+): Promise<number> {
 	let failures = 0;
 	if (args.script !== undefined) {
 		const text = await readFile(args.script, 'utf8');

@@ -90,7 +90,12 @@ function parseSlash(text: string, commands: readonly CommandData[]): { name: str
 		words.shift();
 	}
 	if (defs.some(isGroup)) {
-		throw new ConsoleInputError(`/${[name, ...path].join(' ')} needs a subcommand: ${defs.filter(isGroup).map((def) => def.name).join(', ')}`);
+		throw new ConsoleInputError(
+			`/${[name, ...path].join(' ')} needs a subcommand: ${defs
+				.filter(isGroup)
+				.map((def) => def.name)
+				.join(', ')}`,
+		);
 	}
 	const options = parseOptions(words.join(' '), defs, `/${[name, ...path].join(' ')}`);
 	return { name, path, options };

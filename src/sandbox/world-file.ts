@@ -30,10 +30,22 @@ const worldFileSchema = z
 	})
 	.strict()
 	.refine((file) => file.applicationId === file.botId, { message: 'applicationId must equal botId (the bot user shares its application’s id)' })
-	.refine((file) => file.dmChannels.every((dm) => [file.userId, file.adminId, file.ownerId].includes(dm.userId)), { message: 'a DM channel names a user not in this world' })
+	.refine((file) => file.dmChannels.every((dm) => [file.userId, file.adminId, file.ownerId].includes(dm.userId)), {
+		message: 'a DM channel names a user not in this world',
+	})
 	.refine(
 		(file) => {
-			const ids = [file.botId, file.guildId, file.channelId, file.userId, file.adminId, file.ownerId, file.botRoleId, file.adminRoleId, ...file.dmChannels.map((dm) => dm.channelId)];
+			const ids = [
+				file.botId,
+				file.guildId,
+				file.channelId,
+				file.userId,
+				file.adminId,
+				file.ownerId,
+				file.botRoleId,
+				file.adminRoleId,
+				...file.dmChannels.map((dm) => dm.channelId),
+			];
 			return new Set(ids).size === ids.length && new Set(file.dmChannels.map((dm) => dm.userId)).size === file.dmChannels.length;
 		},
 		{ message: 'an id is used twice' },
@@ -167,5 +179,16 @@ function parseWorldFile(text: string): { identity: WorldIdentity; message?: unde
 /** Only the fields the file holds, in a stable order, whatever else the caller's object carries. */
 function pickIdentity(identity: WorldIdentity): WorldIdentity {
 	const { applicationId, botId, guildId, channelId, userId, adminId, ownerId, botRoleId, adminRoleId, dmChannels } = identity;
-	return { applicationId, botId, guildId, channelId, userId, adminId, ownerId, botRoleId, adminRoleId, dmChannels: dmChannels.map(({ userId: dmUser, channelId: dm }) => ({ userId: dmUser, channelId: dm })) };
+	return {
+		applicationId,
+		botId,
+		guildId,
+		channelId,
+		userId,
+		adminId,
+		ownerId,
+		botRoleId,
+		adminRoleId,
+		dmChannels: dmChannels.map(({ userId: dmUser, channelId: dm }) => ({ userId: dmUser, channelId: dm })),
+	};
 }

@@ -78,7 +78,10 @@ function prefixMatcher(segment: Segment, word: string): WordMatcher {
 function typoMatcher(segment: Segment, word: string): WordMatcher {
 	let termIds: number[] = [];
 	for (let edits = 1; edits <= allowedEdits(word) && termIds.length === 0; edits++) {
-		termIds = segment.similarTerms(word, edits).map((similar) => similar.termId).filter((id) => segment.titleFrequency(id) > 0);
+		termIds = segment
+			.similarTerms(word, edits)
+			.map((similar) => similar.termId)
+			.filter((id) => segment.titleFrequency(id) > 0);
 	}
 	const accepted = new Set(termIds.map((id) => segment.terms[id] as string));
 	const postings = termIds.reduce((sum, id) => sum + segment.titleFrequency(id), 0);

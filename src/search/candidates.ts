@@ -143,9 +143,7 @@ function typoNeighbours(token: string, maxEdits: number, segments: readonly Segm
 			}
 		}
 	}
-	return [...found.values()]
-		.sort((a, b) => a.distance - b.distance || b.frequency - a.frequency)
-		.slice(0, CandidateDefaults.maxTypoExpansions);
+	return [...found.values()].sort((a, b) => a.distance - b.distance || b.frequency - a.frequency).slice(0, CandidateDefaults.maxTypoExpansions);
 }
 
 /**

@@ -104,10 +104,17 @@ class SegmentedIndex implements PaperIndex {
 			const count = clampLimit(limit, SearchDefaults.autocompleteLimit);
 			if (typeof prefix !== 'string') return [];
 			const text = prefix.slice(0, MAX_QUERY_LENGTH);
-			if (text.trim() === '') return this.mergeRecent(this.segments().map((segment) => recentInSegment(segment, count)), count);
+			if (text.trim() === '')
+				return this.mergeRecent(
+					this.segments().map((segment) => recentInSegment(segment, count)),
+					count,
+				);
 			const words = autocompleteWords(text).slice(0, SearchDefaults.maxShortQueryWords);
 			if (words.length === 0) return [];
-			return this.mergeRecent(this.segments().map((segment) => autocompleteSegment(segment, words, count)), count);
+			return this.mergeRecent(
+				this.segments().map((segment) => autocompleteSegment(segment, words, count)),
+				count,
+			);
 		} catch {
 			// Autocomplete fires on every keystroke; a failure must cost the user nothing but suggestions.
 			return [];

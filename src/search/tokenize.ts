@@ -108,10 +108,12 @@ export function tokenize(text: string): string[] {
  * decide a ranking); titles keep them so `the` or `attention is all` still autocompletes.
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
-	('an and are as at be been but by can do does for from has have how if in into is it its of on or our over so such ' +
+	(
+		'an and are as at be been but by can do does for from has have how if in into is it its of on or our over so such ' +
 		'than that the their them then there these they this those to under up us via was we were what when where which while who ' +
 		'why will with within without you your also both each more most not only other same some very all any between through ' +
-		'during about after before above below further here once just should could would may might must shall yet however thus').split(' '),
+		'during about after before above below further here once just should could would may might must shall yet however thus'
+	).split(' '),
 );
 
 export function isStopword(token: string): boolean {

@@ -18,7 +18,8 @@ export function selectTop(count: number, k: number, scoreOf: (item: number) => n
 			const right = left + 1;
 			let worst = i;
 			if (left < filled && worse(heapScores[left] as number, heapItems[left] as number, heapScores[worst] as number, heapItems[worst] as number)) worst = left;
-			if (right < filled && worse(heapScores[right] as number, heapItems[right] as number, heapScores[worst] as number, heapItems[worst] as number)) worst = right;
+			if (right < filled && worse(heapScores[right] as number, heapItems[right] as number, heapScores[worst] as number, heapItems[worst] as number))
+				worst = right;
 			if (worst === i) return;
 			swap(i, worst);
 			i = worst;

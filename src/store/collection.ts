@@ -102,7 +102,12 @@ export function openCollection<T>(database: string, name: string, logger: Logger
 	return { ...opened, close: () => (closing ??= backend.close()) };
 }
 
-export function createCollection<T>(backend: StoreBackend, name: string, context: BackendContext, hooks: CollectionHooks = {}): Omit<OpenedCollection<T>, 'close'> {
+export function createCollection<T>(
+	backend: StoreBackend,
+	name: string,
+	context: BackendContext,
+	hooks: CollectionHooks = {},
+): Omit<OpenedCollection<T>, 'close'> {
 	assertNamespaceName(name);
 	const namespace: NamespaceBackend = backend.namespace(name);
 	const { logger } = context;
@@ -130,8 +135,11 @@ export function createCollection<T>(backend: StoreBackend, name: string, context
 			return { readable: false, reason: `not valid JSON (${describeCause(error)})` };
 		}
 		const envelope = data as { value?: V; expires?: unknown } | null;
-		if (envelope === null || typeof envelope !== 'object' || envelope.value === undefined) return { readable: false, reason: 'not a Keyv record ({"value": …})' };
-		return typeof envelope.expires === 'number' ? { readable: true, value: envelope.value, expires: envelope.expires } : { readable: true, value: envelope.value };
+		if (envelope === null || typeof envelope !== 'object' || envelope.value === undefined)
+			return { readable: false, reason: 'not a Keyv record ({"value": …})' };
+		return typeof envelope.expires === 'number'
+			? { readable: true, value: envelope.value, expires: envelope.expires }
+			: { readable: true, value: envelope.value };
 	};
 	const encode = (value: unknown, expires?: number) => serialize({ value, expires });
 	const isLive = (row: { expires?: number }) => row.expires === undefined || Date.now() <= row.expires;
@@ -180,7 +188,9 @@ export function createCollection<T>(backend: StoreBackend, name: string, context
 					const applied = await raw.swap([{ key, expected: stored, next: next === undefined ? undefined : encode(next) }]);
 					if (applied.length > 0) return next;
 					if (tries >= UPDATE_ATTEMPTS) {
-						throw new StoreError(`Database ${label}: updating ${key} in "${name}" failed: it changed under every one of ${UPDATE_ATTEMPTS} attempts`, label, { kind: 'other' });
+						throw new StoreError(`Database ${label}: updating ${key} in "${name}" failed: it changed under every one of ${UPDATE_ATTEMPTS} attempts`, label, {
+							kind: 'other',
+						});
 					}
 				}
 			});
@@ -217,4 +227,3 @@ export function createCollection<T>(backend: StoreBackend, name: string, context
 	ready.catch(() => {});
 	return { label, collection, raw, ready, query: (sql, ...parameters) => attempt('query', () => namespace.query(sql, ...parameters)) };
 }
-

@@ -7,9 +7,7 @@ export type BackendKind = 'sqlite' | 'postgres' | 'redis';
  * Where DATABASE_URL points. `label` names the database in every message and log line: the file path, or
  * the server URL with its password masked. Only `url` (never logged) carries the password.
  */
-export type DatabaseTarget =
-	| { kind: 'sqlite'; file: string; label: string }
-	| { kind: 'postgres' | 'redis'; url: string; label: string; secrets: string[] };
+export type DatabaseTarget = { kind: 'sqlite'; file: string; label: string } | { kind: 'postgres' | 'redis'; url: string; label: string; secrets: string[] };
 
 const SERVER_SCHEMES: Readonly<Record<string, 'postgres' | 'redis'>> = Object.freeze({
 	postgresql: 'postgres',

@@ -81,7 +81,12 @@ const CONNECTION_ERROR_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Text of a lost connection from pg and @keyv/redis, which carry no code. */
-const CONNECTION_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /^Redis client is not connected/, /connection error and is not queryable/];
+const CONNECTION_MESSAGES = [
+	/^Connection terminated/,
+	/timeout exceeded when trying to connect/,
+	/^Redis client is not connected/,
+	/connection error and is not queryable/,
+];
 
 /** Walks the cause chain for the first code that names a storage fault. */
 export function classifyStoreFault(error: unknown): StoreFaultKind {

@@ -53,7 +53,10 @@ export interface LeaseWording {
 
 const DATABASE_WORDING: LeaseWording = Object.freeze({
 	label: 'database lease',
-	standingBy: (file: string, holder: LeaseRecord) => ({ level: 'warn' as const, message: `${StoreMessages.standingBy(file)} Holder: ${StoreMessages.describeHolder(holder)}.` }),
+	standingBy: (file: string, holder: LeaseRecord) => ({
+		level: 'warn' as const,
+		message: `${StoreMessages.standingBy(file)} Holder: ${StoreMessages.describeHolder(holder)}.`,
+	}),
 	lost: StoreMessages.leaseLost,
 });
 
@@ -159,7 +162,17 @@ async function takeLease(database: string | LeaseConnection, logger: Logger, opt
 				const at = now();
 				const record: LeaseRecord = { instanceId, host: hostname(), pid: process.pid, since: iso(at), renewedAt: iso(at), expiresAt: iso(at + ttlMs) };
 				if (await claim(connection.raw, key, record, at)) {
-					logger.info(`${wording.label} acquired`, { lease: key, file, instanceId, host: record.host, pid: record.pid, since: record.since, ttlMs, renewEveryMs, ...(previous ? { previousHolder: previous } : {}) });
+					logger.info(`${wording.label} acquired`, {
+						lease: key,
+						file,
+						instanceId,
+						host: record.host,
+						pid: record.pid,
+						since: record.since,
+						ttlMs,
+						renewEveryMs,
+						...(previous ? { previousHolder: previous } : {}),
+					});
 					return holdLease({ key, file, logger, connection, ownsConnection, wording, record, ttlMs, renewEveryMs, now, options });
 				}
 			}

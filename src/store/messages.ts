@@ -46,7 +46,8 @@ export const StoreMessages = Object.freeze({
 		`Lost shard ${shard} (of ${count}) on database ${file} to another process: stopping this bot (no more writes, no more Discord messages).`,
 	followingLeader: (file: string) =>
 		`another process is the leader on database ${file}: DM follows, live-source ingest and pruning run there; this process takes over if its lease expires`,
-	leaderLost: (file: string) => `Lost the leader lease on database ${file} to another process: DM follows, ingest and pruning stop here (this process keeps serving its shards).`,
+	leaderLost: (file: string) =>
+		`Lost the leader lease on database ${file} to another process: DM follows, ingest and pruning stop here (this process keeps serving its shards).`,
 	describeHolder: (holder: LeaseRecord | undefined) =>
 		holder ? `${holder.host} pid ${holder.pid} (since ${holder.since}, last renewed ${holder.renewedAt})` : 'an unknown instance',
 });

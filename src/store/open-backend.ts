@@ -17,7 +17,9 @@ export interface OpenedBackend {
  * a SQLite file, its path. Servers are connected to in the background: each namespace's `ready` says how it went.
  */
 export function openBackend(database: string, logger: Logger, cwd = process.cwd()): OpenedBackend {
-	const target: DatabaseTarget = /^[a-z][a-z0-9+.-]*:\/\//i.test(database.trim()) ? parseDatabaseUrl(database, cwd) : { kind: 'sqlite', file: resolve(cwd, database), label: resolve(cwd, database) };
+	const target: DatabaseTarget = /^[a-z][a-z0-9+.-]*:\/\//i.test(database.trim())
+		? parseDatabaseUrl(database, cwd)
+		: { kind: 'sqlite', file: resolve(cwd, database), label: resolve(cwd, database) };
 	return openTarget(target, logger);
 }
 

@@ -42,7 +42,13 @@ export function paperFeedTime(key: string): number {
 }
 
 /** The rows recording `papers` as changed at `atMs`; each expires (for listings) after the retention. */
-export function paperFeedRows(raw: RawNamespace, papers: readonly StoredPaper[], atMs: number, by: string, retentionMs: number = PaperFeedDefaults.retentionMs): RawRow[] {
+export function paperFeedRows(
+	raw: RawNamespace,
+	papers: readonly StoredPaper[],
+	atMs: number,
+	by: string,
+	retentionMs: number = PaperFeedDefaults.retentionMs,
+): RawRow[] {
 	return papers.map((paper) => [paperFeedKey(atMs, paper.id), raw.encode({ paper, by } satisfies PaperFeedEntry, atMs + retentionMs)] as const);
 }
 
@@ -69,7 +75,8 @@ export async function readPaperFeed(raw: RawNamespace, fromMs: number, toMs: num
 		for (const [key, text] of await raw.list(prefix)) {
 			if (key < from) continue;
 			const row = raw.decode<PaperFeedEntry>(text);
-			if (row.readable && row.value && typeof row.value === 'object' && row.value.paper && typeof row.value.paper.id === 'string') entries.push([key, row.value]);
+			if (row.readable && row.value && typeof row.value === 'object' && row.value.paper && typeof row.value.paper.id === 'string')
+				entries.push([key, row.value]);
 		}
 	}
 	return entries;

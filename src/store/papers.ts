@@ -16,7 +16,13 @@ export interface UpsertResult {
  */
 export function mergeStoredPaper(existing: StoredPaper, incoming: Paper): StoredPaper {
 	const merged = mergePaper(existing, definedFields(incoming)) as StoredPaper;
-	return { ...merged, id: existing.id, listedOn: existing.listedOn, firstSeenAt: existing.firstSeenAt, ...(existing.updatedAt ? { updatedAt: existing.updatedAt } : {}) };
+	return {
+		...merged,
+		id: existing.id,
+		listedOn: existing.listedOn,
+		firstSeenAt: existing.firstSeenAt,
+		...(existing.updatedAt ? { updatedAt: existing.updatedAt } : {}),
+	};
 }
 
 /** Where a paper write is announced to the other processes sharing the database (src/store/paper-feed.ts). */
@@ -31,7 +37,12 @@ export interface PaperFeedWriter {
  * With a feed, what changed is written there first: a crash between the two writes leaves the other processes
  * knowing a paper the store lacks (the next ingest stores it), never the store holding one they never hear of.
  */
-export async function upsertPaperRecords(papers: Collection<StoredPaper>, incoming: readonly Paper[], now: Date, feed?: PaperFeedWriter): Promise<UpsertResult> {
+export async function upsertPaperRecords(
+	papers: Collection<StoredPaper>,
+	incoming: readonly Paper[],
+	now: Date,
+	feed?: PaperFeedWriter,
+): Promise<UpsertResult> {
 	const byId = new Map<string, Paper>();
 	for (const paper of incoming) byId.set(paper.id, mergePaper(byId.get(paper.id), definedFields(paper)));
 	const ids = [...byId.keys()];

@@ -44,7 +44,10 @@ export function openPostgresBackend(url: string, label: string, context: Backend
 			if (!opened) namespaces.set(name, (opened = openNamespace(name, run, schema, context)));
 			return opened;
 		},
-		close: () => (closing ??= pool.end().catch((error: unknown) => context.logger.debug('store close failed', { database: label, error: context.fault('closing', error) }))),
+		close: () =>
+			(closing ??= pool
+				.end()
+				.catch((error: unknown) => context.logger.debug('store close failed', { database: label, error: context.fault('closing', error) }))),
 	};
 }
 
@@ -95,23 +98,34 @@ function openNamespace(name: string, run: Run, schema: Promise<void>, context: B
 		},
 		async write(rows) {
 			for (const part of chunk(rows, BATCH_ROWS)) {
-				await run(
-					`INSERT INTO ${TABLE} (key, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-					[part.map(([key]) => prefixed(key)), part.map(([, value]) => value)],
-				);
+				await run(`INSERT INTO ${TABLE} (key, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [
+					part.map(([key]) => prefixed(key)),
+					part.map(([, value]) => value),
+				]);
 			}
 		},
 		async list(prefix) {
-			const rows = (await run(`SELECT key, value FROM ${TABLE} WHERE key COLLATE "C" >= $1 AND key COLLATE "C" < $2 ORDER BY key COLLATE "C"`, range(prefix))) as Row[];
+			const rows = (await run(
+				`SELECT key, value FROM ${TABLE} WHERE key COLLATE "C" >= $1 AND key COLLATE "C" < $2 ORDER BY key COLLATE "C"`,
+				range(prefix),
+			)) as Row[];
 			return unprefixed(rows);
 		},
 		async count() {
-			const rows = (await run(`SELECT count(*)::int AS n FROM ${TABLE} WHERE key COLLATE "C" >= $1 AND key COLLATE "C" < $2`, range(''))) as Array<{ n: number }>;
+			const rows = (await run(`SELECT count(*)::int AS n FROM ${TABLE} WHERE key COLLATE "C" >= $1 AND key COLLATE "C" < $2`, range(''))) as Array<{
+				n: number;
+			}>;
 			return rows[0]?.n ?? 0;
 		},
 		async swap(changes) {
 			const applied: string[] = [];
-			for (const part of chunk(changes, BATCH_ROWS)) applied.push(...(await swapBatch(run, part.map((change) => ({ ...change, key: prefixed(change.key) })))));
+			for (const part of chunk(changes, BATCH_ROWS))
+				applied.push(
+					...(await swapBatch(
+						run,
+						part.map((change) => ({ ...change, key: prefixed(change.key) })),
+					)),
+				);
 			return applied.map((key) => key.slice(name.length + 1));
 		},
 		query: (sql, ...parameters) => run(sql, parameters),

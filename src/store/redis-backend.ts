@@ -159,12 +159,18 @@ function openNamespace(name: string, client: Client, connected: Promise<void>, c
 			const [only] = effective;
 			// Claiming an absent key alone is Redis's own primitive.
 			if (effective.length === 1 && only && only.expected === undefined && only.next !== undefined) {
-				const reply = await client.set(prefixed(only.key), only.next, { condition: 'NX', ...(only.ttlMs ? { expiration: { type: 'PX', value: Math.ceil(only.ttlMs) } } : {}) });
+				const reply = await client.set(prefixed(only.key), only.next, {
+					condition: 'NX',
+					...(only.ttlMs ? { expiration: { type: 'PX', value: Math.ceil(only.ttlMs) } } : {}),
+				});
 				return reply === null ? [] : [only.key];
 			}
 			const applied: string[] = [];
 			for (const part of chunk(effective, BATCH_KEYS)) {
-				const reply = (await client.eval(SWAP_SCRIPT, { keys: part.map((change) => prefixed(change.key)), arguments: part.flatMap(scriptArguments) })) as string[];
+				const reply = (await client.eval(SWAP_SCRIPT, {
+					keys: part.map((change) => prefixed(change.key)),
+					arguments: part.flatMap(scriptArguments),
+				})) as string[];
 				applied.push(...reply.map((key) => key.slice(head.length)));
 			}
 			return applied;

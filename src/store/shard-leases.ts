@@ -1,5 +1,15 @@
 import type { Logger } from '../log.js';
-import { acquireLease, LEASE_KEY, liveLeases, processInstanceId, type DatabaseLease, type LeaseConnection, type LeaseOptions, type LeaseRecord, type LeaseWording } from './lease.js';
+import {
+	acquireLease,
+	LEASE_KEY,
+	liveLeases,
+	processInstanceId,
+	type DatabaseLease,
+	type LeaseConnection,
+	type LeaseOptions,
+	type LeaseRecord,
+	type LeaseWording,
+} from './lease.js';
 import { StoreMessages } from './messages.js';
 
 /**
@@ -53,9 +63,17 @@ export function createShardLeases(connection: LeaseConnection, logger: Logger, o
 		for (const [key, holder] of await liveLeases(connection, '', now())) {
 			if (holder.instanceId === instanceId) continue;
 			const parsed = parseShardLeaseKey(key);
-			if (parsed && parsed.count !== count) return { holder, message: `${StoreMessages.standingByShardCount(connection.file, count, `SHARD_COUNT=${parsed.count}`)} Holder: ${StoreMessages.describeHolder(holder)}.` };
+			if (parsed && parsed.count !== count)
+				return {
+					holder,
+					message: `${StoreMessages.standingByShardCount(connection.file, count, `SHARD_COUNT=${parsed.count}`)} Holder: ${StoreMessages.describeHolder(holder)}.`,
+				};
 			// The one-per-database lease of a Paperboy from before shared databases: it runs every server.
-			if (key === LEASE_KEY) return { holder, message: `${StoreMessages.standingByShardCount(connection.file, count, 'the one-instance lease of an older Paperboy')} Holder: ${StoreMessages.describeHolder(holder)}.` };
+			if (key === LEASE_KEY)
+				return {
+					holder,
+					message: `${StoreMessages.standingByShardCount(connection.file, count, 'the one-instance lease of an older Paperboy')} Holder: ${StoreMessages.describeHolder(holder)}.`,
+				};
 		}
 		return undefined;
 	};
@@ -103,7 +121,10 @@ function shardWording(shard: number, count: number): Partial<LeaseWording> | und
 	if (count === 1) return undefined;
 	return {
 		label: 'shard lease',
-		standingBy: (file: string, holder: LeaseRecord) => ({ level: 'warn', message: `${StoreMessages.standingByShard(file, shard, count)} Holder: ${StoreMessages.describeHolder(holder)}.` }),
+		standingBy: (file: string, holder: LeaseRecord) => ({
+			level: 'warn',
+			message: `${StoreMessages.standingByShard(file, shard, count)} Holder: ${StoreMessages.describeHolder(holder)}.`,
+		}),
 		lost: (file: string) => StoreMessages.shardLost(file, shard, count),
 	};
 }

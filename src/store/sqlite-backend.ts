@@ -127,10 +127,18 @@ function openNamespace(file: string, name: string, context: BackendContext, afte
  * Three single statements, each a compare-and-set per row: a replace only where the row still holds the
  * expected text, an insert only where there is no row, a delete only of the expected text.
  */
-async function swapBatch(raw: (sql: string, ...parameters: unknown[]) => Promise<unknown[]>, prefixed: (key: string) => string, changes: readonly RawChange[]): Promise<string[]> {
-	const replaces = changes.filter((change) => change.expected !== undefined && change.next !== undefined).map((change) => [prefixed(change.key), change.expected, change.next]);
+async function swapBatch(
+	raw: (sql: string, ...parameters: unknown[]) => Promise<unknown[]>,
+	prefixed: (key: string) => string,
+	changes: readonly RawChange[],
+): Promise<string[]> {
+	const replaces = changes
+		.filter((change) => change.expected !== undefined && change.next !== undefined)
+		.map((change) => [prefixed(change.key), change.expected, change.next]);
 	const inserts = changes.filter((change) => change.expected === undefined && change.next !== undefined).map((change) => [prefixed(change.key), change.next]);
-	const deletes = changes.filter((change) => change.expected !== undefined && change.next === undefined).map((change) => [prefixed(change.key), change.expected]);
+	const deletes = changes
+		.filter((change) => change.expected !== undefined && change.next === undefined)
+		.map((change) => [prefixed(change.key), change.expected]);
 	const keys: string[] = [];
 	const collect = (rows: unknown[]) => keys.push(...(rows as Array<{ key: string }>).map((row) => row.key));
 	if (replaces.length > 0) {

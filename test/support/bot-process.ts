@@ -52,7 +52,10 @@ export function spawnBotProcess(name: string, env: Record<string, string>, scrip
 				if (found) finish(() => resolve(found));
 				else if (exited) finish(() => reject(new Error(`${name} exited before the expected log line; stderr:\n${stderr}`)));
 			};
-			const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no expected log line within ${timeoutMs} ms; stderr:\n${stderr.slice(-6_000)}`))), timeoutMs);
+			const timer = setTimeout(
+				() => finish(() => reject(new Error(`${name}: no expected log line within ${timeoutMs} ms; stderr:\n${stderr.slice(-6_000)}`))),
+				timeoutMs,
+			);
 			listeners.add(check);
 			check();
 		});

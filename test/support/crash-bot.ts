@@ -15,7 +15,6 @@ import type { DeliveryRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { CRASH_POINTS, type CrashPoint } from './crash-points.js';
 
-
 const [pointName, countText] = (process.env.CRASH_POINT ?? '').split(':');
 const point = CRASH_POINTS.find((name) => name === pointName);
 const at = Number(countText ?? 0);

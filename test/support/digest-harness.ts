@@ -48,7 +48,13 @@ export interface HarnessOptions extends LaunchOptions {
 export async function startDigestHarness(start: string, { env = {}, ...options }: HarnessOptions = {}): Promise<DigestHarness> {
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-digest-'));
 	// Live sources are off unless a test points them at its fixture server.
-	const config = parseConfig({ DATABASE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, SEEDS_DIR: join(repoRoot, 'seeds'), PAPERS_YEAR: '2026', HF_ENABLED: 'false', ...env });
+	const config = parseConfig({
+		DATABASE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
+		SEEDS_DIR: join(repoRoot, 'seeds'),
+		PAPERS_YEAR: '2026',
+		HF_ENABLED: 'false',
+		...env,
+	});
 	let time = Date.parse(start);
 	const emu = createEmulator({ clock: () => time });
 	const { apiUrl, token } = await emu.start();

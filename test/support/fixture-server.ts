@@ -152,7 +152,10 @@ export interface ArxivFixture {
 
 /** The recorded arXiv responses that SOURCES.tsv gives a request URL for. */
 export function readArxivFixtures(dir = ARXIV_FIXTURES): ArxivFixture[] {
-	const [header, ...rows] = readFileSync(join(dir, 'SOURCES.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t'));
+	const [header, ...rows] = readFileSync(join(dir, 'SOURCES.tsv'), 'utf8')
+		.trim()
+		.split('\n')
+		.map((line) => line.split('\t'));
 	const column = (name: string) => header?.indexOf(name) ?? -1;
 	return rows.flatMap((row) => {
 		const requestUrl = row[column('request_url')] ?? '';
@@ -217,7 +220,10 @@ export function recordedSiteHandler(options: RecordedSiteOptions = {}): FixtureH
 		}
 		if (url.pathname === '/') {
 			const days = [...hfDays.keys()].sort().join(', ');
-			return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `Paperboy fixture server: /api/daily_papers?date=YYYY-MM-DD (recorded days: ${days}${options.replayDay ? `; other days replay ${options.replayDay}` : ''}), /api/query (arXiv)\n` };
+			return {
+				headers: { 'content-type': 'text/plain; charset=utf-8' },
+				body: `Paperboy fixture server: /api/daily_papers?date=YYYY-MM-DD (recorded days: ${days}${options.replayDay ? `; other days replay ${options.replayDay}` : ''}), /api/query (arXiv)\n`,
+			};
 		}
 		return undefined;
 	};
@@ -243,7 +249,10 @@ export function hfEntry(fields: { id: string; title: string; upvotes?: number; d
 }
 
 /** A small export-API feed in the 2026 format, for cases the recordings do not cover (versions, duplicates). */
-export function atomFeed(entries: { id: string; title: string; published: string; updated?: string; summary?: string; authors?: string[] }[], total = entries.length): string {
+export function atomFeed(
+	entries: { id: string; title: string; published: string; updated?: string; summary?: string; authors?: string[] }[],
+	total = entries.length,
+): string {
 	const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 	const body = entries
 		.map(

@@ -41,7 +41,10 @@ export async function findTestServers(): Promise<TestServers> {
 			started.push(server);
 			return { available: true, url: server.url };
 		} catch (error) {
-			return { available: false, reason: `${ENV_NAMES[kind]} is not set and no ${kind} server could be started here: ${error instanceof Error ? error.message : String(error)}` };
+			return {
+				available: false,
+				reason: `${ENV_NAMES[kind]} is not set and no ${kind} server could be started here: ${error instanceof Error ? error.message : String(error)}`,
+			};
 		}
 	};
 	const [postgres, redis] = await Promise.all([find('postgres', startPostgres), find('redis', startRedis)]);
@@ -74,7 +77,7 @@ export async function createPostgresDatabase(adminUrl: string): Promise<TestData
 export async function createRedisDatabase(baseUrl: string): Promise<TestDatabase> {
 	const url = new URL(baseUrl);
 	const worker = Number(process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '1');
-	url.pathname = `/${1 + (Number.isFinite(worker) ? worker : 1) % 15}`;
+	url.pathname = `/${1 + ((Number.isFinite(worker) ? worker : 1) % 15)}`;
 	const flush = () => withRedis(url.toString(), (client) => client.flushDb());
 	await flush();
 	return { url: url.toString(), drop: () => flush().then(() => undefined) };
@@ -180,32 +183,52 @@ async function startPostgres(): Promise<StartedServer> {
 		throw new Error(`initdb failed: ${(init.stderr || init.error?.message || '').trim().split('\n').slice(-2).join(' ')}`);
 	}
 	const port = await freePort();
-	const [command, args] = run(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200']);
+	const [command, args] = run(join(bin, 'postgres'), [
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-k',
+		dir,
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		'fsync=off',
+		'-c',
+		'max_connections=200',
+	]);
 	const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 	const url = `postgresql://paperboy@127.0.0.1:${port}/postgres`;
 	const postmasterPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-	const stop = stopOnce(async () => {
-		// SIGINT is PostgreSQL's fast shutdown; the postmaster, not runuser, must get it.
-		let pid: number | undefined;
-		try {
-			pid = postmasterPid();
-		} catch {
-			pid = child.pid;
-		}
-		if (pid) signal(pid, 'SIGINT');
-		await exited(child, 10_000);
-		rmSync(dir, { recursive: true, force: true });
-	}, () => {
-		try {
-			signal(postmasterPid(), 'SIGQUIT');
-		} catch {
-			if (child.pid) signal(child.pid, 'SIGKILL');
-		}
-	});
+	const stop = stopOnce(
+		async () => {
+			// SIGINT is PostgreSQL's fast shutdown; the postmaster, not runuser, must get it.
+			let pid: number | undefined;
+			try {
+				pid = postmasterPid();
+			} catch {
+				pid = child.pid;
+			}
+			if (pid) signal(pid, 'SIGINT');
+			await exited(child, 10_000);
+			rmSync(dir, { recursive: true, force: true });
+		},
+		() => {
+			try {
+				signal(postmasterPid(), 'SIGQUIT');
+			} catch {
+				if (child.pid) signal(child.pid, 'SIGKILL');
+			}
+		},
+	);
 	try {
-		await waitFor(async () => {
-			await withPostgres(url, (client) => client.query('SELECT 1'));
-		}, child, 'postgres');
+		await waitFor(
+			async () => {
+				await withPostgres(url, (client) => client.query('SELECT 1'));
+			},
+			child,
+			'postgres',
+		);
 	} catch (error) {
 		await stop();
 		throw error;
@@ -217,15 +240,20 @@ async function startRedis(): Promise<StartedServer> {
 	const binary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync) ?? 'redis-server';
 	const dir = mkdtempSync(join(tmpdir(), 'paperboy-redis-'));
 	const port = await freePort();
-	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], { stdio: ['ignore', 'ignore', 'pipe'] });
-	const url = `redis://127.0.0.1:${port}`;
-	const stop = stopOnce(async () => {
-		if (child.pid) signal(child.pid, 'SIGTERM');
-		await exited(child, 10_000);
-		rmSync(dir, { recursive: true, force: true });
-	}, () => {
-		if (child.pid) signal(child.pid, 'SIGKILL');
+	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
+		stdio: ['ignore', 'ignore', 'pipe'],
 	});
+	const url = `redis://127.0.0.1:${port}`;
+	const stop = stopOnce(
+		async () => {
+			if (child.pid) signal(child.pid, 'SIGTERM');
+			await exited(child, 10_000);
+			rmSync(dir, { recursive: true, force: true });
+		},
+		() => {
+			if (child.pid) signal(child.pid, 'SIGKILL');
+		},
+	);
 	try {
 		await waitFor(() => withRedis(url, (client) => client.ping()), child, 'redis-server');
 	} catch (error) {
@@ -239,7 +267,11 @@ function findPostgresBin(): string {
 	const found = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
 	if (found) return join(found, '..');
 	const root = '/usr/lib/postgresql';
-	const versions = existsSync(root) ? readdirSync(root).filter((name) => existsSync(join(root, name, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+	const versions = existsSync(root)
+		? readdirSync(root)
+				.filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
 	if (versions[0]) return join(root, versions[0], 'bin');
 	throw new Error('no initdb on PATH or under /usr/lib/postgresql (install the postgresql package)');
 }
@@ -249,7 +281,8 @@ function postgresUser(): { uid: number; gid: number } {
 	const uid = id('-u');
 	const gid = id('-g');
 	if (uid.status !== 0 || gid.status !== 0) throw new Error('running as root and there is no postgres user to run PostgreSQL as');
-	if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser') && spawnSync('sh', ['-c', 'command -v runuser']).status !== 0) throw new Error('running as root and runuser is missing');
+	if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser') && spawnSync('sh', ['-c', 'command -v runuser']).status !== 0)
+		throw new Error('running as root and runuser is missing');
 	return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
@@ -266,7 +299,8 @@ async function waitFor(probe: () => Promise<unknown>, child: ChildProcess, name:
 			await probe();
 			return;
 		} catch (error) {
-			if (Date.now() > deadline) throw new Error(`${name} did not answer within ${STARTUP_TIMEOUT_MS} ms (${error instanceof Error ? error.message : String(error)})`);
+			if (Date.now() > deadline)
+				throw new Error(`${name} did not answer within ${STARTUP_TIMEOUT_MS} ms (${error instanceof Error ? error.message : String(error)})`);
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 	}

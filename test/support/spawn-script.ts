@@ -8,7 +8,18 @@ export interface ScriptRun {
 }
 
 /** The variables a developer's shell may carry that would change which mode Paperboy starts in. */
-const MODE_VARIABLES = ['DISCORD_TOKEN', 'NODE_ENV', 'LOG_LEVEL', 'DISCORD_API_URL', 'DEV_GUILD_ID', 'PAPERS_YEAR', 'SEEDS_DIR', 'DATABASE_URL', 'SHARD_COUNT', 'SHARDS'];
+const MODE_VARIABLES = [
+	'DISCORD_TOKEN',
+	'NODE_ENV',
+	'LOG_LEVEL',
+	'DISCORD_API_URL',
+	'DEV_GUILD_ID',
+	'PAPERS_YEAR',
+	'SEEDS_DIR',
+	'DATABASE_URL',
+	'SHARD_COUNT',
+	'SHARDS',
+];
 
 /**
  * Runs a TypeScript entry point of this repo the way `npm start` does (tsx), in its own process.

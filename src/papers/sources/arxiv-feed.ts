@@ -99,9 +99,13 @@ function readEntry(raw: unknown): ArxivEntry | string {
 		summary: cleanText(textOf(raw.summary)),
 		published,
 		updated: textOf(raw.updated) || undefined,
-		authors: arrayOf(raw.author).map((author) => cleanText(textOf(isRecord(author) ? author.name : undefined))).filter(Boolean),
+		authors: arrayOf(raw.author)
+			.map((author) => cleanText(textOf(isRecord(author) ? author.name : undefined)))
+			.filter(Boolean),
 		primaryCategory: primary,
-		categories: arrayOf(raw.category).map((category) => attribute(category, 'term')).filter((term): term is string => Boolean(term)),
+		categories: arrayOf(raw.category)
+			.map((category) => attribute(category, 'term'))
+			.filter((term): term is string => Boolean(term)),
 		comment: cleanText(textOf(raw.comment)) || undefined,
 		links: arrayOf(raw.link).flatMap(readLink),
 	};

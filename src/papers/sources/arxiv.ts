@@ -104,7 +104,8 @@ export async function fetchArxivQuery(query: ArxivQuery, options: ArxivFetchOpti
 		const seen = start + received;
 		if (received < query.maxResults) break;
 		if (feed.totalResults !== undefined && seen >= feed.totalResults) break;
-		if (page === options.maxPages - 1) logger.warn('arxiv: page bound reached, older results are left out', { source: SOURCE, url, maxPages: options.maxPages });
+		if (page === options.maxPages - 1)
+			logger.warn('arxiv: page bound reached, older results are left out', { source: SOURCE, url, maxPages: options.maxPages });
 	}
 	return { papers: [...byId.values()], rejected, urls, ...(hasCut(cut) ? { cut } : {}) };
 }

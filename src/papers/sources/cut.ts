@@ -49,7 +49,12 @@ export function capPapers(papers: readonly Paper[]): CappedPage {
 }
 
 /** One warning per response that was cut, naming the source and URL, so an operator can see what was lost. */
-export function logPageCut(logger: Logger, source: string, url: string, page: { dropped: number; capped: Pick<CappedPage, 'truncated' | 'cuts'>; total: number }): void {
+export function logPageCut(
+	logger: Logger,
+	source: string,
+	url: string,
+	page: { dropped: number; capped: Pick<CappedPage, 'truncated' | 'cuts'>; total: number },
+): void {
 	if (page.dropped > 0) {
 		logger.warn(`${source}: response has more entries than the ${formatCount(PAPER_LIMITS.entriesPerPage)} kept per page; the rest are dropped`, {
 			source,
@@ -63,7 +68,9 @@ export function logPageCut(logger: Logger, source: string, url: string, page: { 
 			source,
 			url,
 			truncated: page.capped.truncated,
-			first: page.capped.cuts.slice(0, LOGGED_CUTS).map((entry) => ({ id: entry.id, fields: entry.fields.map((cut) => `${cut.field} ${cut.length} > ${cut.limit}`) })),
+			first: page.capped.cuts
+				.slice(0, LOGGED_CUTS)
+				.map((entry) => ({ id: entry.id, fields: entry.fields.map((cut) => `${cut.field} ${cut.length} > ${cut.limit}`) })),
 		});
 	}
 }

@@ -55,7 +55,9 @@ export function followPaperFeed(options: PaperFeedFollowerOptions): PaperFeedFol
 	const changedPapers = async (from: number, at: number): Promise<StoredPaper[]> => {
 		if (from < at - retentionMs) {
 			// Entries this old may be pruned already: the store itself says what changed since.
-			logger.warn('the paper feed was not read for longer than it is kept; re-reading the papers changed since from the store', { since: new Date(from).toISOString() });
+			logger.warn('the paper feed was not read for longer than it is kept; re-reading the papers changed since from the store', {
+				since: new Date(from).toISOString(),
+			});
 			return (await options.store.listPapers()).filter((paper) => Date.parse(paper.updatedAt ?? paper.firstSeenAt) >= from);
 		}
 		const byId = new Map<string, StoredPaper>();

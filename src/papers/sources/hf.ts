@@ -13,7 +13,9 @@ export const HF_DEFAULTS = Object.freeze({
 });
 
 /** Retry, cap and test knobs passed through to fetchText. */
-export type HttpTuning = Partial<Pick<FetchTextOptions, 'retries' | 'backoffMs' | 'maxBackoffMs' | 'maxRetryAfterMs' | 'maxBytes' | 'sleep' | 'now' | 'signal'>>;
+export type HttpTuning = Partial<
+	Pick<FetchTextOptions, 'retries' | 'backoffMs' | 'maxBackoffMs' | 'maxRetryAfterMs' | 'maxBytes' | 'sleep' | 'now' | 'signal'>
+>;
 
 export interface HfSourceOptions {
 	baseUrl: string;

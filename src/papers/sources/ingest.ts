@@ -70,7 +70,13 @@ async function ingestSource(source: LiveSource, date: string | undefined, ports:
 	const cut = { lastTruncated: run.truncated, lastDroppedEntries: run.droppedEntries, lastInvalidUtf8: run.invalidUtf8 };
 	await recordStatus(ports, source.name, { lastSuccessAt: ports.clock().toISOString(), added: run.added, ...cut }, logger);
 	const cutText = formatCut(run);
-	logger.info('source ingested', { fetched: run.fetched, added: run.added, updated: run.updated, rejected: run.rejected, ...(cutText ? { cut: cutText } : {}) });
+	logger.info('source ingested', {
+		fetched: run.fetched,
+		added: run.added,
+		updated: run.updated,
+		rejected: run.rejected,
+		...(cutText ? { cut: cutText } : {}),
+	});
 	return run;
 }
 

@@ -31,5 +31,10 @@ export function isSamePaper(a: Paper, b: Paper): boolean {
 
 function stableJson(paper: Paper): string {
 	const record = paper as unknown as Record<string, unknown>;
-	return JSON.stringify(Object.keys(record).filter((key) => record[key] !== undefined).sort().map((key) => [key, record[key]]));
+	return JSON.stringify(
+		Object.keys(record)
+			.filter((key) => record[key] !== undefined)
+			.sort()
+			.map((key) => [key, record[key]]),
+	);
 }

@@ -84,12 +84,16 @@ export function startIngestService(options: IngestServiceOptions): IngestService
 		running = runIngest({ ...request, sources }, ports, logger).finally(() => {
 			running = undefined;
 		});
-		running.then((report) => options.onReport?.(report), () => {});
+		running.then(
+			(report) => options.onReport?.(report),
+			() => {},
+		);
 		return running;
 	};
 
 	// Hugging Face is on by default, so this only shows when it was switched off (or in the offline sandbox).
-	if (sources.length === 0) logger.warn('no live source is on (Hugging Face switched off, ARXIV_CATEGORIES empty): serving the seeds and the stored corpus only');
+	if (sources.length === 0)
+		logger.warn('no live source is on (Hugging Face switched off, ARXIV_CATEGORIES empty): serving the seeds and the stored corpus only');
 	let schedule = sources.length === 0 ? undefined : startSchedule(options, () => runNow(), logger);
 	if (schedule) logger.info('ingest scheduled', { sources: sources.map((source) => source.name), cron: schedule.expressions });
 
@@ -123,7 +127,8 @@ async function runIngest(request: IngestRequest, ports: IngestPorts, logger: Log
 	try {
 		const report = await ingestOnce(request, ports);
 		const summary = { added: report.added, updated: report.updated, failed: report.failed };
-		if (report.failed > 0 && !stoppedBy(report)) logger.error('ingest finished with failing sources; the next run retries', { ...summary, errors: failures(report) });
+		if (report.failed > 0 && !stoppedBy(report))
+			logger.error('ingest finished with failing sources; the next run retries', { ...summary, errors: failures(report) });
 		else logger.info('ingest finished', summary);
 		return report;
 	} catch (error) {

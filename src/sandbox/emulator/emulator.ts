@@ -29,7 +29,16 @@ import { channelRoutes } from './routes-channels.js';
 import { interactionRoutes } from './routes-interactions.js';
 import { toApiChannel, toApiUser, toGuildCreate, type Json } from './shapes.js';
 import { createSnowflakeGenerator, shardOfGuild } from './snowflake.js';
-import { populateDefaultWorld, readWorldIdentity, World, type DefaultWorldIds, type EmuChannel, type EmuGuild, type EmuUser, type WorldIdentity } from './world.js';
+import {
+	populateDefaultWorld,
+	readWorldIdentity,
+	World,
+	type DefaultWorldIds,
+	type EmuChannel,
+	type EmuGuild,
+	type EmuUser,
+	type WorldIdentity,
+} from './world.js';
 
 export interface EmulatorOptions {
 	/** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -123,7 +132,12 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 			world: this.world,
 			messages: new MessageStore(this.world, nextId, nowIso, (event) => this.#onMessage(event)),
 			commands: new CommandRegistry(this.world.application.id, nextId),
-			interactions: new InteractionRegistry({ clock, ackWindowMs, tokenLifetimeMs: options.tokenLifetimeMs ?? DiscordLimits.interactionTokenMs, useTimers: options.clock === undefined }),
+			interactions: new InteractionRegistry({
+				clock,
+				ackWindowMs,
+				tokenLifetimeMs: options.tokenLifetimeMs ?? DiscordLimits.interactionTokenMs,
+				useTimers: options.clock === undefined,
+			}),
 			nextId,
 			clock,
 			gatewayUrl: () => this.gatewayUrl,
@@ -170,7 +184,11 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 
 	/** Changes them from now on, e.g. the guild count grew: the next GET /gateway/bot and IDENTIFY see the new ones. */
 	setShards(input: { recommended?: number; required?: number }): void {
-		this.#shards = { ...this.#shards, ...(input.recommended === undefined ? {} : { recommended: input.recommended }), ...(input.required === undefined ? {} : { required: input.required }) };
+		this.#shards = {
+			...this.#shards,
+			...(input.recommended === undefined ? {} : { recommended: input.recommended }),
+			...(input.required === undefined ? {} : { required: input.required }),
+		};
 	}
 
 	/** The shard (of `shardCount`) that carries a guild's events; `(guild_id >> 22) % shardCount`. */
@@ -221,7 +239,11 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		const target = resolveTarget(this.world, this.ids, input);
 		const command = this.#core.commands.find(input.name, target.guildId);
 		const { data, focusedType } = buildCommandData(command, input, this.#core.nextId(), true);
-		return this.#dispatch(InteractionType.ApplicationCommandAutocomplete, data, target, { commandName: input.name, focusedType: focusedType ?? 3, locale: input.locale });
+		return this.#dispatch(InteractionType.ApplicationCommandAutocomplete, data, target, {
+			commandName: input.name,
+			focusedType: focusedType ?? 3,
+			locale: input.locale,
+		});
 	}
 
 	/** Clicks a button on a message the bot sent; throws if the message has no such button. */
@@ -338,11 +360,21 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		if (!this.gateway.hasSession) throw new Error('emulator: no bot session on the gateway (log the client in first)');
 		// Sent to the session of the guild's shard (DMs: shard 0); with none there, Discord would have no one to send it to.
 		if (!this.gateway.carries(target.guildId)) {
-			throw new Error(`emulator: no bot session carries ${target.guildId === null ? 'DMs (shard 0)' : `guild ${target.guildId}`}; no shard of the bot would receive this interaction`);
+			throw new Error(
+				`emulator: no bot session carries ${target.guildId === null ? 'DMs (shard 0)' : `guild ${target.guildId}`}; no shard of the bot would receive this interaction`,
+			);
 		}
 		const id = this.#core.nextId();
 		const token = `aW50ZXJhY3Rpb246${id}:${randomBytes(48).toString('base64url')}`;
-		const payload = buildInteractionPayload(this.world, { id, token, type, data, target, ...(extra.message ? { message: extra.message } : {}), ...(extra.locale ? { locale: extra.locale } : {}) });
+		const payload = buildInteractionPayload(this.world, {
+			id,
+			token,
+			type,
+			data,
+			target,
+			...(extra.message ? { message: extra.message } : {}),
+			...(extra.locale ? { locale: extra.locale } : {}),
+		});
 		const state = this.#core.interactions.create({
 			id,
 			token,

@@ -31,9 +31,7 @@ export interface LatencyFault extends FaultScope {
 	ms: number;
 }
 
-export type InjectedFailure =
-	| { kind: 'rateLimit'; retryAfter: number; global: boolean; scope: 'user' | 'shared' }
-	| { kind: 'serverError'; status: number };
+export type InjectedFailure = { kind: 'rateLimit'; retryAfter: number; global: boolean; scope: 'user' | 'shared' } | { kind: 'serverError'; status: number };
 
 interface Rule {
 	match?: RouteMatcher;

@@ -38,7 +38,6 @@ export interface ResolvedTarget {
 	userId: string;
 }
 
-
 export function resolveTarget(world: World, defaults: { guildId: string; userId: string }, input: InjectTarget): ResolvedTarget {
 	const userId = input.userId ?? defaults.userId;
 	world.requireUser(userId);
@@ -54,7 +53,12 @@ export function resolveTarget(world: World, defaults: { guildId: string; userId:
 }
 
 /** `data` of a chat-input or autocomplete interaction, shaped like Discord's (subcommands nest the options). */
-export function buildCommandData(command: ApiCommand | undefined, input: InjectAutocompleteInput, fallbackId: string, autocomplete: boolean): { data: Json; focusedType?: number } {
+export function buildCommandData(
+	command: ApiCommand | undefined,
+	input: InjectAutocompleteInput,
+	fallbackId: string,
+	autocomplete: boolean,
+): { data: Json; focusedType?: number } {
 	let definitions = command?.options ?? [];
 	const wrap: { name: string; type: number }[] = [];
 	for (const [name, type] of [
@@ -107,7 +111,9 @@ export function requireChannelOptions(world: World, guildId: string | null, opti
 		if (option.type !== OptionType.Channel || option.focused === true) continue;
 		const channel = world.channels.get(String(option.value));
 		if (!channel || (guildId !== null && channel.guildId !== guildId)) {
-			throw new Error(`emulator: option ${String(option.name)}: ${String(option.value)} is not a channel of this server (Discord only offers existing channels)`);
+			throw new Error(
+				`emulator: option ${String(option.name)}: ${String(option.value)} is not a channel of this server (Discord only offers existing channels)`,
+			);
 		}
 	}
 }
@@ -123,7 +129,10 @@ export function findButton(message: ApiMessage, match: { customId?: string; labe
 	const visit = (components: unknown): Json | undefined => {
 		if (!Array.isArray(components)) return undefined;
 		for (const component of components as Json[]) {
-			if (component.type === 2 && ((match.customId !== undefined && component.custom_id === match.customId) || (match.label !== undefined && component.label === match.label))) {
+			if (
+				component.type === 2 &&
+				((match.customId !== undefined && component.custom_id === match.customId) || (match.label !== undefined && component.label === match.label))
+			) {
 				return component;
 			}
 			const inner = visit(component.components) ?? (component.accessory ? visit([component.accessory]) : undefined);

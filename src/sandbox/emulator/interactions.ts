@@ -70,11 +70,11 @@ export class InteractionRegistry {
 	readonly #byId = new Map<string, InteractionState>();
 	readonly #byToken = new Map<string, InteractionState>();
 
-	constructor(
-		private readonly options: { clock: () => number; ackWindowMs: number; tokenLifetimeMs: number; useTimers: boolean },
-	) {}
+	constructor(private readonly options: { clock: () => number; ackWindowMs: number; tokenLifetimeMs: number; useTimers: boolean }) {}
 
-	create(input: Omit<InteractionState, 'createdAt' | 'acknowledged' | 'expired' | 'original' | 'pending' | 'followUps' | 'response' | 'visible' | 'followUpWaiters'>): InteractionState {
+	create(
+		input: Omit<InteractionState, 'createdAt' | 'acknowledged' | 'expired' | 'original' | 'pending' | 'followUps' | 'response' | 'visible' | 'followUpWaiters'>,
+	): InteractionState {
 		const state: InteractionState = {
 			...input,
 			createdAt: this.options.clock(),

@@ -65,7 +65,14 @@ export class RateLimiter {
 	}
 }
 
-export function bucketHeaders(limit: number, remaining: number, resetAtMs: number, resetAfterSeconds: number, bucket = MESSAGE_BUCKET, scope = 'user'): Record<string, string> {
+export function bucketHeaders(
+	limit: number,
+	remaining: number,
+	resetAtMs: number,
+	resetAfterSeconds: number,
+	bucket = MESSAGE_BUCKET,
+	scope = 'user',
+): Record<string, string> {
 	return {
 		'X-RateLimit-Limit': String(limit),
 		'X-RateLimit-Remaining': String(remaining),

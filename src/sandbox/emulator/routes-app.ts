@@ -59,11 +59,20 @@ export function applicationRoutes(core: EmulatorCore): RouteDef[] {
 				const { recommended, maxConcurrency } = core.gatewayShards();
 				return {
 					status: 200,
-					body: { url: core.gatewayUrl(), shards: recommended, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: maxConcurrency } },
+					body: {
+						url: core.gatewayUrl(),
+						shards: recommended,
+						session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: maxConcurrency },
+					},
 				};
 			},
 		},
-		{ method: 'GET', template: '/users/@me', auth: 'bot', handle: () => ({ status: 200, body: { ...toApiUser(world.bot), verified: true, mfa_enabled: false, email: null, locale: 'en-US' } }) },
+		{
+			method: 'GET',
+			template: '/users/@me',
+			auth: 'bot',
+			handle: () => ({ status: 200, body: { ...toApiUser(world.bot), verified: true, mfa_enabled: false, email: null, locale: 'en-US' } }),
+		},
 		{
 			method: 'GET',
 			template: '/users/{user_id}',
@@ -108,11 +117,26 @@ export function applicationRoutes(core: EmulatorCore): RouteDef[] {
 				const guild = requireGuild(ctx);
 				return {
 					status: 200,
-					body: { id: guild.id, name: guild.name, icon: null, owner_id: guild.ownerId, roles: guild.roles.map(toApiRole), emojis: [], stickers: [], features: [], preferred_locale: guild.locale },
+					body: {
+						id: guild.id,
+						name: guild.name,
+						icon: null,
+						owner_id: guild.ownerId,
+						roles: guild.roles.map(toApiRole),
+						emojis: [],
+						stickers: [],
+						features: [],
+						preferred_locale: guild.locale,
+					},
 				};
 			},
 		},
-		{ method: 'GET', template: '/guilds/{guild_id}/channels', auth: 'bot', handle: (ctx) => ({ status: 200, body: requireGuild(ctx).channelIds.map((id) => toApiChannel(world, world.requireChannel(id))) }) },
+		{
+			method: 'GET',
+			template: '/guilds/{guild_id}/channels',
+			auth: 'bot',
+			handle: (ctx) => ({ status: 200, body: requireGuild(ctx).channelIds.map((id) => toApiChannel(world, world.requireChannel(id))) }),
+		},
 		{
 			method: 'GET',
 			template: '/guilds/{guild_id}/members/{user_id}',

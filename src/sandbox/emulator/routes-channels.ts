@@ -13,7 +13,12 @@ const MESSAGE = '/channels/{channel_id}/messages/{message_id}';
 export function channelRoutes(core: EmulatorCore): RouteDef[] {
 	const nonces = new Map<string, { messageId: string; at: number }>();
 	return [
-		{ method: 'GET', template: '/channels/{channel_id}', auth: 'bot', handle: (ctx) => ({ status: 200, body: toApiChannel(core.world, requireVisibleChannel(core, ctx)) }) },
+		{
+			method: 'GET',
+			template: '/channels/{channel_id}',
+			auth: 'bot',
+			handle: (ctx) => ({ status: 200, body: toApiChannel(core.world, requireVisibleChannel(core, ctx)) }),
+		},
 		{
 			method: 'GET',
 			template: '/channels/{channel_id}/messages',
@@ -55,7 +60,8 @@ export function channelRoutes(core: EmulatorCore): RouteDef[] {
 			auth: 'bot',
 			handle: (ctx) => {
 				const channel = requireVisibleChannel(core, ctx);
-				if (channel.guildId && !(core.world.permissionsIn(core.world.bot.id, channel.id) & Permission.ReadMessageHistory)) throw DiscordErrors.missingPermissions();
+				if (channel.guildId && !(core.world.permissionsIn(core.world.bot.id, channel.id) & Permission.ReadMessageHistory))
+					throw DiscordErrors.missingPermissions();
 				return { status: 200, body: requireMessage(core, channel, ctx) };
 			},
 		},
@@ -136,7 +142,8 @@ function parseMessagePage(query: URLSearchParams): MessagePage {
 	const fail = (field: string, message: string) => (errors[field] = { _errors: [{ code: 'NUMBER_TYPE_COERCE', message }] });
 	const limitText = query.get('limit');
 	const limit = limitText === null ? MESSAGE_PAGE.defaultLimit : Number(limitText);
-	if (!Number.isInteger(limit) || limit < 1 || limit > MESSAGE_PAGE.maxLimit) fail('limit', `Value "${limitText}" is not int between 1 and ${MESSAGE_PAGE.maxLimit}.`);
+	if (!Number.isInteger(limit) || limit < 1 || limit > MESSAGE_PAGE.maxLimit)
+		fail('limit', `Value "${limitText}" is not int between 1 and ${MESSAGE_PAGE.maxLimit}.`);
 	const snowflake = (field: 'before' | 'after') => {
 		const text = query.get(field);
 		if (text === null) return undefined;
@@ -158,7 +165,10 @@ function selectMessages(messages: readonly ApiMessage[], page: MessagePage): Api
 	const ascending = [...visible].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 	if (page.after !== undefined) {
 		const after = page.after;
-		return ascending.filter((message) => BigInt(message.id) > after).slice(0, page.limit).reverse();
+		return ascending
+			.filter((message) => BigInt(message.id) > after)
+			.slice(0, page.limit)
+			.reverse();
 	}
 	const before = page.before;
 	const older = before === undefined ? ascending : ascending.filter((message) => BigInt(message.id) < before);

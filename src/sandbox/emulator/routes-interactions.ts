@@ -16,7 +16,8 @@ const ALLOWED_CALLBACKS: Record<number, readonly number[]> = {
 const WEBHOOK = '/webhooks/{application_id}/{webhook_token}';
 
 export function interactionRoutes(core: EmulatorCore): RouteDef[] {
-	const forWebhook = (ctx: RouteContext) => core.interactions.forWebhook(ctx.params.application_id ?? '', core.world.application.id, ctx.params.webhook_token ?? '');
+	const forWebhook = (ctx: RouteContext) =>
+		core.interactions.forWebhook(ctx.params.application_id ?? '', core.world.application.id, ctx.params.webhook_token ?? '');
 	return [
 		{ method: 'POST', template: '/interactions/{interaction_id}/{interaction_token}/callback', auth: 'none', handle: (ctx) => handleCallback(core, ctx) },
 		{ method: 'GET', template: `${WEBHOOK}/messages/@original`, auth: 'none', handle: (ctx) => ok(requireOriginal(core, forWebhook(ctx))) },
@@ -32,7 +33,12 @@ export function interactionRoutes(core: EmulatorCore): RouteDef[] {
 			},
 		},
 		{ method: 'POST', template: WEBHOOK, auth: 'none', handle: (ctx) => sendFollowUp(core, forWebhook(ctx), ctx) },
-		{ method: 'GET', template: `${WEBHOOK}/messages/{message_id}`, auth: 'none', handle: (ctx) => ok(requireOwn(core, forWebhook(ctx), ctx.params.message_id)) },
+		{
+			method: 'GET',
+			template: `${WEBHOOK}/messages/{message_id}`,
+			auth: 'none',
+			handle: (ctx) => ok(requireOwn(core, forWebhook(ctx), ctx.params.message_id)),
+		},
 		{
 			method: 'PATCH',
 			template: `${WEBHOOK}/messages/{message_id}`,
@@ -62,7 +68,13 @@ function handleCallback(core: EmulatorCore, ctx: RouteContext): RouteResult {
 	const body = ctx.body as { type: number; data?: Json };
 	const allowed = ALLOWED_CALLBACKS[state.type] ?? [];
 	if (!allowed.includes(body.type)) {
-		throw DiscordErrors.invalidFormBody({ type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Interaction response type ${body.type} is not valid for interaction type ${state.type}.` }] } });
+		throw DiscordErrors.invalidFormBody({
+			type: {
+				_errors: [
+					{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Interaction response type ${body.type} is not valid for interaction type ${state.type}.` },
+				],
+			},
+		});
 	}
 	const data = isObject(body.data) ? body.data : undefined;
 	const callback = applyCallback(core, state, body.type, data);
@@ -95,7 +107,13 @@ function handleCallback(core: EmulatorCore, ctx: RouteContext): RouteResult {
 function applyCallback(core: EmulatorCore, state: InteractionState, type: number, data: Json | undefined): InteractionCallback {
 	const origin = {
 		webhookId: core.world.application.id,
-		interaction: { id: state.id, type: state.type, userId: state.userId, authorizingOwners: (state.payload.authorizing_integration_owners as Json) ?? {}, ...(state.commandName ? { name: state.commandName } : {}) },
+		interaction: {
+			id: state.id,
+			type: state.type,
+			userId: state.userId,
+			authorizingOwners: (state.payload.authorizing_integration_owners as Json) ?? {},
+			...(state.commandName ? { name: state.commandName } : {}),
+		},
 	};
 	switch (type) {
 		case 4: {

@@ -6,7 +6,15 @@ import { checkAutocompleteCrossFieldLimits, checkMessageCrossFieldLimits } from 
 type Body = Record<string, unknown>;
 
 /** The request bodies the emulator checks, each against Discord's official schema for that endpoint. */
-export type BodyKind = 'messageCreate' | 'messageEdit' | 'webhookExecute' | 'webhookEdit' | 'interactionCallback' | 'commandsBulk' | 'commandCreate' | 'dmCreate';
+export type BodyKind =
+	| 'messageCreate'
+	| 'messageEdit'
+	| 'webhookExecute'
+	| 'webhookEdit'
+	| 'interactionCallback'
+	| 'commandsBulk'
+	| 'commandCreate'
+	| 'dmCreate';
 
 const SCHEMAS: Record<Exclude<BodyKind, 'interactionCallback' | 'commandsBulk'>, z.ZodMiniType> = {
 	messageCreate: spec.MessageCreateRequestSchema,
@@ -130,10 +138,12 @@ function describeIssue(issue: Issue): { code: string; message: string } {
 	const shown = JSON.stringify(issue.input)?.slice(0, 40) ?? 'undefined';
 	switch (issue.code) {
 		case 'too_big':
-			if (issue.origin === 'string' || issue.origin === 'array') return { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${issue.maximum} or fewer in length.` };
+			if (issue.origin === 'string' || issue.origin === 'array')
+				return { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${issue.maximum} or fewer in length.` };
 			return { code: 'NUMBER_TYPE_MAX', message: `Value should be less than or equal to ${issue.maximum}.` };
 		case 'too_small':
-			if (issue.origin === 'string' || issue.origin === 'array') return { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${issue.minimum} or more in length.` };
+			if (issue.origin === 'string' || issue.origin === 'array')
+				return { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${issue.minimum} or more in length.` };
 			return { code: 'NUMBER_TYPE_MIN', message: `Value should be greater than or equal to ${issue.minimum}.` };
 		case 'invalid_type':
 			if (issue.input === undefined) return { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' };

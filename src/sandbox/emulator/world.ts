@@ -117,7 +117,12 @@ export class World {
 			channelIds: [],
 		};
 		this.guilds.set(id, guild);
-		const botRole = this.addRole(id, { name: this.application?.name ?? 'Paperboy', permissions: DEFAULT_EVERYONE_PERMISSIONS, managed: true, id: input.botRoleId });
+		const botRole = this.addRole(id, {
+			name: this.application?.name ?? 'Paperboy',
+			permissions: DEFAULT_EVERYONE_PERMISSIONS,
+			managed: true,
+			id: input.botRoleId,
+		});
 		this.addMember(id, this.bot.id, [botRole.id]);
 		if (input.ownerId !== this.bot.id) this.addMember(id, input.ownerId);
 		return guild;
@@ -206,7 +211,15 @@ export class World {
 	permissionsIn(userId: string, channelId: string): bigint {
 		const channel = this.requireChannel(channelId);
 		if (channel.guildId === null) {
-			return Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.AttachFiles | Permission.ReadMessageHistory | Permission.AddReactions | Permission.UseApplicationCommands;
+			return (
+				Permission.ViewChannel |
+				Permission.SendMessages |
+				Permission.EmbedLinks |
+				Permission.AttachFiles |
+				Permission.ReadMessageHistory |
+				Permission.AddReactions |
+				Permission.UseApplicationCommands
+			);
 		}
 		const guild = this.requireGuild(channel.guildId);
 		const member = guild.members.get(userId);
@@ -283,7 +296,11 @@ export function populateDefaultWorld(world: World, identity?: WorldIdentity): De
 	const reader = world.addUser({ username: 'reader', globalName: 'Reader', id: identity?.userId });
 	const admin = world.addUser({ username: 'admin', globalName: 'Admin', id: identity?.adminId });
 	const guild = world.addGuild({ name: 'Paperboy Sandbox', ownerId: owner.id, id: identity?.guildId, botRoleId: identity?.botRoleId });
-	const adminRole = world.addRole(guild.id, { name: 'Moderators', permissions: ['ManageGuild', 'ManageMessages', 'ManageChannels'], id: identity?.adminRoleId });
+	const adminRole = world.addRole(guild.id, {
+		name: 'Moderators',
+		permissions: ['ManageGuild', 'ManageMessages', 'ManageChannels'],
+		id: identity?.adminRoleId,
+	});
 	world.addMember(guild.id, reader.id);
 	world.addMember(guild.id, admin.id, [adminRole.id]);
 	const papers = world.addChannel({ guildId: guild.id, name: 'papers', topic: 'Research papers, delivered.', id: identity?.channelId });
