@@ -9,7 +9,7 @@ import { createEmulator, type DiscordEmulator } from '../src/sandbox/emulator/in
 import { openCollection } from '../src/store/collection.js';
 import { LEASE_NAMESPACE, type LeaseRecord } from '../src/store/lease.js';
 import { shardLeaseKey } from '../src/store/shard-leases.js';
-import { runScript, type ScriptRun } from './support/spawn-script.js';
+import { isMessage, spawnBotProcess, type BotProcess, type LogEntry } from './support/bot-process.js';
 
 /**
  * One unsharded instance per database, with real processes: bots in child processes (test/support/lease-bot.ts,
@@ -20,7 +20,6 @@ import { runScript, type ScriptRun } from './support/spawn-script.js';
  */
 
 const TTL_MS = 3000;
-type LogEntry = Record<string, unknown> & { message?: string; level?: string };
 
 let dir: string;
 let file: string;
@@ -30,63 +29,18 @@ let token: string;
 let identifies = 0;
 const running: BotProcess[] = [];
 
-interface BotProcess {
-	name: string;
-	logs(): LogEntry[];
-	waitForLog(match: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
-	signal(signal: NodeJS.Signals): void;
-	done: Promise<ScriptRun>;
-}
-
 function spawnBot(name: string): BotProcess {
-	let stderr = '';
-	let exited = false;
-	const listeners = new Set<() => void>();
-	const notify = () => {
-		for (const listener of [...listeners]) listener();
-	};
-	const child = runScript('test/support/lease-bot.ts', [], {
-		env: { DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl, DATABASE_URL: `sqlite://${file}`, PAPERS_YEAR: '2026', LEASE_TTL_MS: String(TTL_MS) },
-		timeoutMs: 120_000,
-		onStderr: (text) => {
-			stderr = text;
-			notify();
-		},
+	const bot = spawnBotProcess(name, {
+		DISCORD_TOKEN: token,
+		DISCORD_API_URL: apiUrl,
+		DATABASE_URL: `sqlite://${file}`,
+		PAPERS_YEAR: '2026',
+		LEASE_TTL_MS: String(TTL_MS),
 	});
-	const done = child.done.finally(() => {
-		exited = true;
-		notify();
-	});
-	const logs = () =>
-		stderr.split('\n').flatMap((line) => {
-			try {
-				return [JSON.parse(line) as LogEntry];
-			} catch {
-				return [];
-			}
-		});
-	const waitForLog = (match: (entry: LogEntry) => boolean, timeoutMs = 30_000) =>
-		new Promise<LogEntry>((resolve, reject) => {
-			const finish = (outcome: () => void) => {
-				clearTimeout(timer);
-				listeners.delete(check);
-				outcome();
-			};
-			const check = () => {
-				const found = logs().find(match);
-				if (found) finish(() => resolve(found));
-				else if (exited) finish(() => reject(new Error(`${name} exited before the expected log line; stderr:\n${stderr}`)));
-			};
-			const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no expected log line within ${timeoutMs} ms; stderr:\n${stderr}`))), timeoutMs);
-			listeners.add(check);
-			check();
-		});
-	const bot: BotProcess = { name, logs, waitForLog, signal: (signal) => child.kill(signal), done };
 	running.push(bot);
 	return bot;
 }
 
-const isMessage = (message: string) => (entry: LogEntry) => entry.message === message;
 const isStandingBy = (entry: LogEntry) => entry.level === 'warn' && String(entry.message).startsWith('ANOTHER PAPERBOY INSTANCE HOLDS THE DATABASE');
 const search = () => emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query: 'difusion' } }).reply({ timeoutMs: 15_000 });
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
