@@ -73,7 +73,8 @@ function score(list: readonly number[]): TypeScore {
 function reportMiss(query: RelevanceQuery, rank: number, ids: readonly string[]): void {
 	const top = papers.find((paper) => paper.id === ids[0]);
 	process.stderr.write(
-		`[${query.type}] rank ${rank || '>10'} for ${query.sourceId}: ${JSON.stringify(query.query.slice(0, 120))} → first ${ids[0] ?? '-'} ${JSON.stringify(top?.title.slice(0, 70) ?? '')}\n`,
+		`[${query.type}] rank ${rank || '>10'} for ${query.sourceId}: ${JSON.stringify(query.query.slice(0, 120))} → ` +
+			`first ${ids[0] ?? '-'} ${JSON.stringify(top?.title.slice(0, 70) ?? '')}\n`,
 	);
 }
 

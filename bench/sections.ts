@@ -119,7 +119,8 @@ export const SECTIONS: BenchSection[] = [
 	{
 		name: 'store-year',
 		title:
-			'Storage over a simulated year: 10,000 targets, a digest each every day (5–10 papers), 0.5% churn a day, 100 long queries a day, the prune daily (figures at day 30 / 180 / 365)',
+			'Storage over a simulated year: 10,000 targets, a digest each every day (5–10 papers), 0.5% churn a day, 100 ' +
+			'long queries a day, the prune daily (figures at day 30 / 180 / 365)',
 		runs: [{ label: '10000 targets', script: 'bench/store-year.ts' }],
 		columns: [
 			{ header: 'file MB (+ WAL)', value: (r) => perCheckpoint(r, (c) => `${c.fileMb}+${c.walMb}`) },

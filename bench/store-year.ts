@@ -204,7 +204,8 @@ async function measure(store: Store, day: number, records: ReadonlyMap<string, D
 		mb[name] = megabytes(found?.bytes ?? 0);
 	}
 	const [sent] = (await store.query(
-		`SELECT max(n) AS max, avg(n) AS avg FROM (SELECT (SELECT count(*) FROM json_each(keyv.value, '$.value.sent')) AS n FROM keyv WHERE key >= 'deliveries:' AND key < 'deliveries;')`,
+		`SELECT max(n) AS max, avg(n) AS avg FROM (SELECT (SELECT count(*) FROM json_each(keyv.value, '$.value.sent')) ` +
+			`AS n FROM keyv WHERE key >= 'deliveries:' AND key < 'deliveries;')`,
 	)) as Array<{ max: number; avg: number }>;
 	const [free] = (await store.query('PRAGMA freelist_count')) as Array<{ freelist_count: number }>;
 	return {

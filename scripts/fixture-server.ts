@@ -14,7 +14,8 @@ import {
  */
 
 const FIXTURES_USAGE =
-	'usage: npm run fixtures -- [--port 8787] [--replay YYYY-MM-DD]\n  --replay  answer every HF date without a recording with this recorded day (e.g. 2026-08-21), so "today" has papers';
+	'usage: npm run fixtures -- [--port 8787] [--replay YYYY-MM-DD]\n  --replay  answer every HF date without a ' +
+	'recording with this recorded day (e.g. 2026-08-21), so "today" has papers';
 const DEFAULT_PORT = 8787;
 
 interface FixtureArgs {

@@ -63,7 +63,8 @@ describe('parseConfig', () => {
 		[{ DISCORD_API_URL: 'discord.com/api' }, 'DISCORD_API_URL must be an http(s) URL'],
 		[
 			{ DATABASE_URL: 'mysql://paperboy:hunter22@db/x' },
-			'DATABASE_URL must start with sqlite://, postgresql:// (or postgres://) or redis:// (for example sqlite://data/paperboy.sqlite); got "mysql://paperboy:***@db/x"',
+			'DATABASE_URL must start with sqlite://, postgresql:// (or postgres://) or redis:// (for example ' +
+				'sqlite://data/paperboy.sqlite); got "mysql://paperboy:***@db/x"',
 		],
 		[{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error'],
 		[{ HF_BASE_URL: 'ftp://huggingface.co' }, 'HF_BASE_URL must be an http(s) URL'],

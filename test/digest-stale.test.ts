@@ -94,7 +94,8 @@ describe('formatSubscriptionLine', () => {
 
 	it('does name a gone channel by id and say how to remove it, instead of the pause reason', () => {
 		expect(formatSubscriptionLine(subscription, new Date('2026-03-15T09:00:00Z'), true)).toBe(
-			`• <#223456789012345678> (channel 223456789012345678) · daily at 09:00 UTC, every new paper · max 10 · nothing delivered yet\n  ${DigestReplies.channelGone('223456789012345678')}`,
+			`• <#223456789012345678> (channel 223456789012345678) · daily at 09:00 UTC, every new paper · max 10 · nothing ` +
+				`delivered yet\n  ${DigestReplies.channelGone('223456789012345678')}`,
 		);
 		expect(formatSubscriptionLine(subscription, undefined)).toContain(`⏸ ${DigestMessages.pauseUnknownChannel}`);
 	});

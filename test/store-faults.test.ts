@@ -214,7 +214,8 @@ describe('StoreMessages.healthWarning', () => {
 		expect(StoreMessages.healthWarning({ failing: false, corruptRows: 0 })).toBeUndefined();
 		const warning = StoreMessages.healthWarning({ failing: true, lastError: { kind: 'full', message: 'x', at: '2026-03-14T10:00:00.000Z' }, corruptRows: 1 });
 		expect(warning).toBe(
-			'⚠️ Storage is failing since <t:1773482400:R>: the disk is full, so changes are not being saved. 1 unreadable stored record was skipped. The operators have been alerted.',
+			'⚠️ Storage is failing since <t:1773482400:R>: the disk is full, so changes are not being saved. 1 unreadable ' +
+				'stored record was skipped. The operators have been alerted.',
 		);
 	});
 });

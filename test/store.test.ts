@@ -195,7 +195,8 @@ describe('parseDatabaseUrl', () => {
 
 	it('refuses another scheme, or a Redis URL without a host, in one line that never shows the password', () => {
 		expect(databaseUrlProblem('mysql://bot:s3cret-pw@db/paperboy')).toBe(
-			'DATABASE_URL must start with sqlite://, postgresql:// (or postgres://) or redis:// (for example sqlite://data/paperboy.sqlite); got "mysql://bot:***@db/paperboy"',
+			'DATABASE_URL must start with sqlite://, postgresql:// (or postgres://) or redis:// (for example ' +
+				'sqlite://data/paperboy.sqlite); got "mysql://bot:***@db/paperboy"',
 		);
 		expect(databaseUrlProblem('data/paperboy.sqlite')).toMatch(/^DATABASE_URL must start with sqlite:\/\//);
 		expect(databaseUrlProblem('redis:///0')).toBe('DATABASE_URL redis:///0 names no server host (for example redis://127.0.0.1:6379)');

@@ -5,9 +5,12 @@ export const DigestMessages = Object.freeze({
 	timeHours: (raw: string) => `"${quote(raw)}" is not a time: hours go from 00 to 23 (24-hour HH:MM, e.g. 09:00).`,
 	timeMinutes: (raw: string) => `"${quote(raw)}" is not a time: minutes go from 00 to 59 (24-hour HH:MM, e.g. 09:30).`,
 	unknownTimeZone: (raw: string, suggestions: readonly string[] = []) =>
-		`"${quote(raw)}" is an unknown time zone: ${suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}?` : 'use an IANA name such as Europe/London, America/New_York, Asia/Tokyo or UTC.'} Start typing a city to pick one.`,
+		`"${quote(raw)}" is an unknown time zone: ` +
+		`${suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}?` : 'use an IANA name such as Europe/London, America/New_York, Asia/Tokyo or UTC.'} ` +
+		`Start typing a city to pick one.`,
 	timeZoneAbbreviation: (raw: string, zone: string, note?: string) =>
-		`"${quote(raw)}" is an abbreviation, not a time zone: it has no daylight saving rules, so digests would drift an hour for half the year. Did you mean ${zone}?${note ? ` (${note}.)` : ''}`,
+		`"${quote(raw)}" is an abbreviation, not a time zone: it has no daylight saving rules, so digests would drift ` +
+		`an hour for half the year. Did you mean ${zone}?${note ? ` (${note}.)` : ''}`,
 	timeZoneAlias: (raw: string, zone: string) => `"${quote(raw)}" is an old alias; use the city name ${zone} instead.`,
 	tooManyTopics: (count: number, max: number) => `That is ${count} topics; a digest can follow at most ${max}. Separate topics with commas.`,
 	topicTooLong: (length: number, max: number) => `A topic can be at most ${max} characters; one of yours has ${length}. Separate topics with commas.`,

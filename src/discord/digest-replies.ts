@@ -15,10 +15,13 @@ export const DigestReplies = Object.freeze({
 	notTextChannel: (channelId: string) => `<#${channelId}> is not a text channel of this server; pick one where people read.`,
 	cannotSeeChannel: (channelId: string) => `I cannot see <#${channelId}>. Give Paperboy View Channel there, or pick another channel.`,
 	botMissing: (channelId: string, missing: readonly string[]) =>
-		`I cannot post the digest in <#${channelId}>: I am missing ${listWords(missing)} there. Give Paperboy ${missing.length > 1 ? 'these permissions' : 'that permission'} in the channel (or its category), then run the command again.`,
+		`I cannot post the digest in <#${channelId}>: I am missing ${listWords(missing)} there. Give Paperboy ` +
+		`${missing.length > 1 ? 'these permissions' : 'that permission'} in the channel (or its category), then run the ` +
+		`command again.`,
 	subscribed: (subscription: Subscription, next: Date | undefined, created: boolean) =>
 		[
-			`${created ? 'Subscribed' : 'Updated the digest for'} <#${subscription.channelId}>: ${describeSchedule(subscription)}, up to ${subscription.maxPapers} papers.`,
+			`${created ? 'Subscribed' : 'Updated the digest for'} <#${subscription.channelId}>: ` +
+				`${describeSchedule(subscription)}, up to ${subscription.maxPapers} papers.`,
 			next ? `Next digest: ${stamp(next, subscription.timezone)}.` : '',
 			'Each paper is posted once; days with nothing new post nothing.',
 		]
@@ -30,9 +33,11 @@ export const DigestReplies = Object.freeze({
 	badChannelId: (raw: string) => `“${safe(raw, 40)}” is not a channel id: copy the number /digest list shows next to a deleted channel (17 to 20 digits).`,
 	channelGone: (channelId: string) => `⚠ This channel no longer exists. Remove its digest with /digest unsubscribe channel_id:${channelId}`,
 	noHistoryNote:
-		'⚠ Paperboy lacks Read Message History here: after a crash it cannot check whether a digest was posted, so it will not re-send it (a digest may then be missed). Grant it to be safe both ways.',
+		'⚠ Paperboy lacks Read Message History here: after a crash it cannot check whether a digest was posted, so it ' +
+		'will not re-send it (a digest may then be missed). Grant it to be safe both ways.',
 	noHistoryWarning: (channelId: string) =>
-		`Note: give Paperboy Read Message History in <#${channelId}> too. After a crash it reads the channel back to see whether the digest was posted; without it, an unconfirmed digest is not re-sent.`,
+		`Note: give Paperboy Read Message History in <#${channelId}> too. After a crash it reads the channel back to ` +
+		`see whether the digest was posted; without it, an unconfirmed digest is not re-sent.`,
 	unconfirmedNote: (day: string, reason: string) =>
 		`⚠ The ${day} digest could not be confirmed after a restart (${safe(reason, 160)}); its papers were not sent again.`,
 	resumed: (subscription: Subscription, next: Date | undefined) =>
@@ -46,7 +51,9 @@ export const DigestReplies = Object.freeze({
 	followed: (follow: Follow, change: string, resumed: boolean, next: Date | undefined) =>
 		[
 			resumed ? 'Your follow is active again.' : change === 'unchanged' ? 'You already follow that.' : 'Followed.',
-			`You get one DM a day with ${follow.topics.length === 0 ? 'every new paper' : `the new papers about ${describeTopics(follow.topics)}`}, at ${follow.time} ${follow.timezone}.`,
+			`You get one DM a day with ` +
+				`${follow.topics.length === 0 ? 'every new paper' : `the new papers about ${describeTopics(follow.topics)}`}, ` +
+				`at ${follow.time} ${follow.timezone}.`,
 			next ? `Next DM: ${stamp(next, follow.timezone)}.` : '',
 			'Keep DMs from this server open; every DM has an Unfollow button.',
 		]

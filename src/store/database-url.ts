@@ -18,7 +18,8 @@ const SERVER_SCHEMES: Readonly<Record<string, 'postgres' | 'redis'>> = Object.fr
 
 export const DatabaseUrlMessages = Object.freeze({
 	badScheme: (shown: string) =>
-		`DATABASE_URL must start with sqlite://, postgresql:// (or postgres://) or redis:// (for example sqlite://data/paperboy.sqlite); got ${JSON.stringify(shown)}`,
+		`DATABASE_URL must start with sqlite://, postgresql:// (or postgres://) or redis:// (for example ` +
+		`sqlite://data/paperboy.sqlite); got ${JSON.stringify(shown)}`,
 	notUrl: (shown: string) => `DATABASE_URL ${shown} is not a valid URL`,
 	noHost: (shown: string) => `DATABASE_URL ${shown} names no server host (for example redis://127.0.0.1:6379)`,
 	noFile: (shown: string) => `DATABASE_URL must look like sqlite://data/paperboy.sqlite (got ${JSON.stringify(shown)})`,

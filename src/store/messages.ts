@@ -22,7 +22,8 @@ export const StoreMessages = Object.freeze({
 	newServerStore: (label: string) =>
 		`creating a new store in ${label}: it held no Paperboy data; if you expected existing subscriptions, check DATABASE_URL (host, database, Redis db number)`,
 	fileReplaced: (file: string, how: 'deleted' | 'replaced') =>
-		`Database ${file} was ${how} while the bot was running: writes are refused, since they would land in a file no one reads. Restore the file (or point DATABASE_URL at the right one) and restart the bot.`,
+		`Database ${file} was ${how} while the bot was running: writes are refused, since they would land in a file no ` +
+		`one reads. Restore the file (or point DATABASE_URL at the right one) and restart the bot.`,
 	writesRefused: (file: string, reason: string) => `Database ${file}: writes are refused (${reason})`,
 	/** A one-line warning for `/paper stats` and `/digest list`; undefined while the store is healthy. */
 	healthWarning(health: StoreHealthSnapshot): string | undefined {
@@ -36,12 +37,17 @@ export const StoreMessages = Object.freeze({
 		return parts.length > 0 ? `⚠️ ${parts.join(' ')} The operators have been alerted.` : undefined;
 	},
 	standingBy: (file: string) =>
-		`ANOTHER PAPERBOY INSTANCE HOLDS THE DATABASE ${file}: standing by (not connecting to Discord) until it stops or its lease expires. Two instances on one database would answer every command twice.`,
+		`ANOTHER PAPERBOY INSTANCE HOLDS THE DATABASE ${file}: standing by (not connecting to Discord) until it stops ` +
+		`or its lease expires. Two instances on one database would answer every command twice.`,
 	leaseLost: (file: string) => `Lost the lease on database ${file} to another instance: stopping this bot (no more writes, no more Discord messages).`,
 	standingByShard: (file: string, shard: number, count: number) =>
-		`ANOTHER PAPERBOY PROCESS RUNS SHARD ${shard} (of ${count}) ON DATABASE ${file}: standing by (not connecting to Discord) until it stops or its lease expires. Two processes on one shard would answer its servers' commands twice.`,
+		`ANOTHER PAPERBOY PROCESS RUNS SHARD ${shard} (of ${count}) ON DATABASE ${file}: standing by (not connecting to ` +
+		`Discord) until it stops or its lease expires. Two processes on one shard would answer its servers' commands ` +
+		`twice.`,
 	standingByShardCount: (file: string, count: number, theirs: string) =>
-		`ANOTHER PAPERBOY PROCESS ON DATABASE ${file} RUNS ${theirs}, NOT SHARD_COUNT=${count}: standing by (not connecting to Discord) until it stops. Every process on one database needs the same SHARD_COUNT (each with its own SHARDS), or servers would be answered twice.`,
+		`ANOTHER PAPERBOY PROCESS ON DATABASE ${file} RUNS ${theirs}, NOT SHARD_COUNT=${count}: standing by (not ` +
+		`connecting to Discord) until it stops. Every process on one database needs the same SHARD_COUNT (each with its ` +
+		`own SHARDS), or servers would be answered twice.`,
 	shardLost: (file: string, shard: number, count: number) =>
 		`Lost shard ${shard} (of ${count}) on database ${file} to another process: stopping this bot (no more writes, no more Discord messages).`,
 	followingLeader: (file: string) =>

@@ -235,7 +235,8 @@ async function checkSchemaVersion(meta: Collection<unknown>, label: string): Pro
 	}
 	if (version > STORE_SCHEMA_VERSION) {
 		throw new StoreError(
-			`Database ${label} uses schema version ${version}, newer than this Paperboy understands (${STORE_SCHEMA_VERSION}). Upgrade Paperboy, or point DATABASE_URL at another database.`,
+			`Database ${label} uses schema version ${version}, newer than this Paperboy understands ` +
+				`(${STORE_SCHEMA_VERSION}). Upgrade Paperboy, or point DATABASE_URL at another database.`,
 			label,
 		);
 	}

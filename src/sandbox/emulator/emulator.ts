@@ -361,7 +361,8 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		// Sent to the session of the guild's shard (DMs: shard 0); with none there, Discord would have no one to send it to.
 		if (!this.gateway.carries(target.guildId)) {
 			throw new Error(
-				`emulator: no bot session carries ${target.guildId === null ? 'DMs (shard 0)' : `guild ${target.guildId}`}; no shard of the bot would receive this interaction`,
+				`emulator: no bot session carries ${target.guildId === null ? 'DMs (shard 0)' : `guild ${target.guildId}`}; no ` +
+					`shard of the bot would receive this interaction`,
 			);
 		}
 		const id = this.#core.nextId();
