@@ -10,7 +10,10 @@ import { buildRelevanceQueries, QUERY_TYPES, RelevanceDefaults, type QueryType, 
  * per query type as one JSON line; --misses lists the queries whose answer was not first (stderr).
  */
 
-/** A full Fuse scan of 9,577 abstracts takes ~25 s per query on a 2-core machine (long patterns are cut into 32-character chunks, each a full scan): plain Fuse gets the first 10 queries of each type. */
+/**
+ * A full Fuse scan of 9,577 abstracts takes ~25 s per query on a 2-core machine (long patterns are cut into
+ * 32-character chunks, each a full scan): plain Fuse gets the first 10 queries of each type.
+ */
 const FUSE_SAMPLE = 10;
 const DEPTH = 10;
 

@@ -226,7 +226,11 @@ function formatCheckpoint(c: Checkpoint): string {
 	const namespaces = NAMESPACES.filter((name) => name !== 'sources' && name !== 'meta')
 		.map((name) => `${name} ${c.rows[name]} (${c.mb[name]} MB)`)
 		.join(', ');
-	return `day ${c.day}: file ${c.fileMb} MB + wal ${c.walMb} MB, ${c.freePages} free pages; ${namespaces}; sent ids/record max ${c.sentIds.max} avg ${c.sentIds.avg}; ${c.readBackMismatches} read-back mismatches; ${c.elapsedS} s`;
+	return (
+		`day ${c.day}: file ${c.fileMb} MB + wal ${c.walMb} MB, ${c.freePages} free pages; ${namespaces}; ` +
+		`sent ids/record max ${c.sentIds.max} avg ${c.sentIds.avg}; ${c.readBackMismatches} read-back ` +
+		`mismatches; ${c.elapsedS} s`
+	);
 }
 
 /** arXiv-style ids of the day: `YYMM.DDnnn`. */

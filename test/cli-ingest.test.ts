@@ -122,7 +122,12 @@ describe('ingestCommand', () => {
 		const { code, stdout, stderr } = await run(['ingest', '--date', '2026-08-21']);
 		expect(code).toBe(1);
 		expect(stdout).toMatch(
-			/^hf: 0 fetched, 0 added, 0 updated, 1 of 1 request failed\n {2}failed hf 2026-08-21: hf: expected application\/json, got text\/html \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-08-21&limit=100&p=0\)\nIngested: 0 new, 0 updated, 1 failed\.\n$/,
+			new RegExp(
+				[
+					'^hf: 0 fetched, 0 added, 0 updated, 1 of 1 request failed\\n {2}failed hf 2026-08-21: hf: expected application/json, got text/html ',
+					'\\(http://127\\.0\\.0\\.1:\\d+/api/daily_papers\\?date=2026-08-21&limit=100&p=0\\)\\nIngested: 0 new, 0 updated, 1 failed\\.\\n$',
+				].join(''),
+			),
 		);
 		expect(stderr).toContain('"message":"source ingest failed, keeping what is stored"');
 		const sources = await run(['sources']);

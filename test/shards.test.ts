@@ -57,7 +57,10 @@ describe('ShardingRequiredError', () => {
 		const error = new ShardingRequiredError(planShards({ shardCount: 1, shardIds: undefined }, 3), 3);
 		expect(error.retryWith).toBeUndefined();
 		expect(error.message).toBe(
-			"Discord closed the gateway with 4011 Sharding required: SHARD_COUNT=1 is too low for this bot's servers. Discord recommends 3 shards (GET /gateway/bot shards). Raise SHARD_COUNT to at least 3 (the same on every process, each with its own SHARDS range), or unset SHARD_COUNT and SHARDS to follow Discord's recommendation.",
+			"Discord closed the gateway with 4011 Sharding required: SHARD_COUNT=1 is too low for this bot's " +
+				'servers. Discord recommends 3 shards (GET /gateway/bot shards). Raise SHARD_COUNT to at least 3 (the ' +
+				'same on every process, each with its own SHARDS range), or unset SHARD_COUNT and SHARDS to follow ' +
+				"Discord's recommendation.",
 		);
 	});
 
@@ -65,7 +68,12 @@ describe('ShardingRequiredError', () => {
 		const error = new ShardingRequiredError(planShards({ shardCount: undefined, shardIds: undefined }, 1), 3);
 		expect(error.retryWith).toBe(3);
 		expect(error.message).toMatch(
-			/1 shard \(Discord's recommendation at start-up\) is too low.*Discord recommends 3 shards.*Reconnecting with 3 shards; set SHARD_COUNT to pin the count instead\.$/,
+			new RegExp(
+				[
+					"1 shard \\(Discord's recommendation at start-up\\) is too low.*Discord recommends 3 shards.*",
+					'Reconnecting with 3 shards; set SHARD_COUNT to pin the count instead\\.$',
+				].join(''),
+			),
 		);
 	});
 

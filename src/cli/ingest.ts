@@ -78,7 +78,9 @@ function createProgressLine(io: CliIo) {
 	const inPlace = io.stderr.isTTY === true;
 	return {
 		update(progress: IngestProgress) {
-			const line = `ingest day ${progress.step}/${progress.total} (${progress.date ?? 'latest'}) done; so far ${progress.added} added, ${progress.updated} updated, ${progress.failed} failed`;
+			const line =
+				`ingest day ${progress.step}/${progress.total} (${progress.date ?? 'latest'}) done; so far ` +
+				`${progress.added} added, ${progress.updated} updated, ${progress.failed} failed`;
 			io.stderr.write(inPlace ? `\r${line}\u001b[K` : `${line}\n`);
 		},
 		finish() {

@@ -11,7 +11,10 @@ const DEFAULT_LIMIT = 10;
 export const searchCommand: CliCommand = {
 	name: 'search',
 	summary: 'fuzzy-search the corpus (typos, acronyms, pasted passages)',
-	usage: `paperboy search "<query>" [--limit N] [--json]\n  --limit N  how many results, 1 to ${SearchDefaults.maxLimit} (default ${DEFAULT_LIMIT})\n  --json     print [{ id, title, score }] (score: 0 is a perfect match)`,
+	usage:
+		`paperboy search "<query>" [--limit N] [--json]\n  --limit N  how many results, 1 to ` +
+		`${SearchDefaults.maxLimit} (default ${DEFAULT_LIMIT})\n  --json     print [{ id, title, score }] ` +
+		`(score: 0 is a perfect match)`,
 	async run(args, context) {
 		const { values, positionals } = parseCommandArgs(args, { limit: { type: 'string', short: 'n' }, json: { type: 'boolean' } });
 		if (values.help) return printUsage(searchCommand, context.io);

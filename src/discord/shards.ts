@@ -97,7 +97,10 @@ function shardingRequiredMessage(plan: ShardPlan, recommended: number | undefine
 	if (retryWith !== undefined) return `${head} ${advice} Reconnecting with ${retryWith} shards; set SHARD_COUNT to pin the count instead.`;
 	const target = Math.max(recommended ?? 0, plan.count + 1);
 	if (plan.countFrom === 'SHARD_COUNT') {
-		return `${head} ${advice} Raise SHARD_COUNT to at least ${target} (the same on every process, each with its own SHARDS range), or unset SHARD_COUNT and SHARDS to follow Discord's recommendation.`;
+		return (
+			`${head} ${advice} Raise SHARD_COUNT to at least ${target} (the same on every process, each with its ` +
+			`own SHARDS range), or unset SHARD_COUNT and SHARDS to follow Discord's recommendation.`
+		);
 	}
 	return `${head} ${advice} That is no more than the ${plan.count} in use, so reconnecting would fail again: set SHARD_COUNT to at least ${target}.`;
 }

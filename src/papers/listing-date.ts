@@ -1,8 +1,22 @@
 /** Dates in the text dump are written like the Daily Papers page shows them: "Mar 14", sometimes with a year. */
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const DATE_LINE =
-	/^(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2})(?:(?:,\s*|\s+)(\d{4}))?$/i;
+/** Month names as the page may spell them, short or long. */
+const MONTH_PATTERNS = [
+	'jan(?:uary)?',
+	'feb(?:ruary)?',
+	'mar(?:ch)?',
+	'apr(?:il)?',
+	'may',
+	'june?',
+	'july?',
+	'aug(?:ust)?',
+	'sep(?:t(?:ember)?)?',
+	'oct(?:ober)?',
+	'nov(?:ember)?',
+	'dec(?:ember)?',
+];
+const DATE_LINE = new RegExp(`^(${MONTH_PATTERNS.join('|')})\\.?\\s+(\\d{1,2})(?:(?:,\\s*|\\s+)(\\d{4}))?$`, 'i');
 
 export interface DayOfYear {
 	/** 1-12 */

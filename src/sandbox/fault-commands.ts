@@ -67,7 +67,10 @@ export function applyFault(words: readonly string[], context: FaultContext): str
 			if (!Number.isInteger(times) || times < 1 || times > 100) throw new ConsoleInputError(`fault ${what} takes how many posts, 1 to 100 (got ${rest[0]}).`);
 			if (what === '429') emulator.faults.rateLimit({ match: MESSAGE_POSTS, times, retryAfter: 1 });
 			else emulator.faults.serverError({ match: MESSAGE_POSTS, times, status: 503 });
-			return `Discord will answer the next ${times} message post${times === 1 ? '' : 's'} with ${what === '429' ? '429 Too Many Requests' : '503 Service Unavailable'}.`;
+			return (
+				`Discord will answer the next ${times} message post${times === 1 ? '' : 's'} with ` +
+				`${what === '429' ? '429 Too Many Requests' : '503 Service Unavailable'}.`
+			);
 		}
 		default:
 			throw new ConsoleInputError(`Unknown fault "${what}". Faults:\n${FAULT_HELP}`);

@@ -72,7 +72,9 @@ export function createShardLeases(connection: LeaseConnection, logger: Logger, o
 			if (key === LEASE_KEY)
 				return {
 					holder,
-					message: `${StoreMessages.standingByShardCount(connection.file, count, 'the one-instance lease of an older Paperboy')} Holder: ${StoreMessages.describeHolder(holder)}.`,
+					message:
+						`${StoreMessages.standingByShardCount(connection.file, count, 'the one-instance lease of an older Paperboy')} ` +
+						`Holder: ${StoreMessages.describeHolder(holder)}.`,
 				};
 		}
 		return undefined;

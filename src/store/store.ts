@@ -63,7 +63,10 @@ export interface Store {
 	query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
 	/** Last storage error (kind, when), unreadable rows skipped, whether writes are failing; in memory only. */
 	health(): StoreHealthSnapshot;
-	/** Checks now that the path still names the opened file (writes check at most every fileCheckIntervalMs); the refusal, if any. A server has no file: only a refusal. */
+	/**
+	 * Checks now that the path still names the opened file (writes check at most every fileCheckIntervalMs); the
+	 * refusal, if any. A server has no file: only a refusal.
+	 */
 	checkFile(): Promise<StoreError | undefined>;
 	/** Refuses every later write with `error`: this instance lost the database to another. */
 	refuseWrites(error: StoreError): void;

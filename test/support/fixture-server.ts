@@ -222,7 +222,9 @@ export function recordedSiteHandler(options: RecordedSiteOptions = {}): FixtureH
 			const days = [...hfDays.keys()].sort().join(', ');
 			return {
 				headers: { 'content-type': 'text/plain; charset=utf-8' },
-				body: `Paperboy fixture server: /api/daily_papers?date=YYYY-MM-DD (recorded days: ${days}${options.replayDay ? `; other days replay ${options.replayDay}` : ''}), /api/query (arXiv)\n`,
+				body:
+					`Paperboy fixture server: /api/daily_papers?date=YYYY-MM-DD (recorded days: ` +
+					`${days}${options.replayDay ? `; other days replay ${options.replayDay}` : ''}), /api/query (arXiv)\n`,
 			};
 		}
 		return undefined;

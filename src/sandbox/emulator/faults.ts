@@ -1,4 +1,7 @@
-/** Which requests a fault applies to: a route template (`/channels/{channel_id}/messages`, optionally prefixed with the method), a path pattern, or a predicate. */
+/**
+ * Which requests a fault applies to: a route template (`/channels/{channel_id}/messages`, optionally prefixed
+ * with the method), a path pattern, or a predicate.
+ */
 export type RouteMatcher = string | RegExp | ((request: RequestInfo) => boolean);
 
 export interface RequestInfo {
