@@ -5,14 +5,16 @@ import { buildRelevanceQueries, QUERY_TYPES, RelevanceDefaults, type QueryType, 
 
 /**
  * Relevance on the real corpus, one engine per process: `tsx bench/relevance.ts --engine paperboy|fts5|
- * minisearch|fuse [--sample N] [--seed S] [--misses]`. Every engine gets the same fixed-seed query set (the first
- * N queries of each type), so runs with the same --sample compare directly. Prints R@1, R@5 and MRR@10
- * per query type as one JSON line; --misses lists the queries whose answer was not first (stderr).
+ * minisearch|fuse [--sample N] [--seed S] [--misses]`. The query set depends only on --seed and --sample
+ * (N queries per type; a smaller N is a different draw, not a prefix), so runs with the same pair compare
+ * directly. Prints R@1, R@5 and MRR@10 per query type as one JSON line; --misses lists the queries whose
+ * answer was not first (stderr).
  */
 
 /**
  * A full Fuse scan of 9,577 abstracts takes ~25 s per query on a 2-core machine (long patterns are cut into
- * 32-character chunks, each a full scan): plain Fuse gets the first 10 queries of each type.
+ * 32-character chunks, each a full scan): plain Fuse gets 10 queries of each type (compare other engines
+ * on the same set with --sample 10).
  */
 const FUSE_SAMPLE = 10;
 const DEPTH = 10;
