@@ -14,7 +14,7 @@ import {
 	createPostgresDatabase,
 	createRedisDatabase,
 	findTestServers,
-	REQUIRE_SERVERS,
+	registerServerCheck,
 	type ServerAvailability,
 	type TestDatabase,
 } from './support/servers.js';
@@ -81,16 +81,7 @@ const subscription = (guild: EmuGuild, channelId: string, createdBy: string): Su
 
 describe.each(BACKENDS)('two processes × two shards sharing $name', (backend) => {
 	const { availability } = backend;
-	if (!availability.available) {
-		if (REQUIRE_SERVERS) {
-			it('has a server to test against (CI=true)', () => {
-				throw new Error(availability.reason);
-			});
-		} else {
-			it.skip(`needs a ${backend.name} server: ${availability.reason}`, () => {});
-		}
-		return;
-	}
+	if (!registerServerCheck(backend.name, availability)) return;
 
 	let database: TestDatabase;
 	let emu: DiscordEmulator;

@@ -13,7 +13,7 @@ import {
 	createPostgresDatabase,
 	createRedisDatabase,
 	findTestServers,
-	REQUIRE_SERVERS,
+	registerServerCheck,
 	type ServerAvailability,
 	type TestDatabase,
 } from './support/servers.js';
@@ -59,16 +59,7 @@ const paper = (id: string, title: string, upvotes = 1): Paper => ({
 
 describe.each(ENGINES)('the paper feed on $name', (engine) => {
 	const { availability } = engine;
-	if (!availability.available) {
-		if (REQUIRE_SERVERS) {
-			it('has a server to test against (CI=true)', () => {
-				throw new Error(availability.reason);
-			});
-		} else {
-			it.skip(`needs a ${engine.name} server: ${availability.reason}`, () => {});
-		}
-		return;
-	}
+	if (!registerServerCheck(engine.name, availability)) return;
 	let database: TestDatabase;
 	let leader: Store;
 	let other: Store;

@@ -14,8 +14,8 @@ import {
 	createPostgresDatabase,
 	createRedisDatabase,
 	findTestServers,
+	registerServerCheck,
 	freePort,
-	REQUIRE_SERVERS,
 	startTcpProxy,
 	type ServerAvailability,
 	type TestDatabase,
@@ -60,16 +60,7 @@ function follow(userId: string): Follow {
 
 describe.each(ENGINES)('the store on $name', (engine) => {
 	const { availability } = engine;
-	if (!availability.available) {
-		if (REQUIRE_SERVERS) {
-			it('has a server to test against (CI=true)', () => {
-				throw new Error(availability.reason);
-			});
-		} else {
-			it.skip(`needs a ${engine.name} server: ${availability.reason}`, () => {});
-		}
-		return;
-	}
+	if (!registerServerCheck(engine.name, availability)) return;
 	const server = engine.name !== 'sqlite';
 	let database: TestDatabase;
 	let lines: string[];

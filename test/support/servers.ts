@@ -1,3 +1,4 @@
+import { it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -339,4 +340,20 @@ function stopOnce(stop: () => Promise<void>, onExit: () => void): () => Promise<
 		process.removeListener('exit', last);
 		return (stopping ??= stop());
 	};
+}
+
+/**
+ * Registers what a describe block for `name` does without its server: a failing test under CI=true, a skip naming
+ * the reason otherwise. True when the server is there and the block's own tests should be declared.
+ */
+export function registerServerCheck<A extends ServerAvailability>(name: string, availability: A): availability is Extract<A, { available: true }> {
+	if (availability.available) return true;
+	if (REQUIRE_SERVERS) {
+		it('has a server to test against (CI=true)', () => {
+			throw new Error(availability.reason);
+		});
+	} else {
+		it.skip(`needs a ${name} server: ${availability.reason}`, () => {});
+	}
+	return false;
 }
