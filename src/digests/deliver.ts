@@ -91,7 +91,7 @@ export async function deliverDigests(due: readonly DueDigest[], options: Deliver
 	const floor = addDays(earliest || '1970-01-01', -DigestWindow.maxLookbackDays);
 	const recent = options.papers.filter((paper) => paper.listedOn >= floor);
 	const matchTopics = memoizeMatcher(options.matchTopics ?? matchTopicsByText, recent);
-	const context: Context = { ...options, papers: recent, matchTopics, byId: new Map(options.papers.map((paper) => [paper.id, paper])) };
+	const context: Context = { ...options, papers: recent, matchTopics, byId: new Map(recent.map((paper) => [paper.id, paper])) };
 	// The REST client's queues pace the requests; this only bounds how many digests are being worked on at once.
 	const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY));
 	const results = await Promise.all(
@@ -109,6 +109,7 @@ export async function deliverDigests(due: readonly DueDigest[], options: Deliver
 	return { results, counts };
 }
 
+/** `byId` holds the recent papers only: a retry resumes papers of its own day's window, never older ones. */
 type Context = DeliverOptions & { matchTopics: TopicMatcher; byId: ReadonlyMap<string, DigestPaper> };
 type ResultOf = (status: DeliveryStatus, paperIds?: string[], extra?: Partial<DeliveryResult>) => DeliveryResult;
 
