@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,10 +8,10 @@ import { startBot, type RunningBot } from '../src/discord/bot.js';
 import { commands } from '../src/discord/commands.js';
 import { createRest, deployCommands } from '../src/discord/deploy.js';
 import { createLogger } from '../src/log.js';
-import { normalizeTitle, type Paper } from '../src/papers/paper.js';
 import { createEmulator } from '../src/sandbox/emulator/index.js';
 import { loadRealCorpus, loadSeed, realCorpusPath, synthesizeCorpus } from './corpus.js';
 import { SEARCH_QUERIES } from './queries.js';
+import { distinctPapers, writeSeedCorpus } from './seed-corpus.js';
 import { megabytes, summarize } from './stats.js';
 
 /**
@@ -40,7 +40,7 @@ try {
 	// Without ../shared the synthesizer still works from the shipped seed, with a much smaller vocabulary.
 	const papers = distinctPapers(synthesizeCorpus(realAvailable ? loadRealCorpus() : loadSeed(), Math.ceil(size * 1.02)), size);
 	const seedsDir = join(dir, 'seeds');
-	await writeCorpus(seedsDir, papers);
+	await writeSeedCorpus(seedsDir, papers);
 
 	const { apiUrl, token } = await emulator.start();
 	await deployCommands(createRest(apiUrl, token), commands, emulator.ids.guildId);
@@ -90,25 +90,4 @@ try {
 	await bot?.stop();
 	await emulator.stop();
 	await rm(dir, { recursive: true, force: true });
-}
-
-/** One JSONL seed file of Paperboy export records: the bot loads it through the same path as any seeds directory. */
-async function writeCorpus(seedsDir: string, papers: readonly Paper[]): Promise<void> {
-	await mkdir(seedsDir, { recursive: true });
-	const lines = papers.map((paper) => JSON.stringify(paper));
-	await writeFile(join(seedsDir, 'bench.jsonl'), `${lines.join('\n')}\n`);
-}
-
-/** Spliced titles sometimes repeat, and the loader merges same-title papers; keep `size` distinct ones so the index holds exactly that many. */
-function distinctPapers(papers: readonly Paper[], size: number): Paper[] {
-	const seen = new Set<string>();
-	const kept: Paper[] = [];
-	for (const paper of papers) {
-		const keys = [`t:${normalizeTitle(paper.title)}`, ...(paper.arxivId ? [`a:${paper.arxivId}`] : [])];
-		if (keys.some((key) => seen.has(key))) continue;
-		for (const key of keys) seen.add(key);
-		kept.push(paper);
-		if (kept.length === size) break;
-	}
-	return kept;
 }

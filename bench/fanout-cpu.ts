@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { MessagePayload } from '../src/cards/types.js';
-import { deliverDigests, type DeliveryLookup, type DigestSender } from '../src/digests/deliver.js';
+import { DEFAULT_DELIVERY_CONCURRENCY, deliverDigests, type DeliveryLookup, type DigestSender } from '../src/digests/deliver.js';
 import { channelTarget, followTarget, type DueDigest } from '../src/digests/targets.js';
 import { createIndexTopicMatcher } from '../src/digests/topics.js';
 import { silentLogger } from '../src/log.js';
@@ -13,41 +13,28 @@ import { buildPaperIndex } from '../src/search/index.js';
 import type { Follow, Subscription } from '../src/store/records.js';
 import { openStore } from '../src/store/store.js';
 import { createRandom, loadRealCorpus, synthesizeCorpus } from './corpus.js';
+import { benchTopics } from './topic-pool.js';
 
 /**
- * `npx tsx bench/fanout-cpu.ts [--targets 10000] [--papers 100000]`
+ * `npx tsx bench/fanout-cpu.ts [--targets 10000] [--papers 100000] [--concurrency 32]`
  *
  * The digest domain's own cost per target, without Discord's rate limit in the way: one fan-out to every
  * target over a large corpus, through the real deliverDigests, SQLite store and index topic matcher, with a
- * sender that answers at once. Prints CPU per target (process CPU, all threads) and the event-loop delay.
+ * sender that answers at once. Prints CPU per target (process CPU, all threads: the target is ≤ 0.3 ms) and the
+ * event-loop delay. `--concurrency` is the deliveries' requests in flight (DEFAULT_DELIVERY_CONCURRENCY).
  */
 
-const { values } = parseArgs({ options: { targets: { type: 'string', default: '10000' }, papers: { type: 'string', default: '100000' } }, strict: true });
+const { values } = parseArgs({
+	options: {
+		targets: { type: 'string', default: '10000' },
+		papers: { type: 'string', default: '100000' },
+		concurrency: { type: 'string', default: String(DEFAULT_DELIVERY_CONCURRENCY) },
+	},
+	strict: true,
+});
 const targetCount = Number(values.targets);
 const paperCount = Number(values.papers);
-
-const TOPIC_POOL = [
-	'diffusion',
-	'LLM agents',
-	'reinforcement learning',
-	'RLHF',
-	'vision transformer',
-	'quantization',
-	'retrieval augmented generation',
-	'speech',
-	'robotics',
-	'benchmark',
-	'3D gaussian splatting',
-	'video generation',
-	'code generation',
-	'mixture of experts',
-	'preference optimization',
-	'multimodal',
-	'reasoning',
-	'safety',
-	'long context',
-	'tokenizer',
-];
+const concurrency = Number(values.concurrency);
 
 const random = createRandom(7);
 // Listing days shifted so the newest week of the corpus is "recent" for the digest day.
@@ -60,8 +47,7 @@ const dir = await mkdtemp(join(tmpdir(), 'paperboy-fanout-cpu-'));
 try {
 	const store = await openStore(`sqlite://${join(dir, 'fanout.sqlite')}`, silentLogger);
 	const createdAt = '2026-01-01T00:00:00.000Z';
-	const topicsFor = () =>
-		random() < 0.3 ? [] : Array.from({ length: 1 + Math.floor(random() * 3) }, () => TOPIC_POOL[Math.floor(random() * TOPIC_POOL.length)] as string);
+	const topicsFor = () => benchTopics(random);
 	const subscriptions: Subscription[] = [];
 	const follows: Follow[] = [];
 	for (let i = 0; i < targetCount; i++) {
@@ -103,6 +89,7 @@ try {
 		now: new Date(`${day}T09:00:00Z`),
 		logger: silentLogger,
 		matchTopics: createIndexTopicMatcher(index),
+		concurrency,
 	});
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
@@ -124,7 +111,8 @@ try {
 		mainThreadPerTargetMs: Math.round((mainThreadMs / targetCount) * 1000) / 1000,
 		eventLoopP99Ms: Math.round(delay.percentile(99) / 1e5) / 10,
 		eventLoopMaxMs: Math.round(delay.max / 1e5) / 10,
-		meetsTarget: mainThreadMs / targetCount <= 0.3,
+		// Process CPU (every thread, SQLite's included), the stricter of the two figures.
+		meetsTarget: cpuMs / targetCount <= 0.3,
 	};
 	process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {

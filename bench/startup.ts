@@ -1,30 +1,47 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import { createEmulator } from '../src/sandbox/emulator/index.js';
+import { loadIndexSnapshot } from '../src/search/snapshot.js';
 import { createRandom, realCorpusPath, repoRoot } from './corpus.js';
+import { AUTOCOMPLETE_PREFIXES, pickPassages, SEARCH_QUERIES } from './queries.js';
+import { summarize, timeIt } from './stats.js';
 
 /**
  * `npx tsx bench/startup.ts [--size 100000]`
  *
  * The production bot as users run it (`src/main.ts` in its own process, against the emulator) on a corpus of
- * `size` entries shaped like the real Daily Papers API answers — every field, recombined from ../shared — as a
- * `.jsonl.gz` seed. Measures the time from spawn to "bot ready" and the process's RSS at ready and at its
- * peak, for a first start and for a restart on the same database.
+ * `size` entries shaped like the real Daily Papers API answers — every field, recombined from ../shared — as
+ * `.jsonl.gz` seeds of at most 100,000 entries each. Measures the time from spawn to "bot ready" and the
+ * process's RSS at ready and at its peak, for a first start (which builds the index and saves its snapshot)
+ * and for a restart on the same database (which loads the snapshot). Then loads that snapshot here, as the
+ * bot does, and times searches and autocompletes on it.
  */
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' } }, strict: true });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, 'seeds-only': { type: 'boolean', default: false } }, strict: true });
 const size = Number(values.size);
+const ENTRIES_PER_FILE = 100_000;
+const TARGETS = Object.freeze({
+	restartMs: size > 100_000 ? 10_000 : 2000,
+	rssMb: size > 100_000 ? 1500 : 600,
+	searchP95: 50,
+	autocompleteP95: 10,
+	worstMs: 300,
+});
+const ROUNDS = 3;
 
 const workDir = join(tmpdir(), 'paperboy-bench-startup');
 const seedsDir = join(workDir, `seeds-${size}`);
-const seedFile = join(seedsDir, `real-shaped-${size}.jsonl.gz`);
-if (!existsSync(seedFile)) await writeRealShaped(seedFile, size);
+for (let part = 0; part * ENTRIES_PER_FILE < size; part++) {
+	const file = join(seedsDir, `real-shaped-${size}-${String(part).padStart(2, '0')}.jsonl.gz`);
+	if (!existsSync(file)) await writeRealShaped(file, part * ENTRIES_PER_FILE, Math.min(size, (part + 1) * ENTRIES_PER_FILE));
+}
+if (values['seeds-only']) process.exit(0);
 
 const emu = createEmulator();
 const { apiUrl, token } = await emu.start();
@@ -32,17 +49,24 @@ const databaseFile = join(workDir, `startup-${size}-${process.pid}.sqlite`);
 try {
 	const first = await startAndStop();
 	const restart = await startAndStop();
-	process.stdout.write(
-		`${JSON.stringify({ section: 'startup', size, first, restart, meetsTarget: size > 100_000 || (restart.readyMs <= 2000 && restart.rssMb <= 600) })}\n`,
-	);
+	const queries = timeQueries(`${databaseFile}.index`);
+	const meetsTarget =
+		restart.fromSnapshot &&
+		restart.readyMs <= TARGETS.restartMs &&
+		Math.max(first.rssMb, restart.rssMb) <= TARGETS.rssMb &&
+		queries.search.p95 <= TARGETS.searchP95 &&
+		queries.autocomplete.p95 <= TARGETS.autocompleteP95 &&
+		Math.max(queries.search.max, queries.autocomplete.max) <= TARGETS.worstMs;
+	process.stdout.write(`${JSON.stringify({ section: 'startup', size, first, restart, ...queries, meetsTarget })}\n`);
 } finally {
 	await emu.stop();
 	await rm(databaseFile, { force: true });
 	await rm(`${databaseFile}-wal`, { force: true });
 	await rm(`${databaseFile}-shm`, { force: true });
+	await rm(`${databaseFile}.index`, { force: true });
 }
 
-async function startAndStop(): Promise<{ readyMs: number; rssMb: number; peakRssMb: number }> {
+async function startAndStop(): Promise<{ readyMs: number; rssMb: number; peakRssMb: number; fromSnapshot: boolean; stopMs: number }> {
 	const started = performance.now();
 	const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
 		cwd: repoRoot,
@@ -70,17 +94,35 @@ async function startAndStop(): Promise<{ readyMs: number; rssMb: number; peakRss
 	const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
 	const rssMb = Math.round(kb(status, 'VmRSS') / 1024);
 	const peakRssMb = Math.round(kb(status, 'VmHWM') / 1024);
+	// A first start saves the index snapshot after "bot ready"; a stop waits for it, so this counts that write.
+	const stopping = performance.now();
 	child.kill('SIGTERM');
 	await once(child, 'exit');
-	return { readyMs: Math.round(readyMs), rssMb, peakRssMb };
+	const fromSnapshot = stderr.includes('corpus loaded from the index snapshot');
+	if (process.env.STARTUP_LOG_DIR) await writeFile(join(process.env.STARTUP_LOG_DIR, `${fromSnapshot ? 'restart' : 'first'}.log`), stderr);
+	return { readyMs: Math.round(readyMs), rssMb, peakRssMb, fromSnapshot, stopMs: Math.round(performance.now() - stopping) };
+}
+
+/** The snapshot the bot saved, loaded as the bot loads it, then the search bench's queries against it. */
+function timeQueries(snapshot: string) {
+	const loaded = timeIt(() => loadIndexSnapshot(snapshot));
+	const index = loaded.value.index;
+	const passages = pickPassages(index.all().slice(0, 20_000), 5);
+	const searchSamples: number[] = [];
+	const autocompleteSamples: number[] = [];
+	for (let round = 0; round < ROUNDS; round++) {
+		for (const query of [...SEARCH_QUERIES, ...passages.map((passage) => passage.query)]) searchSamples.push(timeIt(() => index.search(query)).ms);
+		for (const prefix of AUTOCOMPLETE_PREFIXES) autocompleteSamples.push(timeIt(() => index.autocomplete(prefix)).ms);
+	}
+	return { snapshotLoadMs: Math.round(loaded.ms), search: summarize(searchSamples), autocomplete: summarize(autocompleteSamples) };
 }
 
 function kb(status: string, field: string): number {
 	return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
 }
 
-/** Real entries cycled with new ids, titles and days, every other field kept as the API sent it. */
-async function writeRealShaped(file: string, count: number): Promise<void> {
+/** Real entries cycled with new ids, titles and days, every other field kept as the API sent it: entries [from, to). */
+async function writeRealShaped(file: string, from: number, to: number): Promise<void> {
 	await mkdir(seedsDir, { recursive: true });
 	const entries = gunzipSync(await readFile(realCorpusPath))
 		.toString('utf8')
@@ -90,7 +132,7 @@ async function writeRealShaped(file: string, count: number): Promise<void> {
 	const gzip = createGzip();
 	const out = createWriteStream(`${file}.partial`);
 	gzip.pipe(out);
-	for (let i = 0; i < count; i++) {
+	for (let i = from; i < to; i++) {
 		const entry = JSON.parse(entries[i % entries.length] as string) as { paper: Record<string, unknown>; title?: string; publishedAt?: string };
 		const round = Math.floor(i / entries.length);
 		if (round > 0) {

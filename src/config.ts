@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { databaseUrlProblem } from './store/database-url.js';
+import { databaseFileOf, databaseUrlProblem } from './store/database-url.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,6 +31,11 @@ export interface Config {
 	metricsPort: number | undefined;
 	/** METRICS_HOST: the address the metrics server binds, loopback unless opened for a scraper elsewhere. */
 	metricsHost: string;
+	/**
+	 * INDEX_SNAPSHOT: where the search index is saved so a restart loads it instead of rebuilding; undefined (`off`)
+	 * saves none. Default: beside a SQLite database (`<file>.index`), `data/paperboy.index` for a server database.
+	 */
+	indexSnapshot: string | undefined;
 }
 
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -122,6 +127,7 @@ const ConfigSchema = z
 			})
 			.transform((port) => (port === undefined ? undefined : Number(port))),
 		METRICS_HOST: withDefault('METRICS_HOST'),
+		INDEX_SNAPSHOT: text(),
 	})
 	.transform((env, context) => {
 		const problems: string[] = [];
@@ -154,6 +160,7 @@ export function parseConfig(env: Env): Config {
 		metricsHost: values.METRICS_HOST,
 		shardCount: shards.shardCount,
 		shardIds: shards.shardIds,
+		indexSnapshot: indexSnapshotPath(values.INDEX_SNAPSHOT, values.DATABASE_URL),
 	});
 }
 
@@ -161,6 +168,13 @@ export function parseConfig(env: Env): Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
 	if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
 	return parseConfig(env);
+}
+
+function indexSnapshotPath(setting: string | undefined, databaseUrl: string): string | undefined {
+	if (setting?.toLowerCase() === 'off') return undefined;
+	if (setting !== undefined) return resolve(setting);
+	const file = databaseFileOf(databaseUrl);
+	return file === undefined ? resolve('data/paperboy.index') : `${file}.index`;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigestPayload, composeDigest, DigestWindow, rankPapers, selectNewPapers, windowStart, type DigestPaper } from '../src/digests/compose.js';
+import {
+	buildDigestPayload,
+	composeDigest,
+	createDigestComposer,
+	DigestWindow,
+	rankPapers,
+	selectNewPapers,
+	windowStart,
+	type DigestPaper,
+} from '../src/digests/compose.js';
 import { withDelivered } from '../src/digests/ledger.js';
 import { addDays } from '../src/digests/local-time.js';
 import { channelTarget, digestNonce, followTarget } from '../src/digests/targets.js';
@@ -124,10 +133,15 @@ describe('DigestWindow.keepSentDays', () => {
 });
 
 describe('windowStart', () => {
-	it('starts the day before the previous digest, at most a week back', () => {
+	it('starts the day before the previous digest, at most a week and a day back', () => {
 		expect(windowStart({ target: 't', sent: {}, lastDay: '2026-03-14' }, '2026-03-15')).toBe('2026-03-13');
-		expect(windowStart({ target: 't', sent: {}, lastDay: '2026-01-01' }, '2026-03-15')).toBe('2026-03-08');
+		expect(windowStart({ target: 't', sent: {}, lastDay: '2026-01-01' }, '2026-03-15')).toBe('2026-03-07');
 		expect(windowStart(undefined, '2026-03-15')).toBe('2026-03-13');
+	});
+
+	it('reaches a weekly digest back to the day before its previous one, and its first one back a week', () => {
+		expect(windowStart({ target: 't', sent: {}, lastDay: '2026-03-09' }, '2026-03-16')).toBe('2026-03-08');
+		expect(windowStart(undefined, '2026-03-16', 8)).toBe('2026-03-08');
 	});
 });
 
@@ -172,15 +186,85 @@ describe('composeDigest', () => {
 	});
 });
 
+describe('createDigestComposer', () => {
+	/** mulberry32, so the cases are the same on every run. */
+	function random(seed: number): () => number {
+		let state = seed >>> 0;
+		return () => {
+			state = (state + 0x6d2b79f5) >>> 0;
+			let t = Math.imul(state ^ (state >>> 15), state | 1);
+			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		};
+	}
+	const WORDS = ['diffusion', 'agents', 'speech', 'robotics', 'quantization', 'benchmark'];
+
+	it('composes, target by target, exactly the digest composeDigest gives', async () => {
+		const next = random(11);
+		const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
+		const days = Array.from({ length: 10 }, (_, index) => addDays('2026-03-06', index));
+		const papers = Array.from({ length: 300 }, (_, index) =>
+			paper(`p${index}`, {
+				title: `${pick(WORDS)} and ${pick(WORDS)}`,
+				listedOn: pick(days),
+				...(next() < 0.8 ? { upvotes: Math.floor(next() * 20) } : {}),
+				...(next() < 0.9 ? { firstSeenAt: `${pick(days)}T${String(Math.floor(next() * 24)).padStart(2, '0')}:00:00.000Z` } : { firstSeenAt: undefined }),
+			}),
+		);
+		const compose = createDigestComposer(papers, matchTopicsByText);
+		let cut = 0;
+		for (let index = 0; index < 200; index += 1) {
+			const day = pick(days.slice(3));
+			// Now and then long after every paper was first seen, as most digests are.
+			const now = next() < 0.3 ? new Date('2026-04-01T00:00:00.000Z') : new Date(`${day}T${String(6 + Math.floor(next() * 12)).padStart(2, '0')}:00:00.000Z`);
+			const topics = next() < 0.3 ? [] : Array.from({ length: 1 + Math.floor(next() * 2) }, () => pick(WORDS));
+			const lastDay = next() < 0.3 ? undefined : addDays(day, -1 - Math.floor(next() * 4));
+			const record: DeliveryRecord | undefined = lastDay
+				? {
+						target: `channel:c${index}`,
+						sent: Object.fromEntries(papers.filter(() => next() < 0.1).map((entry) => [entry.id, entry.listedOn])),
+						lastDay,
+						...(next() < 0.7 ? { covered: { day: lastDay, at: `${lastDay}T09:00:00.000Z` } } : {}),
+					}
+				: undefined;
+			const target =
+				next() < 0.5
+					? channelTarget(subscription({ channelId: `c${index}`, topics, maxPapers: 1 + Math.floor(next() * 10) }))
+					: followTarget({ userId: `u${index}`, time: '09:00', timezone: 'UTC', topics, createdAt: '2026-03-01T00:00:00.000Z' });
+			const expected = await composeDigest({ target, day, now, papers, record, matchTopics: matchTopicsByText });
+			const actual = await compose({ target, day, now, record });
+			if (expected.total > expected.papers.length) cut += 1;
+			expect({ ids: actual.papers.map((entry) => entry.id), total: actual.total }).toEqual({
+				ids: expected.papers.map((entry) => entry.id),
+				total: expected.total,
+			});
+		}
+		// Most cases must be cut to max_papers, or the order of the cut would go untested.
+		expect(cut).toBeGreaterThan(100);
+	});
+
+	it('matches each topic once for the whole pass, whatever its case', async () => {
+		const asked: string[] = [];
+		const compose = createDigestComposer([paper('a', { title: 'Speech models' })], (topics, candidates) => {
+			asked.push(...topics);
+			return matchTopicsByText(topics, candidates);
+		});
+		for (const topics of [['Speech'], ['speech', 'robots'], ['ROBOTS']]) {
+			await compose({ target: channelTarget(subscription({ topics })), day: '2026-03-15', now: NOW, record: undefined });
+		}
+		expect(asked).toEqual(['Speech', 'robots']);
+	});
+});
+
 describe('buildDigestPayload', () => {
-	it('builds one message with a button per paper and no mentions', () => {
+	it('builds one message with an open and a Save button per paper and no mentions', () => {
 		const target = channelTarget(subscription({ topics: ['llm'] }));
 		const payload = buildDigestPayload(target, '2026-03-15', { papers: [paper('2603.00001'), paper('2603.00002')], total: 5 });
 		expect(payload.allowed_mentions).toEqual({ parse: [] });
 		expect(payload.embeds).toHaveLength(1);
 		expect(payload.embeds?.[0]?.footer?.text).toMatch(/Top 2 of 5 new papers.*Topics: llm/);
 		const buttons = (payload.components ?? []).flatMap((row) => row.components);
-		expect(buttons).toHaveLength(2);
+		expect(buttons.map((button) => button.label)).toEqual(['1. Paper 2603.00001', '2. Paper 2603.00002', 'Save 1', 'Save 2']);
 	});
 
 	it('says the cut was by upvotes only when upvotes are known', () => {

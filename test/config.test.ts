@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, ConfigError, loadConfig, parseConfig } from '../src/config.js';
 
@@ -101,6 +102,13 @@ describe('parseConfig', () => {
 		[{ SHARD_COUNT: '8', SHARDS: '6-9' }, 'SHARDS must name shards below SHARD_COUNT=8 (ids start at 0; bad: 8, 9)'],
 	])('reports shard setting %o as its own line', (env, line) => {
 		expect(problemsOf(env)).toEqual([line]);
+	});
+
+	it('saves the index snapshot beside a SQLite file by default, in data/ for a server, and nowhere when off', () => {
+		expect(parseConfig({}).indexSnapshot).toBe(resolve('data/paperboy.sqlite.index'));
+		expect(parseConfig({ DATABASE_URL: 'postgresql://paperboy:secret@db.internal/paperboy' }).indexSnapshot).toBe(resolve('data/paperboy.index'));
+		expect(parseConfig({ INDEX_SNAPSHOT: ' /var/cache/paperboy.index ' }).indexSnapshot).toBe('/var/cache/paperboy.index');
+		expect(parseConfig({ INDEX_SNAPSHOT: 'OFF' }).indexSnapshot).toBeUndefined();
 	});
 
 	it('never echoes a bad token back', () => {

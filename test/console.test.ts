@@ -88,7 +88,7 @@ describe('createConsole', () => {
 	});
 
 	it('clicks a button of the last answer by number, then by label', async () => {
-		expect((await run('click 1')).output).toContain('[Share] [Similar] [Paper page ↗]');
+		expect((await run('click 1')).output).toContain('[Share] [Similar] [Save]');
 		const shared = await run('click Share');
 		expect(shared.outcome).toBe('ok');
 		expect(shared.output).toMatch(/^── Paperboy\nShared by/);
@@ -97,11 +97,11 @@ describe('createConsole', () => {
 	it('says which buttons exist when the target is not there, and fails the line', async () => {
 		const { outcome, output } = await run('click Teleport');
 		expect(outcome).toBe('failed');
-		expect(output).toContain('! No button "Teleport" on the recent messages. Buttons: Share, Similar, Paper page');
+		expect(output).toContain('! No button "Teleport" on the recent messages. Buttons: Share, Similar, Save, ');
 	});
 
 	it('does not press link buttons, it says where they go', async () => {
-		expect((await run('click Paper page')).output).toMatch(/^\(link button: opens https:\/\//);
+		expect((await run('click Search arXiv')).output).toMatch(/^\(link button: opens https:\/\/arxiv\.org\/search/);
 	});
 
 	it('lists autocomplete suggestions', async () => {

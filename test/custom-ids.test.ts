@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
 	decodeCustomId,
 	encodeCustomId,
+	encodeStopForYou,
+	encodeLibraryPage,
 	encodeOpenPaper,
+	encodeSavePaper,
 	encodeSearchPage,
 	encodeSharePaper,
 	encodeSimilarPaper,
 	encodeTodayPage,
+	encodeTrendingPage,
 	encodeUnfollow,
 	hashQuery,
 	isPaperId,
@@ -97,6 +101,56 @@ describe('encodeUnfollow', () => {
 	});
 });
 
+describe('encodeSavePaper', () => {
+	it('builds a paper:save id that decodes back, and refuses a non-id', () => {
+		expect(encodeSavePaper('2401.01234')).toBe('paper:save:2401.01234');
+		expect(decodeCustomId('paper:save:t-0123456789ab')).toEqual({ kind: 'save', paperId: 't-0123456789ab' });
+		expect(() => encodeSavePaper('nope')).toThrow(RangeError);
+	});
+});
+
+describe('encodeLibraryPage', () => {
+	it('carries the page and the tag, if any, within 100 characters', () => {
+		expect(encodeLibraryPage(0)).toBe('paper:library:0');
+		expect(decodeCustomId(encodeLibraryPage(3, 'to-read'))).toEqual({ kind: 'library', page: 3, tag: 'to-read' });
+		const longest = encodeLibraryPage(99_999, '𝒳'.repeat(32));
+		expect(longest.length).toBeLessThanOrEqual(DiscordLimits.customId);
+		expect(decodeCustomId(longest)).toEqual({ kind: 'library', page: 99_999, tag: '𝒳'.repeat(32) });
+		expect(() => encodeLibraryPage(0, 'a:b')).toThrow(RangeError);
+	});
+});
+
+describe('encodeTrendingPage', () => {
+	it('carries the page, window and day, and the topic inline or by hash when it does not fit', () => {
+		expect(encodeTrendingPage(0, 'week', '2026-03-14')).toMatchObject({ customId: 'paper:trending:0:week:2026-03-14', queryHash: undefined });
+		expect(decodeCustomId('paper:trending:3:day:2026-03-14:rl: agents')).toEqual({
+			kind: 'trending',
+			page: 3,
+			window: 'day',
+			day: '2026-03-14',
+			topic: 'rl: agents',
+			topicHash: hashQuery('rl: agents'),
+		});
+		const long = encodeTrendingPage(99_999, 'month', '2026-03-14', 'x'.repeat(300));
+		expect(long.customId).toBe(`paper:trending:99999:month:2026-03-14:#${hashQuery('x'.repeat(300))}`);
+		expect(long.queryHash).toBe(hashQuery('x'.repeat(300)));
+		expect(decodeCustomId(long.customId)).toMatchObject({ kind: 'trending', topic: undefined, topicHash: hashQuery('x'.repeat(300)) });
+	});
+
+	it('refuses a bad window or day, and decodes nothing malformed', () => {
+		expect(() => encodeTrendingPage(0, 'Week!', '2026-03-14')).toThrow(RangeError);
+		expect(() => encodeTrendingPage(0, 'week', '2026-02-30')).toThrow(RangeError);
+		for (const id of [
+			'paper:trending:0:week',
+			'paper:trending:x:week:2026-03-14',
+			'paper:trending:0:week:2026-13-01',
+			'paper:trending:0:week:2026-03-14:',
+			'paper:trending:0:week:2026-03-14:#zz',
+		])
+			expect(decodeCustomId(id)).toBeUndefined();
+	});
+});
+
 describe('encodeCustomId', () => {
 	it('is the inverse of decodeCustomId', () => {
 		const ids = [
@@ -107,12 +161,26 @@ describe('encodeCustomId', () => {
 			encodeUnfollow('a'.repeat(90)).customId,
 			encodeUnfollow('vision').customId,
 			encodeUnfollow(undefined).customId,
+			encodeSavePaper('hep-th/9901001'),
+			encodeLibraryPage(2),
+			encodeLibraryPage(0, 'rlhf'),
+			encodeTrendingPage(0, 'week', '2026-03-14').customId,
+			encodeTrendingPage(2, 'day', '2026-03-14', 'diffusion, RLHF').customId,
+			encodeTrendingPage(1, 'month', '2026-03-14', 't'.repeat(200)).customId,
+			encodeStopForYou(),
 		];
 		for (const id of ids) {
 			const action = decodeCustomId(id);
 			expect(action).toBeDefined();
 			if (action) expect(encodeCustomId(action)).toBe(id);
 		}
+	});
+});
+
+describe('encodeStopForYou', () => {
+	it('is one fixed id that decodes to the Stop action and nothing longer does', () => {
+		expect(decodeCustomId(encodeStopForYou())).toEqual({ kind: 'stopForYou' });
+		expect(decodeCustomId(`${encodeStopForYou()}:x`)).toBeUndefined();
 	});
 });
 
@@ -147,13 +215,21 @@ describe('decodeCustomId', () => {
 			'follow:unfollow:#nothex',
 			'digest:open:2401.01234',
 			`paper:page:1:${'q'.repeat(100)}`,
+			'paper:save:',
+			'paper:save:nope',
+			'paper:library:',
+			'paper:library:x',
+			'paper:library:1:',
+			'paper:library:1:-x',
+			'paper:library:1:a:b',
+			`paper:library:1:${'a'.repeat(33)}`,
 		];
 		for (const id of bad) expect(decodeCustomId(id)).toBeUndefined();
 	});
 
 	it('survives random garbage', () => {
 		const random = createRandom(5);
-		const prefixes = ['paper:open:', 'paper:page:', 'paper:today:', 'follow:unfollow:', 'paper:', ''];
+		const prefixes = ['paper:open:', 'paper:page:', 'paper:today:', 'follow:unfollow:', 'paper:save:', 'paper:library:', 'paper:', ''];
 		for (let i = 0; i < 300; i++) {
 			const id = `${prefixes[i % prefixes.length]}${nastyText(random, 120)}`;
 			expect(() => decodeCustomId(id)).not.toThrow();

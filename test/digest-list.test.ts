@@ -7,7 +7,7 @@ import { createRandom, expectValidMessage, nastyPapers, nastyText, samplePaper }
 const tenPapers = Array.from({ length: 10 }, (_, i) => samplePaper({ id: `2401.0000${i}`, arxivId: `2401.0000${i}`, title: `Paper ${i}`, upvotes: 10 - i }));
 
 describe('formatDigestList', () => {
-	it('posts one compact list with upvotes and two rows of open buttons', () => {
+	it('posts one compact list with upvotes, two rows of open buttons and two of Save buttons', () => {
 		const payload = formatDigestList({ title: 'Daily papers', day: '2026-03-14', papers: tenPapers, footer: 'Topics: all' });
 		expectValidMessage(payload);
 		expect(payload.flags).toBeUndefined();
@@ -19,11 +19,20 @@ describe('formatDigestList', () => {
 			'**1.** [Paper 0](https://huggingface.co/papers/2401.00000) · ▲ 10',
 		]);
 		expect(embed?.footer?.text).toBe('Topics: all');
-		expect(payload.components?.map((row) => row.components.length)).toEqual([5, 5]);
+		expect(payload.components?.map((row) => row.components.length)).toEqual([5, 5, 5, 5]);
 		expect(decodeCustomId((payload.components?.[1]?.components?.[4] as InteractiveButton | undefined)?.custom_id)).toEqual({
 			kind: 'open',
 			paperId: '2401.00009',
 		});
+		const save = payload.components?.[3]?.components?.[4] as InteractiveButton | undefined;
+		expect(save?.label).toBe('Save 10');
+		expect(decodeCustomId(save?.custom_id)).toEqual({ kind: 'save', paperId: '2401.00009' });
+	});
+
+	it('fits ten Save buttons beside an Unfollow button in Discord’s five rows', () => {
+		const payload = formatDigestList({ title: 'Your papers', day: '2026-03-14', papers: tenPapers, unfollowTopic: '*' });
+		expectValidMessage(payload);
+		expect(payload.components?.map((row) => row.components[0]?.label)).toEqual(['1. Paper 0', '6. Paper 5', 'Save 1', 'Save 6', 'Unfollow']);
 	});
 
 	it('adds an Unfollow button for a topic, for everything, and by hash for a long topic', () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { loadCorpus } from '../src/papers/corpus.js';
+import { loadCorpus } from '../src/search/corpus.js';
 import { startIngestService } from '../src/papers/sources/service.js';
 import { openStore } from '../src/store/store.js';
 import { HF_FIXTURES, hasSharedFixtures, json, startFixtureServer, withFixtures, type FixtureServer } from './support/fixture-server.js';

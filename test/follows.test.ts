@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followTopic, getFollow, listFollows, unfollowTopic } from '../src/digests/follows.js';
+import { followForYou, followKey, followTopic, getFollow, getForYouFollow, listFollows, unfollowForYou, unfollowTopic } from '../src/digests/follows.js';
 import type { Store } from '../src/store/store.js';
 import { useTempStore } from './support/temp-store.js';
 
@@ -77,5 +77,41 @@ describe('unfollowTopic', () => {
 		await expect(unfollowTopic(store, 'u1', undefined, NOW)).rejects.toThrow(/not following anything/);
 		await followTopic(store, { userId: 'u1', topic: 'llm' }, NOW);
 		await expect(unfollowTopic(store, 'u1', 'robotics', NOW)).rejects.toThrow(/not following "robotics"/);
+	});
+});
+
+describe('followTopic with authors', () => {
+	it('adds authors beside topics, and following neither widens back to every paper', async () => {
+		const { follow } = await followTopic(store, { userId: 'u1', author: 'Ada Lovelace' }, NOW);
+		expect(follow).toMatchObject({ topics: [], authors: ['Ada Lovelace'] });
+		const more = await followTopic(store, { userId: 'u1', topic: 'llm', author: 'ada lovelace, Grace Hopper' }, NOW);
+		expect(more).toMatchObject({ change: 'added', follow: { topics: ['llm'], authors: ['Ada Lovelace', 'Grace Hopper'] } });
+		const all = await followTopic(store, { userId: 'u1' }, NOW);
+		expect(all.change).toBe('all');
+		expect(all.follow).not.toHaveProperty('authors');
+	});
+
+	it('removes an author, and ends the follow when the last topic and author go', async () => {
+		await followTopic(store, { userId: 'u1', topic: 'llm', author: 'Ada Lovelace' }, NOW);
+		await expect(unfollowTopic(store, 'u1', undefined, NOW, 'Grace Hopper')).rejects.toThrow(/not following the author "Grace Hopper"/);
+		expect((await unfollowTopic(store, 'u1', 'llm', NOW)).follow).toMatchObject({ topics: [], authors: ['Ada Lovelace'] });
+		expect((await unfollowTopic(store, 'u1', undefined, NOW, 'ada lovelace')).follow).toBeUndefined();
+	});
+});
+
+describe('followForYou', () => {
+	it('keeps the "For you" follow beside the topic follow, under its own key, and ends it alone', async () => {
+		await followTopic(store, { userId: 'u1', topic: 'llm' }, NOW);
+		const { follow, created } = await followForYou(store, { userId: 'u1', tag: 'rlhf', time: '07:00' }, NOW);
+		expect(created).toBe(true);
+		expect(follow).toMatchObject({ userId: 'u1', topics: [], forYou: { tag: 'rlhf' }, time: '07:00' });
+		expect(await getForYouFollow(store, 'u1')).toEqual(follow);
+		expect(await store.follows.get(followKey('u1', true))).toEqual(follow);
+		const again = await followForYou(store, { userId: 'u1' }, NOW);
+		expect(again).toMatchObject({ created: false, follow: { forYou: {}, time: '07:00' } });
+		await unfollowForYou(store, 'u1');
+		expect(await getForYouFollow(store, 'u1')).toBeUndefined();
+		expect((await getFollow(store, 'u1'))?.topics).toEqual(['llm']);
+		await expect(unfollowForYou(store, 'u1')).rejects.toThrow(/no "For you" follow/);
 	});
 });

@@ -9,6 +9,11 @@ function buttons(payload: ReturnType<typeof formatPaperCard>): Button[] {
 	return (payload.components ?? []).flatMap((row) => row.components);
 }
 
+/** Link buttons by label. */
+function linkUrls(payload: ReturnType<typeof formatPaperCard>): Record<string, string> {
+	return Object.fromEntries(buttons(payload).flatMap((button) => ('url' in button ? [[button.label, button.url]] : [])));
+}
+
 describe('formatPaperCard', () => {
 	it('builds a card with the linked title, abstract, facts, footer and buttons', () => {
 		const payload = formatPaperCard(samplePaper());
@@ -24,7 +29,13 @@ describe('formatPaperCard', () => {
 			{ name: 'Code', value: '[github.com/example/dpo-diffusion](https://github.com/example/dpo-diffusion)', inline: true },
 		]);
 		expect(embed?.footer?.text).toBe('Paper id: 2401.01234');
-		expect(buttons(payload).map((button) => button.label)).toEqual(['Share', 'Similar', 'Paper page', 'arXiv', 'Code']);
+		expect(buttons(payload).map((button) => button.label)).toEqual(['Share', 'Similar', 'Save', 'arXiv', 'PDF', 'Hugging Face', 'Code']);
+		expect(linkUrls(payload)).toEqual({
+			arXiv: 'https://arxiv.org/abs/2401.01234',
+			PDF: 'https://arxiv.org/pdf/2401.01234',
+			'Hugging Face': 'https://huggingface.co/papers/2401.01234',
+			Code: 'https://github.com/example/dpo-diffusion',
+		});
 		const [share, similar] = buttons(payload);
 		expect(share && 'custom_id' in share ? decodeCustomId(share.custom_id) : undefined).toEqual({ kind: 'share', paperId: '2401.01234' });
 		expect(similar && 'custom_id' in similar ? similar.custom_id : '').toBe('paper:similar:2401.01234');
@@ -32,10 +43,19 @@ describe('formatPaperCard', () => {
 		expect(payload.flags).toBeUndefined();
 	});
 
-	it('links a paper without an arXiv id to an arXiv title search', () => {
+	it('gives a paper without an arXiv id no page link, only a button that says it is an arXiv title search', () => {
 		const payload = formatPaperCard(samplePaper({ id: 't-0123456789ab', arxivId: undefined }));
-		expect(payload.embeds?.[0]?.url).toMatch(/^https:\/\/arxiv\.org\/search\/\?query=Direct%20Preference/);
-		expect(buttons(payload).map((button) => button.label)).toEqual(['Share', 'Similar', 'Paper page', 'Code']);
+		expectValidMessage(payload);
+		expect(payload.embeds?.[0]?.url).toBeUndefined();
+		expect(buttons(payload).map((button) => button.label)).toEqual(['Share', 'Similar', 'Save', 'Search arXiv', 'Code']);
+		expect(linkUrls(payload)['Search arXiv']).toMatch(/^https:\/\/arxiv\.org\/search\/\?query=Direct%20Preference.*&searchtype=title$/);
+	});
+
+	it('links an old-style arXiv id to arXiv only: Hugging Face has no pages for those', () => {
+		const payload = formatPaperCard(samplePaper({ id: 'hep-th/9901001', arxivId: 'hep-th/9901001', codeUrl: undefined }));
+		expectValidMessage(payload);
+		expect(payload.embeds?.[0]?.url).toBe('https://arxiv.org/abs/hep-th/9901001');
+		expect(linkUrls(payload)).toEqual({ arXiv: 'https://arxiv.org/abs/hep-th/9901001', PDF: 'https://arxiv.org/pdf/hep-th/9901001' });
 	});
 
 	it('says who shared it without pinging, and marks ephemeral cards', () => {
@@ -67,11 +87,11 @@ describe('formatPaperCard', () => {
 
 	it('drops unsafe or oversized links', () => {
 		const payload = formatPaperCard(samplePaper({ codeUrl: 'javascript:alert(1)', projectUrl: `https://x.test/${'a'.repeat(600)}` }));
-		expect(buttons(payload).map((button) => button.label)).toEqual(['Share', 'Similar', 'Paper page', 'arXiv']);
+		expect(buttons(payload).map((button) => button.label)).toEqual(['Share', 'Similar', 'Save', 'arXiv', 'PDF', 'Hugging Face']);
 		const longTitle = formatPaperCard(samplePaper({ id: 't-0123456789ab', arxivId: undefined, title: '漢'.repeat(1000) }));
 		expectValidMessage(longTitle);
-		const page = buttons(longTitle).find((button): button is LinkButton => button.label === 'Paper page');
-		expect(page?.url.length).toBeLessThanOrEqual(DiscordLimits.linkButtonUrl);
+		const search = buttons(longTitle).find((button): button is LinkButton => button.label === 'Search arXiv');
+		expect(search?.url.length).toBeLessThanOrEqual(DiscordLimits.linkButtonUrl);
 	});
 
 	it('satisfies the schemas and every limit for 300 adversarial papers', () => {

@@ -79,7 +79,7 @@ describe.each(ENGINES)('the paper feed on $name', (engine) => {
 	/** A follower on the other store that fails the test if it ever lists every stored paper. */
 	const follow = (options: Partial<Parameters<typeof followPaperFeed>[0]> = {}) => {
 		const index = buildPaperIndex([]);
-		const store = { raw: other.raw, listPapers: () => Promise.reject(new Error('the follower listed the papers namespace')) };
+		const store = { raw: other.raw, writerId: other.writerId, listPapers: () => Promise.reject(new Error('the follower listed the papers namespace')) };
 		const follower = followPaperFeed({
 			store,
 			index,
@@ -110,10 +110,17 @@ describe.each(ENGINES)('the paper feed on $name', (engine) => {
 		expect(await follower.pollNow()).toBe(0);
 	});
 
-	it('skips what its own process wrote: its index has it already', async () => {
+	it('skips what was written through its own store: its index has it already', async () => {
 		const { follower } = follow({ instanceId: undefined });
-		await leader.upsertPapers([paper('2603.70003', 'Numbat attention sinks')]);
+		await other.upsertPapers([paper('2603.70003', 'Numbat attention sinks')]);
 		expect(await follower.pollNow()).toBe(0);
+	});
+
+	it('reads what an earlier opening in the same process wrote (a bot restarted in-process has a new index)', async () => {
+		const { follower, index } = follow({ instanceId: undefined });
+		await leader.upsertPapers([paper('2603.70013', 'Numbat attention sinks')]);
+		expect(await follower.pollNow()).toBe(1);
+		expect(index.get('2603.70013')).toBeDefined();
 	});
 
 	it('reads back as far as the lookback from its cursor, and no further', async () => {

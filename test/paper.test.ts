@@ -35,8 +35,10 @@ describe('cleanText', () => {
 });
 
 describe('paperUrl', () => {
-	it('links the Hugging Face page when the arXiv id is known, else an arXiv title search', () => {
-		expect(paperUrl({ arxivId: '2403.09611', title: 'x' })).toBe('https://huggingface.co/papers/2403.09611');
-		expect(paperUrl({ title: 'A & B' })).toBe('https://arxiv.org/search/?query=A%20%26%20B&searchtype=title');
+	it('links the Hugging Face page for a new-style arXiv id, the arXiv abstract for an old-style one, nothing without an id', () => {
+		expect(paperUrl({ arxivId: '2403.09611' })).toBe('https://huggingface.co/papers/2403.09611');
+		expect(paperUrl({ arxivId: 'hep-th/9901001' })).toBe('https://arxiv.org/abs/hep-th/9901001');
+		expect(paperUrl({})).toBeUndefined();
+		expect(paperUrl({ arxivId: 't-0123456789ab' })).toBeUndefined();
 	});
 });

@@ -1,6 +1,6 @@
 import { REST, Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRestProxy, type RestProxy } from '../src/discord/proxy.js';
+import { PROXY_GLOBAL_PER_SECOND, startRestProxy, type RestProxy } from '../src/discord/proxy.js';
 import { silentLogger } from '../src/log.js';
 import { createEmulator, type DiscordEmulator } from '../src/sandbox/emulator/index.js';
 
@@ -16,6 +16,20 @@ afterEach(async () => {
 });
 
 const body = { content: 'digest', allowed_mentions: { parse: [] } };
+
+/** Requests per one-second window as the emulator's limiter counts them: each opens at the first request after the last closed. */
+function discordSeconds(times: readonly number[]): number[] {
+	const counts: number[] = [];
+	let opened = Number.NEGATIVE_INFINITY;
+	for (const time of times) {
+		if (time - opened >= 1000) {
+			opened = time;
+			counts.push(0);
+		}
+		counts[counts.length - 1] = (counts.at(-1) ?? 0) + 1;
+	}
+	return counts;
+}
 
 async function burst(api: string, token: string, channels: readonly string[]): Promise<void> {
 	const rest = new REST({ api, retries: 3 }).setToken(token);
@@ -39,6 +53,44 @@ describe('startRestProxy', () => {
 		emu.clearRecords();
 		await Promise.all([burst(apiUrl, token, channels.slice(0, 60)), burst(apiUrl, token, channels.slice(60))]).catch(() => undefined);
 		expect(emu.requests({ status: 429 }).length).toBeGreaterThan(0);
+	}, 30_000);
+
+	it('sends the same body again when Discord answers a 429 or a 5xx first, so the retry posts the message', async () => {
+		emu = createEmulator();
+		const { apiUrl, token } = await emu.start();
+		proxy = await startRestProxy({ upstream: apiUrl, port: 0, host: '127.0.0.1', logger: silentLogger });
+		const route = 'POST /channels/{channel_id}/messages';
+		emu.faults.rateLimit({ match: route, retryAfter: 0.1 });
+		emu.faults.serverError({ match: route, status: 502 });
+		const rest = new REST({ api: proxy.url, retries: 0 }).setToken(token);
+		await rest.post(Routes.channelMessages(emu.ids.channelId), { body });
+		expect(emu.requests({ method: 'POST' }).map((request) => [request.status, request.body])).toEqual([
+			[429, body],
+			[502, body],
+			[200, body],
+		]);
+		expect(emu.messages(emu.ids.channelId).map((message) => message.content)).toEqual(['digest']);
+		expect(emu.rejectedRequests()).toEqual([]);
+	}, 30_000);
+
+	it('paces a queue from two processes evenly: none refused, no second of Discord’s over PROXY_GLOBAL_PER_SECOND + 2', async () => {
+		emu = createEmulator({ rateLimit: true });
+		const { apiUrl, token } = await emu.start();
+		const channels = Array.from({ length: 150 }, (_, index) => emu!.addChannel({ name: `c${index}` }).id);
+		proxy = await startRestProxy({ upstream: apiUrl, port: 0, host: '127.0.0.1', logger: silentLogger });
+		// Each process keeps 32 digests in flight, one request after another, as the digest fan-out does.
+		let next = 0;
+		const sender = async () => {
+			const rest = new REST({ api: proxy!.url, retries: 3 }).setToken(token);
+			const worker = async () => {
+				while (next < channels.length) await rest.post(Routes.channelMessages(channels[next++] as string), { body });
+			};
+			await Promise.all(Array.from({ length: 32 }, worker));
+		};
+		await Promise.all([sender(), sender()]);
+		const posts = emu.requests({ method: 'POST' });
+		expect(posts.filter((request) => request.status !== 200)).toEqual([]);
+		expect(Math.max(...discordSeconds(posts.map((request) => request.time)))).toBeLessThanOrEqual(PROXY_GLOBAL_PER_SECOND + 2);
 	}, 30_000);
 
 	it('forwards Discord’s errors as they are, and answers 502 when Discord cannot be reached', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePayload } from '../src/cards/types.js';
 import { DigestWindow, type DigestPaper } from '../src/digests/compose.js';
 import { deliverDigests, type DigestSender } from '../src/digests/deliver.js';
-import { followTopic, unfollowTopic } from '../src/digests/follows.js';
+import { followForYou, followTopic, unfollowTopic } from '../src/digests/follows.js';
 import { addDays } from '../src/digests/local-time.js';
 import { subscribeChannel, unsubscribeChannel } from '../src/digests/subscriptions.js';
 import { channelTarget, followTarget, type DueDigest } from '../src/digests/targets.js';
@@ -158,6 +158,19 @@ describe('pruneStore', () => {
 			const report = await pruneStore(store, plusDays(at(D0), 365), silentLogger);
 			expect(report.removedTargets).toBe(0);
 			expect(await rowCount('deliveries')).toBe(3);
+		});
+
+		it('keeps the records of named digests and "For you" follows, which live under their own keys', async () => {
+			await subscribeChannel(store, { guildId: 'g', channelId: 'c1', userId: 'admin', name: 'weekly' }, at(D0, '08:00'));
+			await followForYou(store, { userId: 'u1' }, at(D0, '08:00'));
+			const old = { sent: {}, lastOutcome: { day: D0, at: at(D0).toISOString(), outcome: 'empty' as const, paperCount: 0 } };
+			await store.deliveries.set('channel:c1:weekly', { target: 'channel:c1:weekly', ...old });
+			await store.deliveries.set('user:u1:foryou', { target: 'user:u1:foryou', ...old });
+			await store.deliveries.set('channel:c1:gone', { target: 'channel:c1:gone', ...old });
+			const report = await pruneStore(store, plusDays(at(D0), 365), silentLogger);
+			expect(report.removedTargets).toBe(1);
+			expect(await store.deliveries.get('channel:c1:weekly')).toBeDefined();
+			expect(await store.deliveries.get('user:u1:foryou')).toBeDefined();
 		});
 
 		it('keeps a removed target whose record was written during the grace period (a pending digest counts)', async () => {

@@ -45,6 +45,15 @@ describe('renderMessage', () => {
 		expect(renderMessage({ content: 'hi', flags: 64 }, '── Paperboy').split('\n')[0]).toBe('── Paperboy  (only you can see this)');
 	});
 
+	it('lists attached files with their size and url', () => {
+		const text = renderMessage({
+			content: 'Your export',
+			attachments: [{ filename: 'paperboy-library.bib', size: 2048, url: 'http://127.0.0.1:1/attachments/1/2/paperboy-library.bib' }],
+		});
+		expect(text.split('\n')).toEqual(['Your export', '📎 paperboy-library.bib (2.0 KB) http://127.0.0.1:1/attachments/1/2/paperboy-library.bib']);
+		expect(renderMessage({ attachments: [{ filename: 'tiny.csv', size: 12 }] })).toBe('📎 tiny.csv (12 B)');
+	});
+
 	it('renders a message with nothing but content, and no heading when none is given', () => {
 		expect(renderMessage({ content: 'No papers match “x”.' })).toBe('No papers match “x”.');
 	});

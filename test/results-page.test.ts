@@ -26,6 +26,24 @@ describe('formatResultsPage', () => {
 		expect([previous?.disabled, next?.disabled]).toEqual([false, false]);
 	});
 
+	it('says the filters in the footer, and titles a search of filters alone', () => {
+		const hits = [samplePaper()];
+		const filtered = formatResultsPage({
+			query: 'difusion',
+			filters: 'since 2026-03-07 · most upvoted first',
+			hits,
+			page: 0,
+			pageCount: 1,
+			total: 1,
+			pageButton: pageButton('q'),
+		});
+		expectValidMessage(filtered);
+		expect(filtered.embeds?.[0]?.footer?.text).toBe('1 paper found · since 2026-03-07 · most upvoted first');
+		const only = formatResultsPage({ query: '', filters: 'by @everyone', hits, page: 0, pageCount: 1, total: 1, pageButton: pageButton('q') });
+		expectValidMessage(only);
+		expect(only.embeds?.[0]?.title).toBe('Papers matching the filters');
+	});
+
 	it('disables Previous on the first page and Next on the last', () => {
 		const first = formatResultsPage({ query: 'q', hits: [samplePaper()], page: 0, pageCount: 2, total: 6, pageButton: pageButton('q') });
 		const last = formatResultsPage({ query: 'q', hits: [samplePaper()], page: 1, pageCount: 2, total: 6, pageButton: pageButton('q') });

@@ -113,10 +113,57 @@ describe('runSandbox', () => {
 		const { code, output } = await runInProcess(['--script', script]);
 		expect(output).toContain('Sandbox ready');
 		expect(output).toContain('Results for “difusion”');
-		expect(output).toContain('[Share] [Similar] [Paper page ↗]');
+		expect(output).toContain('[Share] [Similar] [Save]');
 		expect(output).toContain('→ VQ4DiT');
 		expect(output).toContain('Papers listed on 2026-03-14');
 		expect(output).not.toContain('never reached”');
+		expect(code).toBe(0);
+	});
+
+	it('runs the library: save, the Save button, tags, a page, an export file and unsave', async () => {
+		const script = await writeScript([
+			'/paper save paper:t-b6da3eceecac tags:to-read',
+			'/paper search query:difusion',
+			'click 1',
+			'click Save',
+			'/paper tag add paper:VQ4DiT tags:quantization',
+			'/paper library tag:to-read',
+			'/paper export format:bibtex',
+			'/paper tag remove paper:VQ4DiT tags:to-read',
+			'/paper unsave paper:VQ4DiT',
+			'/paper library',
+		]);
+		const { code, output } = await runInProcess(['--script', script]);
+		expect(output).toContain('Saved “VQ4DiT');
+		expect(output).toContain('is already in your library (1 paper)');
+		expect(output).toContain('is now tagged to-read, quantization.');
+		expect(output).toContain('`to-read` `quantization`');
+		expect(output).toMatch(/📎 paperboy-library\.bib \(\d+ B\) http:\/\/127\.0\.0\.1:\d+\/attachments\/\d+\/\d+\/paperboy-library\.bib/);
+		expect(output).toContain('Removed “VQ4DiT');
+		expect(output).toContain('Your library is empty.');
+		expect(code).toBe(0);
+	});
+
+	it('tries the richer digests: a forum digest with tagged posts, a named weekly one, a thread, and a "For you" DM', async () => {
+		const script = await writeScript([
+			'/paper save paper:t-077a9c89b9ab tags:rlhf',
+			'/paper follow foryou:true tag:rlhf',
+			'as admin',
+			'/digest subscribe channel:#paper-talk topics:RLHF max_papers:2',
+			'/digest subscribe name:weekly frequency:weekly topics:quantization',
+			'/digest subscribe name:talk topics:agents thread:true max_papers:2',
+			'/digest list',
+			'time +1d',
+		]);
+		const { code, output } = await runInProcess(['--script', script]);
+		expect(output).toContain('One post per paper, tagged “RLHF”');
+		expect(output).toContain('weekly on Monday at 09:00 UTC');
+		expect(output).toContain('Weekly digests go out on Monday unless you pick a day');
+		expect(output).toContain('#papers · “weekly”');
+		expect(output).toMatch(/── #paper-talk · Paperboy posted “.+” · tags: RLHF/);
+		expect(output).toContain('── #papers · Paperboy started a thread: “2026-03-14 · agents”');
+		expect(output).toContain('── DM to reader · Paperboy');
+		expect(output).toContain('For you · rlhf');
 		expect(code).toBe(0);
 	});
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
 import { titleId, type Paper } from '../src/papers/paper.js';
 import { FUSE_OPTIONS } from '../src/search/fuse-rank.js';
-import { buildPaperIndex, MAX_QUERY_LENGTH } from '../src/search/index.js';
+import { buildPaperIndex, indexState, MAX_QUERY_LENGTH } from '../src/search/index.js';
+import { buildSegment } from '../src/search/segment.js';
 import { HAS_REAL_CORPUS, loadRealPapers, loadSeedPapers, makePaper, NO_REAL_CORPUS_REASON, titleStarting } from './search-helpers.js';
 
 const seed = loadSeedPapers();
@@ -243,14 +244,50 @@ describe('upsert', () => {
 });
 
 describe('upsert (many papers)', () => {
-	it('folds a large live segment back into one index', () => {
+	it('folds a large live segment back into one index', async () => {
 		const live = buildPaperIndex(seed);
 		const added = Array.from({ length: 2100 }, (_, i) => makePaper({ id: `bulk-${i}`, title: `Bulk Paper Number${i}` }));
 		live.upsert(added.slice(0, 1000));
 		live.upsert(added.slice(1000));
 		expect(live.size).toBe(63 + 2100);
 		expect(live.search('number2099', 1)[0]?.paper.id).toBe('bulk-2099');
+		await live.idle();
+		expect(indexState(live)).toMatchObject({ livePapers: [], baseGeneration: 2 });
+		expect(live.size).toBe(63 + 2100);
+		expect(live.search('number2099', 1)[0]?.paper.id).toBe('bulk-2099');
 		expect(live.search('squeezellm', 1)[0]?.paper.title).toMatch(/^SqueezeLLM/);
+	});
+
+	it('keeps serving while the merge is built, and keeps what was upserted meanwhile', async () => {
+		let release: () => void = () => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const live = buildPaperIndex(seed, { buildInBackground: async (papers) => gate.then(() => buildSegment(papers)) });
+		const added = Array.from({ length: 2001 }, (_, i) => makePaper({ id: `bulk-${i}`, title: `Bulk Paper Number${i}` }));
+		live.upsert(added);
+		// The merge is waiting: these land in the live segments, one replacing a paper the merge holds.
+		live.upsert([makePaper({ id: 'bulk-7', title: 'Renamed Narwhal Paper' }), makePaper({ id: 'late-1', title: 'A Late Quokka Paper' })]);
+		expect(live.search('narwhal', 1)[0]?.paper.id).toBe('bulk-7');
+		release();
+		await live.idle();
+		expect(live.size).toBe(63 + 2001 + 1);
+		expect(live.get('bulk-7')?.title).toBe('Renamed Narwhal Paper');
+		expect(live.search('number7', 5).map((hit) => hit.paper.id)).not.toContain('bulk-7');
+		expect(live.search('narwhal', 1)[0]?.paper.id).toBe('bulk-7');
+		expect(live.search('quokka', 1)[0]?.paper.id).toBe('late-1');
+		expect(
+			indexState(live)
+				?.livePapers.map((paper) => paper.id)
+				.sort(),
+		).toEqual(['bulk-7', 'late-1']);
+		expect(live.all().filter((paper) => paper.id === 'bulk-7')).toHaveLength(1);
+	});
+
+	it('builds the merge here when the worker fails, losing nothing', async () => {
+		const live = buildPaperIndex(seed, { buildInBackground: async () => Promise.reject(new Error('worker died')) });
+		live.upsert(Array.from({ length: 2001 }, (_, i) => makePaper({ id: `bulk-${i}`, title: `Bulk Paper Number${i}` })));
+		await live.idle();
+		expect(indexState(live)).toMatchObject({ livePapers: [], baseGeneration: 2 });
+		expect(live.search('number2000', 1)[0]?.paper.id).toBe('bulk-2000');
 	});
 });
 

@@ -10,6 +10,10 @@ import { acquireLease, LEASE_KEY, LEASE_NAMESPACE, type DatabaseLease, type Leas
 import { pruneStore, REMOVED_TARGET_GRACE_DAYS, sentFloor } from '../src/store/prune.js';
 import type { DeliveryRecord, Follow, Subscription } from '../src/store/records.js';
 import { openStore, QUERY_MEMO_TTL_MS, STORE_SCHEMA_VERSION, type Store, type StoreOptions } from '../src/store/store.js';
+import { UserError } from '../src/errors.js';
+import { copyPaper, savePaper } from '../src/library/library.js';
+import { LibraryLimits } from '../src/library/limits.js';
+import type { Paper } from '../src/papers/paper.js';
 import {
 	createPostgresDatabase,
 	createRedisDatabase,
@@ -56,6 +60,19 @@ function subscription(guildId: string, channelId: string, topics: string[] = [])
 }
 function follow(userId: string): Follow {
 	return { userId, topics: [], time: '09:00', timezone: 'UTC', createdAt: '2026-03-14T00:00:00.000Z' };
+}
+function libraryPaper(n: number): Paper {
+	const id = `2403.${String(n).padStart(5, '0')}`;
+	const authors = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'];
+	return {
+		id,
+		arxivId: id,
+		title: `A realistically long paper title, number ${n}, about diffusion`,
+		abstract: '',
+		authors,
+		listedOn: '2026-03-14',
+		source: 'hf-daily',
+	};
 }
 
 describe.each(ENGINES)('the store on $name', (engine) => {
@@ -242,6 +259,21 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			expect(new Set(topics).size).toBe(40);
 		});
 
+		it('starts from the change another store made since this one last read or wrote the record', async () => {
+			const first = await open();
+			const second = await open();
+			const add = (store: Store, tag: string) =>
+				store.subscriptions.update('g:c', (current) => ({ ...(current ?? subscription('g', 'c')), topics: [...(current?.topics ?? []), tag] }));
+			await add(first, 'a1');
+			await add(second, 'b1');
+			expect((await first.subscriptions.update('g:c', () => unchanged))?.topics).toEqual(['a1', 'b1']);
+			await second.subscriptions.delete('g:c');
+			expect(await first.subscriptions.update('g:c', (current) => current ?? unchanged)).toBeUndefined();
+			await add(second, 'b2');
+			await add(first, 'a2');
+			expect((await second.subscriptions.get('g:c'))?.topics).toEqual(['b2', 'a2']);
+		});
+
 		it('deletes on undefined, keeps the record on unchanged, and frees the key when a change throws', async () => {
 			const store = await open();
 			await store.subscriptions.set('g:c', subscription('g', 'c'));
@@ -254,6 +286,21 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			expect(await store.subscriptions.update('g:c', () => undefined)).toBeUndefined();
 			expect(await store.subscriptions.get('g:c')).toBeUndefined();
 			expect(await store.subscriptions.update('g:new', (current) => current ?? subscription('g', 'new'))).toMatchObject({ channelId: 'new' });
+		});
+	});
+
+	describe('the library', () => {
+		it('keeps every save to one full-size library from two stores, and refuses the one past the cap', async () => {
+			const first = await open();
+			const second = await open();
+			const now = new Date('2026-03-14T12:00:00.000Z');
+			const papers = Array.from({ length: LibraryLimits.papersPerUser - 10 }, (_, n) => copyPaper(libraryPaper(n), ['to-read'], now.toISOString()));
+			await first.library.set('u1', { userId: 'u1', papers, updatedAt: now.toISOString() });
+			await Promise.all(Array.from({ length: 10 }, (_, n) => savePaper(n % 2 === 0 ? first : second, 'u1', libraryPaper(10_000 + n), [], now)));
+			const stored = await second.library.get('u1');
+			expect(stored?.papers).toHaveLength(LibraryLimits.papersPerUser);
+			expect(stored?.papers[0]).toEqual(papers[0]);
+			await expect(savePaper(first, 'u1', libraryPaper(20_000), [], now)).rejects.toBeInstanceOf(UserError);
 		});
 	});
 
@@ -426,6 +473,13 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			expect(await store.deliveries.get('channel:gone')).toBeDefined();
 			expect((await pruneStore(store, new Date(now.getTime() + 2 * DAY_MS), logger())).removedTargets).toBe(1);
 			expect((await store.raw('deliveries').list()).map(([key]) => key)).toEqual(['channel:c1', 'channel:unreadable']);
+		});
+
+		it('never prunes saved papers', async () => {
+			const store = await open();
+			const saved = await savePaper(store, 'u1', libraryPaper(1), ['keep'], new Date('2020-01-01T00:00:00.000Z'));
+			await pruneStore(store, new Date('2036-01-01T00:00:00.000Z'), logger());
+			expect((await store.library.get('u1'))?.papers).toEqual([saved.entry]);
 		});
 	});
 

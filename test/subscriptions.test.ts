@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+	checkDigestRoom,
 	getSubscription,
+	listChannelSubscriptions,
 	listGuildSubscriptions,
 	listSubscriptions,
 	resumeSubscription,
@@ -103,5 +105,72 @@ describe('resumeSubscription', () => {
 		await subscribeChannel(store, base, NOW);
 		await expect(resumeSubscription(store, 'g1', 'c1', LATER)).rejects.toThrow(/is not paused/);
 		await expect(resumeSubscription(store, 'g1', 'c9', LATER)).rejects.toThrow(/has no digest subscription/);
+	});
+});
+
+describe('subscribeChannel with names, cadence and filters', () => {
+	it('keeps a named digest beside the default one, under its own key, and updates each by its name', async () => {
+		await subscribeChannel(store, base, NOW);
+		const { subscription, created } = await subscribeChannel(store, { ...base, name: 'Weekly ML', topics: 'llm' }, NOW);
+		expect(created).toBe(true);
+		expect(subscription.name).toBe('weekly-ml');
+		expect(await getSubscription(store, 'g1', 'c1', 'weekly-ml')).toEqual(subscription);
+		expect((await getSubscription(store, 'g1', 'c1'))?.name).toBeUndefined();
+		expect((await subscribeChannel(store, { ...base, name: 'weekly-ml', topics: 'agents' }, LATER)).created).toBe(false);
+		expect((await listChannelSubscriptions(store, 'g1', 'c1')).map((entry) => [entry.name, entry.topics])).toEqual([
+			[undefined, []],
+			['weekly-ml', ['agents']],
+		]);
+	});
+
+	it('stores weekly with its day (Monday by default, said so), drops the day when it stops being weekly, and refuses day without weekly', async () => {
+		const weekly = await subscribeChannel(store, { ...base, frequency: 'weekly' }, NOW);
+		expect(weekly).toMatchObject({ subscription: { frequency: 'weekly', weekday: 'mon' }, defaultedWeekday: true });
+		const friday = await subscribeChannel(store, { ...base, day: 'fri' }, NOW);
+		expect(friday).toMatchObject({ subscription: { frequency: 'weekly', weekday: 'fri' }, defaultedWeekday: false });
+		const daily = await subscribeChannel(store, { ...base, frequency: 'daily' }, NOW);
+		expect(daily.subscription).not.toHaveProperty('frequency');
+		expect(daily.subscription).not.toHaveProperty('weekday');
+		await expect(subscribeChannel(store, { ...base, day: 'fri' }, NOW)).rejects.toThrow(/only applies to a weekly digest/);
+		await expect(subscribeChannel(store, { ...base, frequency: 'weekdays', day: 'fri' }, NOW)).rejects.toThrow(/only applies to a weekly digest/);
+	});
+
+	it('replaces include, exclude and authors when given, and clears them with none', async () => {
+		const { subscription } = await subscribeChannel(store, { ...base, include: 'video, 3D', exclude: 'audio', authors: 'Ada Lovelace' }, NOW);
+		expect(subscription).toMatchObject({ include: ['video', '3D'], exclude: ['audio'], authors: ['Ada Lovelace'] });
+		const cleared = await subscribeChannel(store, { ...base, include: 'none', authors: 'NONE' }, LATER);
+		expect(cleared.subscription).not.toHaveProperty('include');
+		expect(cleared.subscription).not.toHaveProperty('authors');
+		expect(cleared.subscription.exclude).toEqual(['audio']);
+	});
+
+	it('marks a forum digest and a threaded one, and refuses a thread in a forum', async () => {
+		expect((await subscribeChannel(store, { ...base, channelKind: 'forum' }, NOW)).subscription.channelKind).toBe('forum');
+		const text = await subscribeChannel(store, { ...base, channelId: 'c2', channelKind: 'text', thread: true }, NOW);
+		expect(text.subscription).toMatchObject({ thread: true });
+		expect(text.subscription).not.toHaveProperty('channelKind');
+		await expect(subscribeChannel(store, { ...base, channelKind: 'forum', thread: true }, NOW)).rejects.toThrow(/thread: is for text channels/);
+	});
+});
+
+describe('checkDigestRoom', () => {
+	it('allows 5 digests a channel and 50 a server, always lets an existing one be updated', async () => {
+		for (const name of ['default', 'a', 'b', 'c', 'd']) await subscribeChannel(store, { ...base, name }, NOW);
+		await expect(checkDigestRoom(store, 'g1', 'c1', 'e')).rejects.toThrow(/already has 5 digests/);
+		await expect(checkDigestRoom(store, 'g1', 'c1', 'd')).resolves.toBeUndefined();
+		for (let index = 0; index < 45; index += 1) await subscribeChannel(store, { ...base, channelId: `x${index}` }, NOW);
+		await expect(checkDigestRoom(store, 'g1', 'c-new', undefined)).rejects.toThrow(/already has 50 digests/);
+		await expect(checkDigestRoom(store, 'g2', 'c1', undefined)).resolves.toBeUndefined();
+	});
+});
+
+describe('unsubscribeChannel by name', () => {
+	it('removes only that digest, and names the channel’s digests for an unknown name', async () => {
+		await subscribeChannel(store, base, NOW);
+		await subscribeChannel(store, { ...base, name: 'weekly' }, NOW);
+		await expect(unsubscribeChannel(store, 'g1', 'c1', 'nope')).rejects.toThrow(/has no digest named "nope". Its digests: "default", "weekly"/);
+		await unsubscribeChannel(store, 'g1', 'c1', 'weekly');
+		expect((await listChannelSubscriptions(store, 'g1', 'c1')).map((entry) => entry.name)).toEqual([undefined]);
+		await expect(resumeSubscription(store, 'g1', 'c1', LATER, 'weekly')).rejects.toThrow(/has no digest named "weekly"/);
 	});
 });

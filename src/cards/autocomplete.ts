@@ -7,7 +7,7 @@ import type { AutocompleteChoice } from './types.js';
  * Autocomplete choices: the title (cut to 100) as name; the value is the paper id (for a `paper`
  * option) or the title itself cut to 100 (for a free-text `query` option).
  */
-export function formatAutocompleteChoices(papers: readonly Paper[], valueKind: 'id' | 'title' = 'id'): AutocompleteChoice[] {
+export function formatAutocompleteChoices(papers: readonly Pick<Paper, 'id' | 'title'>[], valueKind: 'id' | 'title' = 'id'): AutocompleteChoice[] {
 	const choices: AutocompleteChoice[] = [];
 	const seen = new Set<string>();
 	for (const paper of Array.isArray(papers) ? papers : []) {
@@ -21,7 +21,7 @@ export function formatAutocompleteChoices(papers: readonly Paper[], valueKind: '
 }
 
 /** A title used as a search query: cut without the ellipsis, which would only be noise to the search. */
-function titleValue(paper: Paper): string {
+function titleValue(paper: Pick<Paper, 'id' | 'title'>): string {
 	return plainTitle(paper, DiscordLimits.choiceValue).replace(/…$/, '').trimEnd();
 }
 
@@ -31,4 +31,12 @@ export function formatTimeZoneChoices(zones: readonly string[]): AutocompleteCho
 		.filter((zone) => zone.length > 0 && zone.length <= DiscordLimits.choiceValue)
 		.slice(0, DiscordLimits.autocompleteChoices)
 		.map((zone) => ({ name: zone.replace(/_/g, ' ').slice(0, DiscordLimits.choiceName), value: zone }));
+}
+
+/** Plain strings (tags, a tag list being typed) as choices; anything over a choice's 100 characters is left out. */
+export function formatTextChoices(values: readonly string[]): AutocompleteChoice[] {
+	return [...new Set(values)]
+		.filter((value) => value.length > 0 && value.length <= DiscordLimits.choiceValue && value.length <= DiscordLimits.choiceName)
+		.slice(0, DiscordLimits.autocompleteChoices)
+		.map((value) => ({ name: value, value }));
 }

@@ -14,6 +14,11 @@ export const CustomIdPrefix = Object.freeze({
 	searchPage: 'paper:page:',
 	todayPage: 'paper:today:',
 	unfollow: 'follow:unfollow:',
+	savePaper: 'paper:save:',
+	libraryPage: 'paper:library:',
+	trendingPage: 'paper:trending:',
+	/** The whole id, not a prefix: the "For you" DM's Stop button ends the clicking user's "For you" follow. */
+	stopForYou: 'follow:foryou:stop',
 });
 
 export type CustomIdAction =
@@ -24,7 +29,15 @@ export type CustomIdAction =
 	| { kind: 'page'; page: number; query: string | undefined; queryHash: string }
 	| { kind: 'today'; page: number; day: string }
 	/** `all` for "unfollow everything"; else `topic` inline or only its `topicHash`. */
-	| { kind: 'unfollow'; all: boolean; topic: string | undefined; topicHash: string | undefined };
+	| { kind: 'unfollow'; all: boolean; topic: string | undefined; topicHash: string | undefined }
+	/** Saves the paper to the library of whoever clicks. */
+	| { kind: 'save'; paperId: string }
+	/** A page of the clicking user's library, all of it or one tag's. */
+	| { kind: 'library'; page: number; tag: string | undefined }
+	/** A trending page anchored on `day`; no topic when both `topic` and `topicHash` are undefined, else the topic inline or only its hash. */
+	| { kind: 'trending'; page: number; window: string; day: string; topic: string | undefined; topicHash: string | undefined }
+	/** Ends the clicking user's "For you" follow. */
+	| { kind: 'stopForYou' };
 
 /** Largest page number an id may carry; far beyond any real result set, small enough to stay an integer. */
 export const MAX_PAGE = 99_999;
@@ -37,6 +50,11 @@ const PAPER_ID = /^(?:\d{4}\.\d{4,5}|[a-z-]{2,20}(?:\.[A-Z]{2})?\/\d{7}|t-[0-9a-
 const PAGE = /^(?:0|[1-9]\d{0,4})$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const HASH = /^#[0-9a-f]{16}$/;
+/** The shape of a trending window (`day`, `week`, `month`); the handler checks it is one it knows. */
+const TRENDING_WINDOW = /^[a-z]{1,10}$/;
+const TRENDING_REST = /^(\d{1,5}):([a-z]{1,10}):(\d{4}-\d{2}-\d{2})(?::(.*))?$/s;
+/** A library tag's shape as src/library/tags.ts stores it: letters and digits of any script, and '-'; at most 32 of them. */
+const LIBRARY_TAG = /^[\p{L}\p{N}][\p{L}\p{N}-]{0,31}$/u;
 
 /** True for the ids Paperboy assigns: arXiv ids (new and old style) and `t-<12 hex>` title ids. */
 export function isPaperId(id: string): boolean {
@@ -60,6 +78,16 @@ export function encodeSimilarPaper(paperId: string): string {
 	return `${CustomIdPrefix.similarPaper}${checkedPaperId(paperId)}`;
 }
 
+export function encodeSavePaper(paperId: string): string {
+	return `${CustomIdPrefix.savePaper}${checkedPaperId(paperId)}`;
+}
+
+/** `paper:library:<page>` for the whole library, `paper:library:<page>:<tag>` for one tag. */
+export function encodeLibraryPage(page: number, tag?: string): string {
+	if (tag !== undefined && !LIBRARY_TAG.test(tag)) throw new RangeError(`not a library tag: ${JSON.stringify(tag)}`);
+	return `${CustomIdPrefix.libraryPage}${checkedPage(page)}${tag === undefined ? '' : `:${tag}`}`;
+}
+
 export interface EncodedWithRef {
 	customId: string;
 	/** True when the id carries only the hash: the caller must store the full text under `hash`. */
@@ -81,6 +109,15 @@ export function encodeTodayPage(page: number, day: string): string {
 	return `${CustomIdPrefix.todayPage}${checkedPage(page)}:${day}`;
 }
 
+/** `paper:trending:<page>:<window>:<day>`, then `:<topic>` (or `:#<hash>` when it does not fit) for a topic filter. */
+export function encodeTrendingPage(page: number, window: string, day: string, topic?: string): EncodedWithRef {
+	if (!TRENDING_WINDOW.test(window)) throw new RangeError(`not a trending window: ${JSON.stringify(window)}`);
+	if (!isValidDay(day)) throw new RangeError(`not a YYYY-MM-DD day: ${JSON.stringify(day)}`);
+	const head = `${CustomIdPrefix.trendingPage}${checkedPage(page)}:${window}:${day}`;
+	if (topic === undefined || topic === '') return { customId: head, needsStoredQuery: false, hash: '', queryHash: undefined };
+	return withRef(`${head}:`, topic, DiscordLimits.customId);
+}
+
 /** `follow:unfollow:*` for everything (topic undefined), the topic inline up to 80 characters, else its hash. */
 export function encodeUnfollow(topic: string | undefined): EncodedWithRef {
 	if (topic === undefined) return { customId: `${CustomIdPrefix.unfollow}${ALL_TOPICS}`, needsStoredQuery: false, hash: '', queryHash: undefined };
@@ -88,6 +125,10 @@ export function encodeUnfollow(topic: string | undefined): EncodedWithRef {
 	// A literal '*' topic must not read as "everything".
 	if (topic === ALL_TOPICS) return hashed(CustomIdPrefix.unfollow, topic);
 	return withRef(CustomIdPrefix.unfollow, topic, max);
+}
+
+export function encodeStopForYou(): string {
+	return CustomIdPrefix.stopForYou;
 }
 
 /** Builds the id for any action; the inverse of decodeCustomId (hash-only refs come back as hash-only). */
@@ -110,6 +151,16 @@ export function encodeCustomId(action: CustomIdAction): string {
 			return action.topic === undefined
 				? `${CustomIdPrefix.unfollow}${HASH_MARK}${checkedHash(action.topicHash ?? '')}`
 				: encodeUnfollow(action.topic).customId;
+		case 'save':
+			return encodeSavePaper(action.paperId);
+		case 'library':
+			return encodeLibraryPage(action.page, action.tag);
+		case 'stopForYou':
+			return encodeStopForYou();
+		case 'trending':
+			return action.topic === undefined && action.topicHash !== undefined
+				? `${encodeTrendingPage(action.page, action.window, action.day).customId}:${HASH_MARK}${checkedHash(action.topicHash)}`
+				: encodeTrendingPage(action.page, action.window, action.day, action.topic).customId;
 	}
 }
 
@@ -118,9 +169,12 @@ export function decodeCustomId(customId: unknown): CustomIdAction | undefined {
 	if (typeof customId !== 'string' || customId.length > DiscordLimits.customId) return undefined;
 	const paper = decodePaperAction(customId);
 	if (paper) return paper;
+	if (customId === CustomIdPrefix.stopForYou) return { kind: 'stopForYou' };
 	if (customId.startsWith(CustomIdPrefix.searchPage)) return decodeSearchPage(customId.slice(CustomIdPrefix.searchPage.length));
 	if (customId.startsWith(CustomIdPrefix.todayPage)) return decodeTodayPage(customId.slice(CustomIdPrefix.todayPage.length));
 	if (customId.startsWith(CustomIdPrefix.unfollow)) return decodeUnfollow(customId.slice(CustomIdPrefix.unfollow.length));
+	if (customId.startsWith(CustomIdPrefix.libraryPage)) return decodeLibraryPage(customId.slice(CustomIdPrefix.libraryPage.length));
+	if (customId.startsWith(CustomIdPrefix.trendingPage)) return decodeTrendingPage(customId.slice(CustomIdPrefix.trendingPage.length));
 	return undefined;
 }
 
@@ -129,6 +183,7 @@ function decodePaperAction(customId: string): CustomIdAction | undefined {
 		['open', CustomIdPrefix.openPaper],
 		['share', CustomIdPrefix.sharePaper],
 		['similar', CustomIdPrefix.similarPaper],
+		['save', CustomIdPrefix.savePaper],
 	] as const;
 	for (const [kind, prefix] of kinds) {
 		if (!customId.startsWith(prefix)) continue;
@@ -153,6 +208,25 @@ function decodeTodayPage(rest: string): CustomIdAction | undefined {
 	const page = pageText === undefined ? undefined : parsePage(pageText);
 	if (page === undefined || day === undefined || extra !== undefined || !isValidDay(day)) return undefined;
 	return { kind: 'today', page, day };
+}
+
+function decodeLibraryPage(rest: string): CustomIdAction | undefined {
+	const colon = rest.indexOf(':');
+	const page = parsePage(colon < 0 ? rest : rest.slice(0, colon));
+	if (page === undefined) return undefined;
+	if (colon < 0) return { kind: 'library', page, tag: undefined };
+	const tag = rest.slice(colon + 1);
+	return LIBRARY_TAG.test(tag) ? { kind: 'library', page, tag } : undefined;
+}
+
+function decodeTrendingPage(rest: string): CustomIdAction | undefined {
+	const match = TRENDING_REST.exec(rest);
+	const page = match ? parsePage(match[1] as string) : undefined;
+	if (!match || page === undefined || !isValidDay(match[3] as string)) return undefined;
+	const [, , window, day, ref] = match as unknown as [string, string, string, string, string | undefined];
+	if (ref === undefined) return { kind: 'trending', page, window, day, topic: undefined, topicHash: undefined };
+	if (ref.startsWith(HASH_MARK)) return HASH.test(ref) ? { kind: 'trending', page, window, day, topic: undefined, topicHash: ref.slice(1) } : undefined;
+	return ref === '' ? undefined : { kind: 'trending', page, window, day, topic: ref, topicHash: hashQuery(ref) };
 }
 
 function decodeUnfollow(ref: string): CustomIdAction | undefined {

@@ -33,7 +33,23 @@ export const DiscordLimits = Object.freeze({
 	interactionTokenMs: 15 * 60 * 1000,
 	globalRequestsPerSecond: 50,
 	url: 2048,
+	/** One uploaded file, in bytes, where the server has no boost: what a bot may always send (Discord answers 413 past it). */
+	attachmentBytes: 10 * 1024 * 1024,
+	attachmentsPerMessage: 10,
+	attachmentFilename: 1024,
+	/** A thread's (or forum post's) name. */
+	threadName: 100,
+	/** Tags applied to one forum post. */
+	appliedTags: 5,
+	/** Tags a forum channel can offer. */
+	forumTags: 20,
 });
+
+/** The auto-archive durations Discord accepts for a thread, in minutes. */
+export const ThreadArchiveMinutes = Object.freeze({ hour: 60, day: 1440, threeDays: 4320, week: 10080 });
+
+/** Channel flag: a forum requires a tag on every new post. */
+export const REQUIRE_TAG_FLAG = 1 << 4;
 
 /** Message flag: only the invoking user sees the reply. */
 export const EPHEMERAL_FLAG = 1 << 6;

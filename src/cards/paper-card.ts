@@ -1,8 +1,19 @@
 import type { Paper } from '../papers/paper.js';
-import { encodeSharePaper, encodeSimilarPaper, isPaperId } from './custom-ids.js';
+import { encodeSavePaper, encodeSharePaper, encodeSimilarPaper, isPaperId } from './custom-ids.js';
 import { cleanForDiscord, escapeMarkdown, neutralizeMentions, toPlainText, toSafeMarkdown, truncateAtSentence } from './escape.js';
 import { CardBudget, DiscordLimits, EPHEMERAL_FLAG } from './limits.js';
-import { arxivUrl, boundedPaperUrl, CARD_COLOR, formatAuthors, formatDay, formatUpvotes, maskedLink, safeHttpUrl, safeTitle } from './paper-text.js';
+import {
+	arxivPageUrls,
+	boundedPaperUrl,
+	boundedTitleSearchUrl,
+	CARD_COLOR,
+	formatAuthors,
+	formatDay,
+	formatUpvotes,
+	maskedLink,
+	safeHttpUrl,
+	safeTitle,
+} from './paper-text.js';
 import { ButtonStyle, type ActionRow, type Button, type Embed, type EmbedField, type MessagePayload } from './types.js';
 
 export interface PaperCardOptions {
@@ -91,6 +102,8 @@ function buildCardComponents(paper: Paper): ActionRow[] {
 			components: [
 				{ type: 2, style: ButtonStyle.Primary, custom_id: encodeSharePaper(paper.id), label: 'Share' },
 				{ type: 2, style: ButtonStyle.Secondary, custom_id: encodeSimilarPaper(paper.id), label: 'Similar' },
+				// Saves for whoever clicks, so a shared card fills each reader's own library.
+				{ type: 2, style: ButtonStyle.Success, custom_id: encodeSavePaper(paper.id), label: 'Save' },
 			],
 		});
 	}
@@ -98,8 +111,12 @@ function buildCardComponents(paper: Paper): ActionRow[] {
 	const addLink = (label: string, url: string | undefined) => {
 		if (url) links.push({ type: 2, style: ButtonStyle.Link, url, label });
 	};
-	addLink('Paper page', boundedPaperUrl(paper, DiscordLimits.linkButtonUrl));
-	addLink('arXiv', arxivUrl(paper));
+	const arxiv = arxivPageUrls(paper, DiscordLimits.linkButtonUrl);
+	addLink('arXiv', arxiv.abstract);
+	addLink('PDF', arxiv.pdf);
+	addLink('Hugging Face', arxiv.huggingFace);
+	// Without an arXiv id there is no page to link; a search is offered, and says it is one.
+	if (!arxiv.abstract) addLink('Search arXiv', boundedTitleSearchUrl(paper, DiscordLimits.linkButtonUrl));
 	addLink('Code', safeHttpUrl(paper.codeUrl, DiscordLimits.linkButtonUrl));
 	addLink('Project', safeHttpUrl(paper.projectUrl, DiscordLimits.linkButtonUrl));
 	if (links.length > 0) rows.push({ type: 1, components: links.slice(0, DiscordLimits.buttonsPerRow) });

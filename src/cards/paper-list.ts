@@ -2,7 +2,8 @@ import type { Paper } from '../papers/paper.js';
 import { encodeOpenPaper, isPaperId } from './custom-ids.js';
 import { toPlainText, truncate } from './escape.js';
 import { CardBudget, DiscordLimits, EPHEMERAL_FLAG } from './limits.js';
-import { boundedPaperUrl, CARD_COLOR, formatDay, formatUpvotes, plainTitle, safeTitle, shortAuthors } from './paper-text.js';
+import { memoizeText } from './memo.js';
+import { boundedPaperUrl, CARD_COLOR, formatCount, formatDay, formatUpvotes, plainTitle, safeTitle, shortAuthors } from './paper-text.js';
 import { ButtonStyle, type ActionRow, type Embed, type InteractiveButton, type MessagePayload } from './types.js';
 
 /** Building blocks shared by every message that lists papers (results, similar, today, digests). */
@@ -11,14 +12,28 @@ export type ListStyle = 'full' | 'compact';
 
 /** `**1.** [Title](url)` then, in full style, a second line `Author et al. · 2026-03-14 · ▲ 12`. */
 export function formatListLine(paper: Paper, number: number, style: ListStyle): string {
-	const title = safeTitle(paper, CardBudget.listItemTitle);
-	const url = boundedPaperUrl(paper, CardBudget.listItemUrl);
-	const head = `**${number}.** ${url ? `[${title}](${url})` : title}`;
+	const head = `**${number}.** ${linkedTitle(paper)}`;
 	const upvotes = formatUpvotes(paper.upvotes);
 	if (style === 'compact') return upvotes ? `${head} · ${upvotes}` : head;
 	const meta = [shortAuthors(paper.authors ?? [], CardBudget.listItemAuthors), formatDay(paper.listedOn), upvotes].filter(Boolean);
 	return meta.length > 0 ? `${head}\n${meta.join(' · ')}` : head;
 }
+
+/** `[Title](url)`, or the title alone when no link fits; the same for every list a paper is in. */
+const linkedTitle = memoizeText(
+	(paper: Pick<Paper, 'id' | 'arxivId' | 'title'>) => `${paper.id}\u0000${paper.arxivId ?? ''}\u0000${paper.title}`,
+	(paper) => {
+		const title = safeTitle(paper, CardBudget.listItemTitle);
+		const url = boundedPaperUrl(paper, CardBudget.listItemUrl);
+		return url ? `[${title}](${url})` : title;
+	},
+);
+
+/** A button label's title part, as plainTitle makes it. */
+const labelTitle = memoizeText(
+	(paper: Pick<Paper, 'id' | 'title'>, max: number) => `${max}\u0000${paper.id}\u0000${paper.title}`,
+	(paper, max) => plainTitle(paper, max),
+);
 
 /**
  * The numbered list for an embed description. At most listItems entries; the budgets above keep ten
@@ -36,14 +51,14 @@ export function formatListDescription(papers: readonly Paper[], firstNumber: num
 }
 
 /** One button per listed paper that opens its card: rows of five, a paper listed twice gets one button. */
-export function buildOpenButtonRows(papers: readonly Paper[], firstNumber: number): ActionRow[] {
+export function buildOpenButtonRows(papers: readonly Pick<Paper, 'id' | 'title'>[], firstNumber: number): ActionRow[] {
 	const buttons: InteractiveButton[] = [];
 	const seen = new Set<string>();
 	papers.slice(0, CardBudget.listItems).forEach((paper, index) => {
 		if (!isPaperId(paper.id) || seen.has(paper.id)) return;
 		seen.add(paper.id);
 		const prefix = `${firstNumber + index}. `;
-		const label = `${prefix}${plainTitle(paper, DiscordLimits.buttonLabel - prefix.length)}`;
+		const label = `${prefix}${labelTitle(paper, DiscordLimits.buttonLabel - prefix.length)}`;
 		buttons.push({ type: 2, style: ButtonStyle.Secondary, custom_id: encodeOpenPaper(paper.id), label });
 	});
 	const rows: ActionRow[] = [];
@@ -128,5 +143,5 @@ export function formatListPage(list: ListPage): MessagePayload {
 /** "1 paper", "1,234 papers"; nonsense counts read as 0. */
 export function countLabel(count: number, noun: string): string {
 	const value = wholeNumber(count);
-	return `${value.toLocaleString('en-US')} ${noun}${value === 1 ? '' : 's'}`;
+	return `${formatCount(value)} ${noun}${value === 1 ? '' : 's'}`;
 }

@@ -16,18 +16,20 @@ export interface ResultsPageInput {
 	pageButton: (page: number) => string;
 	/** Hits per page, for numbering; defaults to CardBudget.resultsPerPage. */
 	pageSize?: number;
+	/** The search's filters in words (`since 2026-03-07 · most upvoted first`), plain text, shown in the footer. */
+	filters?: string;
 }
 
 /** An ephemeral page of search results: numbered hits, a button per hit opening its card, Previous/Next. */
 export function formatResultsPage(input: ResultsPageInput): MessagePayload {
 	const query = toSafeMarkdown(String(input.query ?? ''), CardBudget.listHeader);
 	return formatListPage({
-		title: query ? `Results for “${query}”` : 'Search results',
+		title: query ? `Results for “${query}”` : input.filters ? 'Papers matching the filters' : 'Search results',
 		papers: input.hits,
 		page: input.page,
 		pageCount: input.pageCount,
 		pageSize: input.pageSize,
-		footer: `${countLabel(input.total, 'paper')} found`,
+		footer: [`${countLabel(input.total, 'paper')} found`, String(input.filters ?? '')].filter(Boolean).join(' · '),
 		empty: 'No papers match this search. Try fewer or different words.',
 		idFor: input.pageButton,
 	});

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../config.js';
 import { UserError } from '../errors.js';
 import { createLogger, silentLogger, type Logger } from '../log.js';
-import { loadCorpus } from '../papers/corpus.js';
-import type { LoadReport } from '../papers/loader.js';
+import { loadCorpus } from '../search/corpus.js';
+import type { LoadSummary } from '../search/corpus.js';
 import type { PaperIndex } from '../search/index.js';
 import { databaseFileOf } from '../store/database-url.js';
 import { describeCause, StoreError } from '../store/errors.js';
@@ -16,7 +16,7 @@ export interface CliIo {
 }
 
 export interface Corpus {
-	report: LoadReport;
+	report: LoadSummary;
 	index: PaperIndex;
 	/** Papers read from the store (ingested earlier), before merging with the seeds. */
 	storedCount: number;

@@ -3,7 +3,7 @@ import { formatLoadProblem, type LoadProblem, type LoadReport } from '../papers/
 import type { CliIo } from './context.js';
 
 /** Corpus problems are never silent, but only `stats` lists them; other commands point there (on stderr, so --json stays clean). */
-export function warnAboutProblems(report: LoadReport, io: CliIo): void {
+export function warnAboutProblems(report: Pick<LoadReport, 'problems'>, io: CliIo): void {
 	const count = report.problems.length;
 	if (count === 0) return;
 	io.stderr.write(

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
-import { arxivAbsUrl, paperUrl, type Paper } from '../papers/paper.js';
+import { arxivLinks, arxivTitleSearchUrl } from '../papers/links.js';
+import type { Paper } from '../papers/paper.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand } from './command.js';
 import { warnAboutProblems } from './problems.js';
@@ -32,8 +33,10 @@ export function formatPaper(paper: Paper): string {
 	const facts = [`id ${paper.id}`, `listed ${paper.listedOn}`, ...(paper.upvotes !== undefined ? [`${paper.upvotes} upvotes`] : [])];
 	const lines = [forTerminal(paper.title), forTerminal(facts.join(' · ')), ''];
 	if (paper.authors.length > 0) lines.push(`Authors:  ${forTerminal(paper.authors.join(', '))}`);
-	lines.push(`Page:     ${forTerminal(paperUrl(paper))}`);
-	if (paper.arxivId) lines.push(`arXiv:    ${forTerminal(arxivAbsUrl(paper.arxivId))}`);
+	const links = arxivLinks(paper.arxivId);
+	if (links?.huggingFace) lines.push(`Page:     ${forTerminal(links.huggingFace)}`);
+	if (links) lines.push(`arXiv:    ${forTerminal(links.abstract)}`, `PDF:      ${forTerminal(links.pdf)}`);
+	else lines.push(`Search:   ${forTerminal(arxivTitleSearchUrl(paper.title))}  (no arXiv id known: an arXiv title search)`);
 	if (paper.codeUrl) lines.push(`Code:     ${forTerminal(paper.codeUrl)}`);
 	if (paper.projectUrl) lines.push(`Project:  ${forTerminal(paper.projectUrl)}`);
 	if (paper.keywords?.length) lines.push(`Keywords: ${forTerminal(paper.keywords.join(', '))}`);

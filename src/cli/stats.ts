@@ -17,14 +17,14 @@ export const statsCommand: CliCommand = {
 		const { report, index, storedCount } = await context.loadCorpus();
 		const { stdout } = context.io;
 		if (values.json) {
-			const { papers, ...counts } = report;
-			stdout.write(`${JSON.stringify({ seedsDir, corpus: index.size, stored: storedCount, papers: papers.length, ...counts }, null, 2)}\n`);
+			const { seedPapers, ...counts } = report;
+			stdout.write(`${JSON.stringify({ seedsDir, corpus: index.size, stored: storedCount, papers: seedPapers, ...counts }, null, 2)}\n`);
 			return EXIT.ok;
 		}
 		const lines = [
 			// The same corpus search uses: the seeds plus every paper ingested into the store, duplicates merged.
-			`Corpus:   ${index.size} papers (${report.papers.length} from the seeds, ${storedCount} ingested into the database, twins merged)`,
-			`Seeds:    ${report.papers.length} from ${displayPath(seedsDir)}`,
+			`Corpus:   ${index.size} papers (${report.seedPapers} from the seeds, ${storedCount} ingested into the database, twins merged)`,
+			`Seeds:    ${report.seedPapers} from ${displayPath(seedsDir)}`,
 			`Records:  ${report.loaded} loaded, ${report.merged} merged as duplicates, ${report.skipped} skipped`,
 			'',
 			`Files (${report.files.length}):`,

@@ -1,16 +1,19 @@
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { MessagePayload } from '../cards/types.js';
 import type { Logger } from '../log.js';
 import type { DeliveryRecord, DigestSchedule, Follow, LastDelivery, Pause, PendingDigest, Subscription } from '../store/records.js';
 import { unchanged } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 import { addDays } from './local-time.js';
-import { buildDigestPayload, composeDigest, DigestWindow, type ComposedDigest, type DigestPaper } from './compose.js';
+import { buildDigestPayload, createDigestComposer, DigestWindow, type ComposedDigest, type DigestComposer, type DigestPaper } from './compose.js';
 import { DeliveryError, DiscordErrorCode } from './errors.js';
 import { deliveredLocalDay, emptyRecord, pendingPapers, withDelivered, withoutPending, withPending, withPendingFailed } from './ledger.js';
 import { DigestMessages } from './messages.js';
 import { digestNonce, targetSchedule, targetStoreKey, type DigestTarget, type DueDigest } from './targets.js';
 import { matchTopicsByText, type TopicMatcher } from './topics.js';
+import { postForumDigest } from './forum-posts.js';
+import { isForumTarget, startDiscussionThread, type ThreadSender } from './threads.js';
+import type { RecommendPapers } from './compose.js';
 
 /** What reading a channel back for a delivery key found. */
 export type DeliveryLookup = { kind: 'posted'; messageId: string } | { kind: 'absent' } | { kind: 'unverifiable'; reason: string };
@@ -60,11 +63,18 @@ export interface DeliverOptions {
 	logger: Logger;
 	/** Defaults to exact-word matching; pass createIndexTopicMatcher(index) for fuzzy topics. */
 	matchTopics?: TopicMatcher;
-	/** Digests in flight at once; the REST client's rate-limit queue paces the actual requests. */
+	/** Requests to Discord in flight at once; the REST client's rate-limit queue paces them. */
 	concurrency?: number;
+	/** Forum posts and discussion threads (src/digests/threads.ts); without it forum digests are retried, not posted. */
+	threads?: ThreadSender;
+	/** Picks "For you" follows' papers (src/library/foryou-digest.ts); without it they get nothing. */
+	recommend?: RecommendPapers;
 }
 
 export const DEFAULT_DELIVERY_CONCURRENCY = 32;
+
+/** Digests worked on per request in flight (see deliverDigests). */
+const PREPARE_AHEAD = 4;
 
 export const DeliveryTiming = Object.freeze({
 	/**
@@ -90,10 +100,14 @@ export async function deliverDigests(due: readonly DueDigest[], options: Deliver
 	const earliest = due.reduce((min, digest) => (digest.day < min ? digest.day : min), due[0]?.day ?? '');
 	const floor = addDays(earliest || '1970-01-01', -DigestWindow.maxLookbackDays);
 	const recent = options.papers.filter((paper) => paper.listedOn >= floor);
-	const matchTopics = memoizeMatcher(options.matchTopics ?? matchTopicsByText, recent);
-	const context: Context = { ...options, papers: recent, matchTopics, byId: new Map(recent.map((paper) => [paper.id, paper])) };
-	// The REST client's queues pace the requests; this only bounds how many digests are being worked on at once.
-	const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY));
+	const compose = createDigestComposer(recent, options.matchTopics ?? matchTopicsByText, options);
+	// The REST client's queues pace the requests; this only bounds how many are waiting in them. More digests than
+	// that are worked on at once, so their reads and writes share statements (src/store/coalesce.ts) while the sends
+	// stay as few: a digest's promise is written a few sends ahead of its own.
+	const concurrency = Math.max(1, options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY);
+	const sender = limitSender(options.sender, pLimit(concurrency));
+	const limit = pLimit(concurrency * PREPARE_AHEAD);
+	const context: Context = { ...options, sender, papers: recent, compose, byId: new Map(recent.map((paper) => [paper.id, paper])) };
 	const results = await Promise.all(
 		due.map((digest) =>
 			limit(() =>
@@ -110,7 +124,7 @@ export async function deliverDigests(due: readonly DueDigest[], options: Deliver
 }
 
 /** `byId` holds the recent papers only: a retry resumes papers of its own day's window, never older ones. */
-type Context = DeliverOptions & { matchTopics: TopicMatcher; byId: ReadonlyMap<string, DigestPaper> };
+type Context = DeliverOptions & { compose: DigestComposer; byId: ReadonlyMap<string, DigestPaper> };
 type ResultOf = (status: DeliveryStatus, paperIds?: string[], extra?: Partial<DeliveryResult>) => DeliveryResult;
 
 export async function deliverDigest({ target, day }: DueDigest, context: Context): Promise<DeliveryResult> {
@@ -126,7 +140,8 @@ export async function deliverDigest({ target, day }: DueDigest, context: Context
 		return result('skipped');
 	}
 
-	if (record.pending && !record.pending.failedAt) {
+	// A forum digest settles post by post (src/digests/forum-posts.ts): no message carries the digest's own key.
+	if (record.pending && !record.pending.failedAt && !isForumTarget(target)) {
 		const settled = await settleUnknownAttempt(target, day, record, record.pending, context, result);
 		if ('done' in settled) return settled.done;
 		record = settled.record;
@@ -139,26 +154,30 @@ export async function deliverDigest({ target, day }: DueDigest, context: Context
 		return result('empty');
 	}
 	const paperIds = digest.papers.map((paper) => paper.id);
+	const listedOn = listedOnOf(digest.papers);
 	const nonce = digestNonce(target.key, day);
 	const resuming = record.pending?.day === day;
 	if (!resuming || record.pending?.failedAt) {
 		// Written before every attempt that starts afresh: a crash during this send must find the outcome unknown.
 		// A retry keeps the first attempt's time, so the read-back covers every attempt.
 		const first = resuming && record.pending ? record.pending.at : at;
-		const pending: PendingDigest = { day, nonce, paperIds, listedOn: Object.fromEntries(digest.papers.map((paper) => [paper.id, paper.listedOn])), at: first };
+		const pending: PendingDigest = { day, nonce, paperIds, listedOn, at: first };
 		record = await writeRecord(store, target, (current) => withPending(current, target.key, pending));
 	}
 
 	let messageId: string;
 	try {
 		const channelId = await resolveChannel(store, context.sender, target);
-		({ messageId } = await context.sender.sendToChannel(channelId, buildDigestPayload(target, day, digest), nonce));
+		({ messageId } = isForumTarget(target)
+			? await postForumDigest(target, day, digest, { ...context, matchTopics: context.matchTopics ?? matchTopicsByText })
+			: await context.sender.sendToChannel(channelId, buildDigestPayload(target, day, digest, nonce), nonce));
 	} catch (error) {
 		if (!(error instanceof DeliveryError) && isStoreFailure(error)) throw error;
 		return handleSendError(error, target, day, digest, context, result);
 	}
 	// A store failure from here on leaves the attempt unknown; the next pass reads the channel back and records it.
-	await finish(store, target, { day, at, outcome: 'sent', paperCount: paperIds.length, messageId }, listedOnOf(digest.papers));
+	await finish(store, target, { day, at, outcome: 'sent', paperCount: paperIds.length, messageId }, listedOn);
+	await startDiscussionThread(target, day, messageId, context);
 	return result('sent', paperIds, { messageId });
 }
 
@@ -193,6 +212,7 @@ async function settleUnknownAttempt(
 		logger.info('digest found already posted; recorded without re-sending', { ...details, messageId: lookup.messageId });
 		if (pending.day === day) {
 			await finish(store, target, outcome, pendingPapers(pending));
+			await startDiscussionThread(target, day, lookup.messageId, context);
 			return { done: result('confirmed', pending.paperIds, { messageId: lookup.messageId }) };
 		}
 		return { record: await writeRecord(store, target, (current) => withDelivered(current, target.key, outcome, pendingPapers(pending))) };
@@ -243,7 +263,7 @@ async function composeOrResume(target: DigestTarget, day: string, record: Delive
 		const papers = pending.paperIds.map((id) => context.byId.get(id)).filter((paper): paper is DigestPaper => paper !== undefined);
 		if (papers.length > 0) return { papers, total: papers.length };
 	}
-	return composeDigest({ target, day, now: context.now, papers: context.papers, record, matchTopics: context.matchTopics });
+	return context.compose({ target, day, now: context.now, record });
 }
 
 async function handleSendError(
@@ -315,10 +335,20 @@ export function classifyDeliveryError(error: unknown, kind: DigestTarget['kind']
 	return { kind: 'failed' };
 }
 
+/** Every request to Discord waits for one of `slots`. */
+function limitSender(sender: DigestSender, slots: LimitFunction): DigestSender {
+	return {
+		sendToChannel: (channelId, payload, nonce) => slots(() => sender.sendToChannel(channelId, payload, nonce)),
+		openDm: (userId) => slots(() => sender.openDm(userId)),
+		findDelivery: (query) => slots(() => sender.findDelivery(query)),
+	};
+}
+
 /** A channel posts where it is; a follower's DM channel is opened once and remembered. */
 async function resolveChannel(store: DeliveryStore, sender: DigestSender, target: DigestTarget): Promise<string> {
 	if (target.kind === 'channel') return target.subscription.channelId;
-	const known = (await store.follows.get(target.follow.userId))?.dmChannelId ?? target.follow.dmChannelId;
+	// A user's DM channel never changes once opened (a stale one is forgotten by reopen-dm): the pass's listing of it will do.
+	const known = target.follow.dmChannelId ?? (await store.follows.get(target.follow.userId))?.dmChannelId;
 	if (known) return known;
 	const { channelId } = await sender.openDm(target.follow.userId);
 	await updateSchedule(store, target, (schedule) => ({ ...schedule, dmChannelId: channelId }));
@@ -367,30 +397,9 @@ async function updateSchedule(
 }
 
 function listedOnOf(papers: readonly DigestPaper[]): Record<string, string> {
-	return Object.fromEntries(papers.map((paper) => [paper.id, paper.listedOn]));
-}
-
-/**
- * Runs the matcher once per distinct topic per pass, over the pass's recent papers: a thousand channels
- * following "LLM" (alone or with other topics) cost one match, and a topic list is the union of its topics.
- */
-function memoizeMatcher(matcher: TopicMatcher, papers: readonly DigestPaper[]): TopicMatcher {
-	const byTopic = new Map<string, Promise<ReadonlySet<string>>>();
-	const matchOne = (topic: string) => {
-		const key = topic.toLowerCase();
-		let hit = byTopic.get(key);
-		if (!hit) {
-			hit = Promise.resolve(matcher([topic], papers));
-			byTopic.set(key, hit);
-		}
-		return hit;
-	};
-	return async (topics, candidates) => {
-		const matched = await Promise.all(topics.map(matchOne));
-		const ids = new Set<string>();
-		for (const paper of candidates) if (matched.some((set) => set.has(paper.id))) ids.add(paper.id);
-		return ids;
-	};
+	const listedOn: Record<string, string> = {};
+	for (const paper of papers) listedOn[paper.id] = paper.listedOn;
+	return listedOn;
 }
 
 function isStoreFailure(error: unknown): boolean {

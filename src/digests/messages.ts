@@ -16,6 +16,27 @@ export const DigestMessages = Object.freeze({
 	topicTooLong: (length: number, max: number) => `A topic can be at most ${max} characters; one of yours has ${length}. Separate topics with commas.`,
 	maxPapersRange: (min: number, max: number) => `max_papers must be a whole number from ${min} to ${max} (a digest is one message with one button per paper).`,
 	notSubscribed: (channelId: string) => `<#${channelId}> has no digest subscription.`,
+	unknownDigestName: (channelId: string, name: string, names: readonly string[]) =>
+		`<#${channelId}> has no digest named "${quote(name, 40)}". ` +
+		(names.length > 0 ? `Its digests: ${names.map((known) => `"${quote(known, 40)}"`).join(', ')}.` : 'It has no digest yet.'),
+	nameTooLong: (length: number, max: number) => `A digest name can be at most ${max} characters; that one has ${length}.`,
+	nameCharacters: (raw: string) => `"${quote(raw, 40)}" is not a digest name: use letters, digits, - and _ (e.g. weekly-rlhf); spaces become -.`,
+	tooManyInChannel: (channelId: string, max: number) =>
+		`<#${channelId}> already has ${max} digests, the most a channel can have. Update one (same name) or unsubscribe one first.`,
+	tooManyInGuild: (max: number) => `This server already has ${max} digests, the most a server can have. Unsubscribe one first.`,
+	unknownFrequency: (raw: string, known: readonly string[]) => `"${quote(raw, 20)}" is not a frequency: use ${known.join(', ')}.`,
+	unknownWeekday: (raw: string) => `"${quote(raw, 20)}" is not a day of the week: use mon, tue, wed, thu, fri, sat or sun.`,
+	threadInForum: 'thread: is for text channels: a forum digest already posts one thread per paper.',
+	dayNeedsWeekly: 'day: only applies to a weekly digest. Add frequency:weekly, or leave day out.',
+	tooManyPhrases: (option: string, count: number, max: number) => `That is ${count} ${option} words or phrases; a digest can have at most ${max}.`,
+	phraseTooLong: (option: string, length: number, max: number) => `An ${option} word or phrase can be at most ${max} characters; one of yours has ${length}.`,
+	tooManyAuthors: (count: number, max: number) => `That is ${count} authors; a digest can follow at most ${max}. Separate names with commas.`,
+	authorTooLong: (length: number, max: number) => `An author name can be at most ${max} characters; one of yours has ${length}.`,
+	authorNoLetters: (raw: string) => `"${quote(raw, 40)}" is not an author name: it has no letters.`,
+	notFollowingAuthor: (author: string) => `You are not following the author "${quote(author)}".`,
+	notFollowingForYou: 'You have no "For you" follow. Start one with /paper follow foryou:true.',
+	forYouTagWithoutForYou: 'tag: picks the library tag of a "For you" follow; add foryou:true.',
+	forYouWithTopics: 'A "For you" follow sends your recommendations, not topics: follow topics or authors in a separate /paper follow.',
 	notPaused: (channelId: string) => `The digest for <#${channelId}> is not paused.`,
 	notFollowing: 'You are not following anything. Use /paper follow to get a daily DM.',
 	notFollowingTopic: (topic: string) => `You are not following "${quote(topic)}".`,
@@ -34,6 +55,11 @@ export const DigestMessages = Object.freeze({
 	unverifiableTooManyMessages: 'too many messages were posted after the attempt to find it',
 	channelDigestTitle: 'Daily papers',
 	followDigestTitle: 'Your daily papers',
+	weeklyDigestTitle: 'Weekly papers',
+	forYouDigestTitle: (tag: string | undefined) => (tag ? `For you · ${quote(tag, 32)}` : 'For you'),
+	forYouDigestFooter: (shown: number, total: number) =>
+		shown < total ? `Your top ${shown} of ${total} picks among the new papers, closest to your saved papers first` : 'Closest to your saved papers first',
+	authorLabel: (author: string) => `author ${author}`,
 	/** Empty when there is nothing to add to the list's own header. */
 	digestFooter: (shown: number, total: number, topics: readonly string[], byUpvotes: boolean) =>
 		[

@@ -4,7 +4,10 @@ import type { Store } from '../store/store.js';
 import { buildDigestPayload, composeDigest, type ComposedDigest, type DigestPaper } from './compose.js';
 import { DigestDefaults, parseTopics } from './inputs.js';
 import { localClock } from './local-time.js';
-import { subscriptionKey } from './subscriptions.js';
+import { digestNameOf, isDefaultName, parseDigestName } from './names.js';
+import { DigestMessages } from './messages.js';
+import { UserError } from '../errors.js';
+import { listChannelSubscriptions, subscriptionKey } from './subscriptions.js';
 import { channelTarget } from './targets.js';
 import { matchTopicsByText, type TopicMatcher } from './topics.js';
 
@@ -27,14 +30,22 @@ export async function previewDigest(input: {
 	papers: readonly DigestPaper[];
 	guildId: string;
 	channelId: string;
+	/** Which of the channel's digests (default: the default one). */
+	name?: string;
 	topics?: string;
 	now: Date;
 	matchTopics?: TopicMatcher;
 }): Promise<DigestPreview> {
-	const stored = await input.store.subscriptions.get(subscriptionKey(input.guildId, input.channelId));
+	const name = parseDigestName(input.name);
+	const stored = await input.store.subscriptions.get(subscriptionKey(input.guildId, input.channelId, name));
+	if (!stored && !isDefaultName(name)) {
+		const names = (await listChannelSubscriptions(input.store, input.guildId, input.channelId)).map(digestNameOf);
+		throw new UserError(DigestMessages.unknownDigestName(input.channelId, name, names));
+	}
 	const base: Subscription = stored ?? {
 		guildId: input.guildId,
 		channelId: input.channelId,
+		...(isDefaultName(name) ? {} : { name }),
 		time: DigestDefaults.time,
 		timezone: DigestDefaults.timezone,
 		topics: [],

@@ -2,11 +2,13 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
 import type { DigestSchedule, Follow, Subscription } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { DigestPaper } from './compose.js';
+import type { DigestPaper, RecommendPapers } from './compose.js';
 import { DEFAULT_DELIVERY_CONCURRENCY, deliverDigests, emptyCounts, type DeliveryReport, type DigestSender } from './deliver.js';
+import { nextRunDay, runsOn } from './cadence.js';
 import { deliveredLocalDay } from './ledger.js';
 import { addDays, hasReached, localClock, slotInstant, slotMinutes, type LocalClock } from './local-time.js';
 import { channelTarget, followTarget, type DueDigest } from './targets.js';
+import type { ThreadSender } from './threads.js';
 import type { TopicMatcher } from './topics.js';
 
 /**
@@ -18,6 +20,8 @@ import type { TopicMatcher } from './topics.js';
  */
 export function isDue(schedule: DigestSchedule, local: LocalClock): boolean {
 	if (schedule.paused) return false;
+	// Weekly and weekday digests simply have no slot on their other days; a missed one is caught up the same day only.
+	if (!runsOn(schedule, local.day)) return false;
 	const slot = slotMinutes(schedule.time);
 	if (local.minutes < slot) return false;
 	const last = deliveredLocalDay(schedule.lastDelivery, schedule.timezone);
@@ -58,8 +62,9 @@ export function nextRunAt(schedule: DigestSchedule, now: Date): Date | undefined
 	const local = localClock(now, schedule.timezone);
 	if (isDue(schedule, local)) return now;
 	const slot = slotMinutes(schedule.time);
-	const doneToday = (deliveredLocalDay(schedule.lastDelivery, schedule.timezone) ?? '') >= local.day || hasReached(local, local.day, slot);
-	return slotInstant(doneToday ? addDays(local.day, 1) : local.day, schedule.time, schedule.timezone);
+	const doneToday =
+		!runsOn(schedule, local.day) || (deliveredLocalDay(schedule.lastDelivery, schedule.timezone) ?? '') >= local.day || hasReached(local, local.day, slot);
+	return slotInstant(doneToday ? nextRunDay(schedule, addDays(local.day, 1)) : local.day, schedule.time, schedule.timezone);
 }
 
 export interface TickReport {
@@ -97,6 +102,10 @@ export interface DigestSchedulerOptions {
 	 * is asked at every pass: the bot's leader lease moves between processes.
 	 */
 	deliverFollows?: boolean | (() => boolean);
+	/** Forum posts and discussion threads. */
+	threads?: ThreadSender;
+	/** Picks the papers of "For you" follows. */
+	recommend?: RecommendPapers;
 	/** Told after every finished pass (metrics, health): what was due and how each delivery ended. */
 	onTick?: (report: TickReport) => void;
 }
@@ -136,6 +145,8 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
 			logger,
 			concurrency: options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY,
 			...(options.matchTopics ? { matchTopics: options.matchTopics } : {}),
+			...(options.threads ? { threads: options.threads } : {}),
+			...(options.recommend ? { recommend: options.recommend } : {}),
 		});
 		report.delivery = delivery.counts;
 		logger.info('digest tick', { at: report.at, due: due.length, ...delivery.counts });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DigestSchedule, Follow, Subscription } from '../store/records.js';
+import { followKey } from './follows.js';
+import { digestNameOf, isDefaultName } from './names.js';
 import { subscriptionKey } from './subscriptions.js';
 
 /** Someone a digest goes to: a subscribed channel, or a follower (by DM). */
@@ -11,12 +13,19 @@ export interface DueDigest {
 	day: string;
 }
 
+/**
+ * `channel:<id>` for a channel's default digest (the key every delivery record had before names), `channel:<id>:<name>`
+ * for a named one: each digest has its own record of what it sent, and its own nonces.
+ */
 export function channelTarget(subscription: Subscription): DigestTarget {
-	return { kind: 'channel', key: `channel:${subscription.channelId}`, subscription };
+	const name = digestNameOf(subscription);
+	const key = isDefaultName(name) ? `channel:${subscription.channelId}` : `channel:${subscription.channelId}:${name}`;
+	return { kind: 'channel', key, subscription };
 }
 
+/** `user:<id>` for the topic follow, `user:<id>:foryou` for the "For you" one. */
 export function followTarget(follow: Follow): DigestTarget {
-	return { kind: 'follow', key: `user:${follow.userId}`, follow };
+	return { kind: 'follow', key: `user:${followKey(follow.userId, follow.forYou !== undefined)}`, follow };
 }
 
 export function targetSchedule(target: DigestTarget): DigestSchedule {
@@ -25,7 +34,8 @@ export function targetSchedule(target: DigestTarget): DigestSchedule {
 
 /** Where the target's record lives: subscriptions by `<guild>:<channel>`, follows by user id. */
 export function targetStoreKey(target: DigestTarget): string {
-	return target.kind === 'channel' ? subscriptionKey(target.subscription.guildId, target.subscription.channelId) : target.follow.userId;
+	if (target.kind === 'follow') return followKey(target.follow.userId, target.follow.forYou !== undefined);
+	return subscriptionKey(target.subscription.guildId, target.subscription.channelId, digestNameOf(target.subscription));
 }
 
 /** Discord caps a nonce at 25 characters. */

@@ -26,6 +26,20 @@ export function matchTopicsByText(topics: readonly string[], papers: readonly Pa
 /** Normalized once per paper object, not once per topic: a fan-out asks about the same recent papers for every topic. */
 const normalizedText = new WeakMap<Paper, string>();
 
+/** Papers normalized per turn of the event loop by prepareTopicText: a few milliseconds' worth. */
+const PREPARE_SLICE = 200;
+
+/**
+ * Normalizes the papers' text for matchTopicsByText ahead of it, a slice per turn of the event loop: the first
+ * topic of a fan-out would otherwise normalize every recent paper (thousands, with their abstracts) at once.
+ */
+export async function prepareTopicText(papers: readonly Paper[]): Promise<void> {
+	for (let start = 0; start < papers.length; start += PREPARE_SLICE) {
+		for (const paper of papers.slice(start, start + PREPARE_SLICE)) searchableText(paper);
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+}
+
 function searchableText(paper: Paper): string {
 	let text = normalizedText.get(paper);
 	if (text === undefined) {

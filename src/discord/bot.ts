@@ -4,7 +4,9 @@ import type { DigestSender } from '../digests/deliver.js';
 import { createDigestScheduler, type DigestScheduler } from '../digests/schedule.js';
 import { createIndexTopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
-import { loadCorpus, type Corpus } from '../papers/corpus.js';
+import { loadCorpusOrSnapshot, type Corpus, type SnapshotSource } from '../search/corpus.js';
+import { keepIndexSnapshot, type SnapshotKeeper } from '../search/snapshot-keeper.js';
+import { PaperFeedDefaults } from '../store/paper-feed.js';
 import { followPaperFeed, type PaperFeedFollower } from '../papers/sources/feed.js';
 import { localDigestTimes, startIngestService, type IngestService } from '../papers/sources/service.js';
 import type { IngestReport } from '../papers/sources/types.js';
@@ -21,6 +23,9 @@ import { commands as defaultCommands } from './commands.js';
 import { connectGateway, watchShardingRequired } from './connect.js';
 import type { BotContext } from './context.js';
 import { clientHistoryAccess, createDigestSender } from './digest-sender.js';
+import { createThreadSender } from './thread-sender.js';
+import type { ThreadSender } from '../digests/threads.js';
+import { createForYouRecommender } from '../library/foryou-digest.js';
 import { createDispatcher } from './dispatcher.js';
 import { createGuildOwnership, formatShardIds, type ShardingRequiredError, type ShardPlan } from './shards.js';
 
@@ -38,6 +43,8 @@ export interface BotOptions {
 	onCorpusLoaded?: (corpus: Corpus) => void;
 	/** Wraps the Discord sender the scheduler uses; tests put a crash point here to kill a fan-out midway. */
 	wrapDigestSender?: (sender: DigestSender) => DigestSender;
+	/** The same for forum posts and discussion threads. */
+	wrapThreadSender?: (sender: ThreadSender) => ThreadSender;
 	/** Sees the store before anything uses it; the crash suite puts its store-side crash points here. */
 	onStoreOpened?: (store: Store) => void;
 	/** Timings and identity of the shard leases and the leader lease (tests shorten them); see LeaseDefaults. */
@@ -142,18 +149,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		onLost,
 	});
 	let feed: PaperFeedFollower | undefined;
+	let snapshots: SnapshotKeeper | undefined;
 	let leadership: Leadership | undefined;
 	try {
 		await leaseConnection.ready;
 		// Taken before the store is read: whatever is stored after it reaches the index through the feed.
-		const feedSince = Date.now();
-		const corpus = await loadCorpus({
+		const storeReadAt = Date.now();
+		const corpus = await loadCorpusOrSnapshot({
 			seedsDir: config.seedsDir,
 			papersYear: config.papersYear,
 			now: clock(),
-			storedPapers: await store.listPapers(),
+			listStoredPapers: () => store.listPapers(),
+			snapshot: snapshotSource(config, store),
 			logger,
 		});
+		// From a snapshot, the feed since it was taken carries what other processes (or this one's last run) stored.
+		const feedSince = corpus.snapshot?.since ?? storeReadAt;
 		options.onCorpusLoaded?.(corpus);
 		const matchTopics = createIndexTopicMatcher(corpus.index);
 		const metrics = createBotMetrics();
@@ -168,8 +179,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			...options.feed,
 			onApplied: () => metrics.papersIndexed(corpus.index.size),
 		});
-		const context: BotContext = { config, index: corpus.index, queries: store.queries, store, matchTopics, logger, clock, schedulesChanged: () => {}, metrics };
-		const dispatcher = createDispatcher(options.commands ?? defaultCommands, context);
+		if (corpus.snapshot) await feed.pollNow();
+		snapshots = config.indexSnapshot && corpus.fingerprint ? keepCorpusSnapshot(config.indexSnapshot, corpus, store, logger) : undefined;
+		const routed = options.commands ?? defaultCommands;
+		const context: BotContext = {
+			config,
+			index: corpus.index,
+			queries: store.queries,
+			store,
+			matchTopics,
+			logger,
+			clock,
+			schedulesChanged: () => {},
+			metrics,
+			commands: routed.map((command) => command.data),
+		};
+		const dispatcher = createDispatcher(routed, context);
 		const onInteraction = (interaction: Parameters<typeof dispatcher.dispatch>[0]) => void dispatcher.dispatch(interaction);
 		// Shards from SHARD_COUNT/SHARDS or GET /gateway/bot; a 4011 at login re-plans or throws ShardingRequiredError.
 		const gateway = await connectGateway({
@@ -220,6 +245,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			// The whole corpus (seeds + ingested, live-updated by index.upsert): digests post what search finds.
 			papers: () => corpus.index.all(),
 			matchTopics,
+			threads: wrapped(createThreadSender(readyClient.rest, readyClient.user.id), options.wrapThreadSender),
+			recommend: createForYouRecommender({ store, lookup: (id) => corpus.index.get(id) }),
 			// Channel digests of guilds on other processes' shards are theirs to send (their shard leases say whose).
 			ownsGuild: createGuildOwnership(gateway.plan),
 			// DM follows belong to the leader alone, whichever process that is at this pass.
@@ -329,6 +356,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				await digests.stop();
 				await leadership?.stop();
 				await feed?.stop();
+				await snapshots?.stop();
 				await metricsServer?.close();
 				await Promise.race([dispatcher.drain(), delay(DRAIN_TIMEOUT_MS)]);
 				await readyClient.destroy();
@@ -425,4 +453,31 @@ function watchClient(client: Client, logger: Logger): void {
 
 function delay(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Snapshots older than this are rebuilt: the feed that catches one up keeps a day, and an hour is the margin. */
+const SNAPSHOT_MAX_AGE_MS = PaperFeedDefaults.retentionMs - 60 * 60 * 1000;
+
+function snapshotSource(config: Config, store: Store): SnapshotSource | undefined {
+	if (!config.indexSnapshot) return undefined;
+	return { path: config.indexSnapshot, storeId: store.id, countStoredPapers: () => store.countPapers(), maxAgeMs: SNAPSHOT_MAX_AGE_MS };
+}
+
+/** Saves the index now when it was built (the next start loads it), then whenever it moves on. */
+function keepCorpusSnapshot(path: string, corpus: Corpus, store: Store, logger: Logger): SnapshotKeeper {
+	const keeper = keepIndexSnapshot({
+		path,
+		index: corpus.index,
+		logger,
+		fingerprint: corpus.fingerprint as NonNullable<Corpus['fingerprint']>,
+		report: corpus.report,
+		countStoredPapers: () => store.countPapers(),
+		...(corpus.snapshot ? { loaded: { takenAt: corpus.snapshot.header.takenAt, shelf: corpus.snapshot.shelf } } : {}),
+	});
+	if (!corpus.snapshot) void keeper.writeNow();
+	return keeper;
+}
+
+function wrapped<T>(value: T, wrap: ((value: T) => T) | undefined): T {
+	return wrap ? wrap(value) : value;
 }

@@ -1,5 +1,6 @@
 import type { BotMetrics } from '../metrics/metrics.js';
 import type { Config } from '../config.js';
+import type { CommandData } from './command.js';
 import type { TopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
 import type { PaperIndex } from '../search/index.js';
@@ -19,6 +20,8 @@ export interface BotContext {
 	clock: () => Date;
 	/** Tell the bot digest times changed (subscribe, follow, …) so the pre-digest ingest follows them. Never throws. */
 	schedulesChanged: () => void;
+	/** The registration data of the commands this bot answers (what /paper help lists). */
+	commands: readonly CommandData[];
 	/** Counts every interaction by command and outcome, with its reply latency (Prometheus, when METRICS_PORT is set). */
 	metrics?: Pick<BotMetrics, 'interactionHandled'>;
 }

@@ -1,4 +1,4 @@
-import { MessageFlags, type InteractionReplyOptions, type InteractionUpdateOptions } from 'discord.js';
+import { MessageFlags, type InteractionEditReplyOptions, type InteractionReplyOptions, type InteractionUpdateOptions } from 'discord.js';
 import type { MessagePayload } from '../cards/types.js';
 
 /**
@@ -24,4 +24,9 @@ export function toUpdateOptions(payload: MessagePayload): InteractionUpdateOptio
 		components: (payload.components ?? []) as InteractionUpdateOptions['components'],
 		allowedMentions: { parse: [] },
 	};
+}
+
+/** A text with one attached file, for editReply after a deferral (an upload of megabytes may outlast the 3 s to answer). */
+export function toFileEditOptions(content: string, file: { filename: string; text: string }): InteractionEditReplyOptions {
+	return { content, files: [{ attachment: Buffer.from(file.text, 'utf8'), name: file.filename }], allowedMentions: { parse: [] } };
 }

@@ -1,22 +1,37 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { proxyRequests } from '@discordjs/proxy';
 // From @discordjs/rest itself, not discord.js: the proxy checks errors with instanceof against the ESM build it imports.
-import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
+import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError, REST, type InternalRequest, type RESTOptions } from '@discordjs/rest';
 import type { Logger } from '../log.js';
+import { createRequestPacer, isOutsideGlobalLimit, type RequestPacer } from './request-pacer.js';
 
 export interface RestProxyOptions {
 	/** Discord's REST base (or the emulator's), e.g. `https://discord.com/api`. */
 	upstream: string;
 	port: number;
 	host: string;
-	/**
-	 * The bot's global budget, shared by every process that sends through this proxy. 45 by default: a margin
-	 * under Discord's 50, since its one-second window and ours never start at the same instant.
-	 */
+	/** The bot's global budget, shared by every process that sends through this proxy; PROXY_GLOBAL_PER_SECOND by default. */
 	globalRequestsPerSecond?: number;
 	logger: Logger;
 }
+
+/**
+ * Requests per second the proxy sends, evenly spaced (src/discord/request-pacer.ts): a margin under Discord's 50 for
+ * the requests that do not come through it (`npm run deploy-commands`, the CLI), the pacer's room for one, and network
+ * jitter (about 60 ms of it). 1.11 × the 50/s floor when every turn is used.
+ */
+export const PROXY_GLOBAL_PER_SECOND = 45;
+
+/** How long Discord gets to answer once a request is sent; its wait for a turn comes on top. */
+export const UPSTREAM_TIMEOUT_MS = 15_000;
+
+/** How long a request may spend in the proxy in all, waiting for its turn included. */
+const QUEUED_REQUEST_TIMEOUT_MS = 120_000;
+
+/** @discordjs/rest's own fixed one-second windows, left open: the pacer spaces every request actually sent instead. */
+const UNLIMITED_PER_SECOND = Number.MAX_SAFE_INTEGER;
 
 export interface RestProxy {
 	/** What the bot processes set as DISCORD_API_URL. */
@@ -30,15 +45,22 @@ export interface RestProxy {
  * 429s. The token travels in each request's Authorization header; the proxy itself holds none.
  */
 export async function startRestProxy(options: RestProxyOptions): Promise<RestProxy> {
-	// The offset, like the margin, keeps each second's burst clear of Discord's window edge.
-	const rest = new REST({ api: options.upstream, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 45, offset: 100, retries: 3 });
+	const pacer = createRequestPacer({ perSecond: options.globalRequestsPerSecond ?? PROXY_GLOBAL_PER_SECOND });
+	const rest = new REST({
+		api: options.upstream,
+		globalRequestsPerSecond: UNLIMITED_PER_SECOND,
+		retries: 3,
+		timeout: QUEUED_REQUEST_TIMEOUT_MS,
+		// Every send, retries included, waits for its turn: the pace holds for what reaches Discord.
+		makeRequest: pacedRequest(pacer),
+	});
 	rest.on('rateLimited', (info) => options.logger.debug('proxy rate limited', { route: info.route, retryAfter: info.retryAfter, global: info.global }));
 	// @discordjs/proxy maps only Discord's own answers; anything else (upstream unreachable) would end as an empty
 	// 200. Turned into a 502 here, which it does map, so a bot sees "no answer" and retries.
 	const queue = rest.queueRequest.bind(rest);
 	rest.queueRequest = async (request) => {
 		try {
-			return await queue(request);
+			return await queue(await withReplayableBody(request));
 		} catch (error) {
 			if (
 				error instanceof DiscordAPIError ||
@@ -69,5 +91,35 @@ export async function startRestProxy(options: RestProxyOptions): Promise<RestPro
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),
+	};
+}
+
+/**
+ * @discordjs/proxy hands the incoming request itself on as the body, a stream read once: a retry after a 429 or a 5xx
+ * then went out empty, Discord answered 400 Invalid Form Body, and the bot took its digest as refused for good (97 lost
+ * in one sharded fan-out bench run). Read into a buffer first, the same bytes go out on every attempt.
+ */
+export async function withReplayableBody(request: InternalRequest): Promise<InternalRequest> {
+	if (!(request.body instanceof Readable)) return request;
+	const chunks: Buffer[] = [];
+	for await (const chunk of request.body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+	return { ...request, body: Buffer.concat(chunks) };
+}
+
+/** The default HTTP call, after the request's turn (unless Discord leaves it out of the global limit), with its own upstream timeout. */
+function pacedRequest(pacer: RequestPacer): RESTOptions['makeRequest'] {
+	return async (url, init) => {
+		const outer = init.signal ?? undefined;
+		if (!isOutsideGlobalLimit(url)) await pacer.wait(outer);
+		const upstream = new AbortController();
+		const abort = () => upstream.abort(outer?.reason);
+		outer?.addEventListener('abort', abort, { once: true });
+		const timer = setTimeout(() => upstream.abort(new DOMException('Discord did not answer in time', 'AbortError')), UPSTREAM_TIMEOUT_MS);
+		try {
+			return await DefaultRestOptions.makeRequest(url, { ...init, signal: upstream.signal });
+		} finally {
+			clearTimeout(timer);
+			outer?.removeEventListener('abort', abort);
+		}
 	};
 }

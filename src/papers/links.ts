@@ -26,3 +26,37 @@ export function findAbstractLinks(text: string): AbstractLinks {
 function trimUrl(url: string): string {
 	return url.replace(/[.,;:!?*]+$/, '');
 }
+
+/** Where a paper lives online, known only from a real arXiv id (a title id names no page). */
+export interface ArxivLinks {
+	/** arxiv.org's abstract page. */
+	abstract: string;
+	pdf: string;
+	/** Hugging Face's paper page; it exists for new-style ids (2403.09611) only. */
+	huggingFace: string | undefined;
+}
+
+const NEW_STYLE_ID = /^\d{4}\.\d{4,5}$/;
+const OLD_STYLE_ID = /^[a-z-]{2,20}(?:\.[A-Z]{2})?\/\d{7}$/i;
+
+export function arxivLinks(arxivId: string | undefined): ArxivLinks | undefined {
+	const id = typeof arxivId === 'string' ? arxivId.trim() : '';
+	const newStyle = NEW_STYLE_ID.test(id);
+	if (!newStyle && !OLD_STYLE_ID.test(id)) return undefined;
+	return {
+		abstract: `https://arxiv.org/abs/${id}`,
+		pdf: `https://arxiv.org/pdf/${id}`,
+		huggingFace: newStyle ? `https://huggingface.co/papers/${id}` : undefined,
+	};
+}
+
+/** The one page a title links to: Hugging Face's where it has one, else arXiv's abstract; none without an arXiv id. */
+export function paperPageUrl(arxivId: string | undefined): string | undefined {
+	const links = arxivLinks(arxivId);
+	return links ? (links.huggingFace ?? links.abstract) : undefined;
+}
+
+/** An arXiv title search: for a paper without an arXiv id, labelled as the search it is, never as the paper's page. */
+export function arxivTitleSearchUrl(title: string): string {
+	return `https://arxiv.org/search/?query=${encodeURIComponent(title)}&searchtype=title`;
+}

@@ -101,3 +101,29 @@ function wholeFileSkip(file: string, message: string, line?: number): FileReport
 	const problem: LoadProblem = line === undefined ? { file, message } : { file, line, message };
 	return { file, loaded: 0, skipped: 1, problems: [problem] };
 }
+
+export interface SeedFileStamp {
+	name: string;
+	size: number;
+	mtimeMs: number;
+	/** For text dumps: the listing days they resolve to, which move with the clock when no year is configured. */
+	days?: string[];
+}
+
+/**
+ * What the seeds directory holds, cheaply: names, sizes and modification times (a text dump is small and is
+ * parsed, since its year-less date depends on `now`). Equal stamps mean loadSeedsDir would read the same papers.
+ */
+export async function stampSeedsDir(dir: string, options: LoadOptions = {}): Promise<SeedFileStamp[]> {
+	const entries = await readdir(dir, { withFileTypes: true });
+	const stamps: SeedFileStamp[] = [];
+	for (const entry of entries.filter((item) => !item.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+		const path = join(dir, entry.name);
+		const info = await stat(path).catch(() => undefined);
+		if (!info) continue;
+		const stamp: SeedFileStamp = { name: entry.name, size: info.size, mtimeMs: info.mtimeMs };
+		if (/\.txt(\.gz)?$/i.test(entry.name)) stamp.days = [...new Set((await loadPaperFile(path, options)).papers.map((paper) => paper.listedOn))].sort();
+		stamps.push(stamp);
+	}
+	return stamps;
+}

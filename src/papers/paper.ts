@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { paperPageUrl } from './links.js';
 
 /** Where a paper record came from; the loader and the live sources each tag their records. */
 export type PaperSource = 'seed-dump' | 'hf-daily' | 'paper-json' | 'arxiv';
@@ -62,12 +63,7 @@ export function cleanText(text: string): string {
 /** Any whitespace but a single space (the list of JavaScript's \s), or two spaces in a row. */
 const MESSY_WHITESPACE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}/;
 
-/** The paper's canonical page: Hugging Face when we know the arXiv id, else an arXiv title search. */
-export function paperUrl(paper: Pick<Paper, 'arxivId' | 'title'>): string {
-	if (paper.arxivId) return `https://huggingface.co/papers/${paper.arxivId}`;
-	return `https://arxiv.org/search/?query=${encodeURIComponent(paper.title)}&searchtype=title`;
-}
-
-export function arxivAbsUrl(arxivId: string): string {
-	return `https://arxiv.org/abs/${arxivId}`;
+/** The paper's page: Hugging Face's when the arXiv id is known (arXiv's abstract for old-style ids), else none. */
+export function paperUrl(paper: Pick<Paper, 'arxivId'>): string | undefined {
+	return paperPageUrl(paper.arxivId);
 }

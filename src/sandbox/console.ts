@@ -1,4 +1,5 @@
 import type { CommandData } from '../discord/command.js';
+import { ChannelType } from 'discord-api-types/v10';
 import type { ApiMessage, DiscordEmulator, InteractionHandle } from './emulator/index.js';
 import { ConsoleInputError, parseConsoleLine, type ConsoleAction, type OptionInput } from './parse-line.js';
 import { listButtons, renderMessage, type MentionNames, type RenderMessage } from './render.js';
@@ -9,6 +10,10 @@ export const CONSOLE_HELP = `Console commands (as in Discord, options are name:v
   /paper search query:difusion          run a slash command
   /paper show paper:t-b6da3eceecac      open a card (ids come from search results)
   /paper today                          the latest day's papers
+  /paper search query:quantization -diffusion sort:date  filters: "a phrase", -word, author:, since:7d, before:, sort:
+  /paper trending window:week           the most upvoted papers of the last day, week or month (topic: narrows)
+  /paper help                           every command, with examples
+  /digest subscribe channel:#paper-talk topics:RLHF  a forum digest, one tagged post per paper (also name:, frequency:weekly, thread:true)
   autocomplete /paper search query:dif  what Discord suggests while typing
   click <label or custom_id>            press a button of the last message (click Next, click 2, click Share)
   time 2026-03-15T09:00 | time +1d      move the sandbox clock (digests fire when their time comes)
@@ -59,6 +64,9 @@ export function createConsole(deps: ConsoleDeps) {
 		print(renderMessage(message as RenderMessage, `── ${describeChannel(emulator, message.channel_id)} · Paperboy`, names));
 	});
 
+	// A thread shows as Discord would list it: a forum post with its tags, or a thread under the digest it discusses.
+	emulator.on('thread', (thread) => print(describeThread(emulator, thread)));
+
 	async function runLine(line: string): Promise<LineOutcome> {
 		let action: ConsoleAction;
 		try {
@@ -84,13 +92,13 @@ export function createConsole(deps: ConsoleDeps) {
 				return moveClock(action.value);
 			case 'command':
 				return showReply(() =>
-					emulator.injectCommand({ name: action.name, subcommand: action.path[0], options: toOptionMap(action.options, channelIdOf), userId }),
+					emulator.injectCommand({ name: action.name, ...commandPath(action.path), options: toOptionMap(action.options, channelIdOf), userId }),
 				);
 			case 'autocomplete':
 				return showChoices(() =>
 					emulator.injectAutocomplete({
 						name: action.name,
-						subcommand: action.path[0],
+						...commandPath(action.path),
 						options: toOptionMap(action.options, channelIdOf),
 						focused: action.focused,
 						userId,
@@ -254,9 +262,27 @@ function recentLabels(messages: readonly ApiMessage[]): string[] {
 	return first ? listButtons(first as RenderMessage).map((button) => button.label ?? '?') : [];
 }
 
+function describeThread(emulator: DiscordEmulator, thread: { parent_id?: unknown; name?: unknown; applied_tags?: unknown }): string {
+	const parent = emulator.world.channels.get(String(thread.parent_id));
+	const where = `#${parent?.name ?? String(thread.parent_id)}`;
+	if (parent?.type !== ChannelType.GuildForum) return `── ${where} · Paperboy started a thread: “${String(thread.name)}”`;
+	const ids = Array.isArray(thread.applied_tags) ? thread.applied_tags.map(String) : [];
+	const tags = parent.availableTags.filter((tag) => ids.includes(tag.id)).map((tag) => tag.name);
+	return `── ${where} · Paperboy posted “${String(thread.name)}”${tags.length > 0 ? ` · tags: ${tags.join(', ')}` : ' · no tags'}`;
+}
+
 function describeChannel(emulator: DiscordEmulator, channelId: string): string {
 	const channel = emulator.world.channels.get(channelId);
 	if (!channel) return channelId;
 	if (channel.recipientId) return `DM to ${emulator.world.users.get(channel.recipientId)?.username ?? channel.recipientId}`;
+	// A thread (a forum post) reads as Discord shows it: its channel, then its name.
+	const parent = channel.parentId ? emulator.world.channels.get(channel.parentId) : undefined;
+	if (parent) return `#${parent.name ?? parent.id} › ${channel.name ?? channelId}`;
 	return `#${channel.name ?? channelId}`;
+}
+
+/** `[tag, add]` is a subcommand in a group (`/paper tag add`); `[search]` a plain subcommand. */
+function commandPath(path: readonly string[]): { subcommandGroup?: string; subcommand?: string } {
+	if (path.length === 2) return { subcommandGroup: path[0] as string, subcommand: path[1] as string };
+	return path[0] === undefined ? {} : { subcommand: path[0] };
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
-import type { Corpus } from '../papers/corpus.js';
+import type { Corpus } from '../search/corpus.js';
 import { startBot, type RunningBot } from '../discord/bot.js';
 import { commands } from '../discord/commands.js';
 import { createRest, deployCommands } from '../discord/deploy.js';
@@ -99,7 +99,8 @@ export async function runSandbox(
 }
 
 const UNKNOWN_CHANNEL = 10003;
-const MESSAGE_POST = /^\/channels\/(\d+)\/messages$/;
+/** A message post, or a forum post (a thread with its first message): the requests a digest delivery makes. */
+const MESSAGE_POST = /^\/channels\/(\d+)\/(?:messages|threads)$/;
 
 /**
  * Rejections that are the bot handling trouble correctly, not requests it got wrong, so they must not fail a

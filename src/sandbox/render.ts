@@ -24,6 +24,7 @@ interface RenderButton {
 export interface RenderMessage {
 	content?: string;
 	embeds?: RenderEmbed[];
+	attachments?: { filename?: string; size?: number; url?: string }[];
 	components?: { components?: RenderButton[] }[];
 	flags?: number;
 }
@@ -46,9 +47,17 @@ export function renderMessage(message: RenderMessage, heading?: string, names?: 
 	if (heading) lines.push(`${heading}${ephemeral ? '  (only you can see this)' : ''}`);
 	if (message.content) lines.push(...wrap(text(message.content), WIDTH));
 	for (const embed of message.embeds ?? []) lines.push(...renderEmbed(embed, text));
+	for (const file of message.attachments ?? []) lines.push(formatAttachment(file));
 	const buttons = listButtons(message);
 	if (buttons.length > 0) lines.push(buttons.map(formatButton).join(' '));
 	return lines.join('\n');
+}
+
+/** `📎 paperboy-library.bib (2.1 KB) http://…`: the url serves the file while the sandbox runs. */
+function formatAttachment(file: { filename?: string; size?: number; url?: string }): string {
+	const size = file.size ?? 0;
+	const shown = size < 1024 ? `${size} B` : size < 1024 * 1024 ? `${(size / 1024).toFixed(1)} KB` : `${(size / (1024 * 1024)).toFixed(1)} MB`;
+	return `📎 ${file.filename ?? 'file'} (${shown})${file.url ? ` ${file.url}` : ''}`;
 }
 
 export function listButtons(message: RenderMessage): RenderButton[] {

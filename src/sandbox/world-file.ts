@@ -21,6 +21,8 @@ const worldFileSchema = z
 		botId: snowflake,
 		guildId: snowflake,
 		channelId: snowflake,
+		/** Absent in files written before the sandbox had a forum. */
+		forumChannelId: snowflake.optional(),
 		userId: snowflake,
 		adminId: snowflake,
 		ownerId: snowflake,
@@ -39,6 +41,7 @@ const worldFileSchema = z
 				file.botId,
 				file.guildId,
 				file.channelId,
+				...(file.forumChannelId === undefined ? [] : [file.forumChannelId]),
 				file.userId,
 				file.adminId,
 				file.ownerId,
@@ -178,12 +181,13 @@ function parseWorldFile(text: string): { identity: WorldIdentity; message?: unde
 
 /** Only the fields the file holds, in a stable order, whatever else the caller's object carries. */
 function pickIdentity(identity: WorldIdentity): WorldIdentity {
-	const { applicationId, botId, guildId, channelId, userId, adminId, ownerId, botRoleId, adminRoleId, dmChannels } = identity;
+	const { applicationId, botId, guildId, channelId, forumChannelId, userId, adminId, ownerId, botRoleId, adminRoleId, dmChannels } = identity;
 	return {
 		applicationId,
 		botId,
 		guildId,
 		channelId,
+		...(forumChannelId === undefined ? {} : { forumChannelId }),
 		userId,
 		adminId,
 		ownerId,

@@ -6,6 +6,7 @@ import { paperOf, rankLong, rankShort, toOverlapHits, type SearchHit } from './f
 import { FuseRankDefaults } from './fuse-rank.js';
 import { SearchMessages } from './messages.js';
 import { compareRecency } from './rank-order.js';
+import { buildSegmentOffThread, type SegmentBuilder } from './background-build.js';
 import { buildSegment, type Segment } from './segment.js';
 import { foldText, forEachToken, isStopword, tokenize } from './tokenize.js';
 
@@ -21,8 +22,10 @@ export interface PaperIndex {
 	autocomplete(prefix: string, limit?: number): Paper[];
 	/** The most related papers, excluding the paper itself; [] for an unknown id. */
 	similar(id: string, limit?: number): SearchHit[];
-	/** Adds or replaces (same id) papers live, without rebuilding the whole index. */
+	/** Adds or replaces (same id) papers live, without rebuilding the whole index; searchable at once. */
 	upsert(papers: readonly Paper[]): void;
+	/** Resolves once no merge of upserts into the base runs in the background (tests, benchmarks). */
+	idle(): Promise<void>;
 	all(): readonly Paper[];
 }
 
@@ -40,35 +43,88 @@ export const SearchDefaults = Object.freeze({
 	maxTypoExpandedWords: 12,
 	/** Words of a paper used to find similar ones. */
 	similarTerms: 30,
-	/** Upserts collect in a small live segment; past this share of the base it is merged by a rebuild. */
+	/** Upserts collect in a live segment rebuilt on each one; at this size it is frozen as it is. */
+	liveSegmentMax: 500,
+	/** Once upserts hold this share of the base (and at least minLiveSegmentSize), they are merged into it in the background. */
 	liveSegmentShare: 0.05,
 	minLiveSegmentSize: 2000,
 });
 
 const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
 
-export function buildPaperIndex(papers: readonly Paper[]): PaperIndex {
-	return new SegmentedIndex(papers);
+export interface IndexOptions {
+	/** How merges are built; default a worker thread, so the event loop keeps serving. */
+	buildInBackground?: SegmentBuilder;
+}
+
+export function buildPaperIndex(papers: readonly Paper[], options: IndexOptions = {}): PaperIndex {
+	return new SegmentedIndex(dedupeById(papers), undefined, options.buildInBackground ?? buildSegmentOffThread);
+}
+
+/** What a snapshot saves of an index: its base segment (with tombstones) and the papers upserted since. */
+export interface IndexState {
+	base: Segment;
+	livePapers: readonly Paper[];
+	/** Counts the base segment's rebuilds: a snapshot of an older base is out of date. */
+	baseGeneration: number;
+	/** Counts every change (upserts included). */
+	changes: number;
+}
+
+/** The index's state, for src/search/snapshot.ts; undefined for an index this module did not build. */
+export function indexState(index: PaperIndex): IndexState | undefined {
+	return index instanceof SegmentedIndex ? index.state() : undefined;
+}
+
+/** An index from a base segment loaded from a snapshot: nothing is tokenized but the live papers. */
+export function restorePaperIndex(base: Segment, livePapers: readonly Paper[], options: IndexOptions = {}): PaperIndex {
+	const index = new SegmentedIndex([], base, options.buildInBackground ?? buildSegmentOffThread);
+	index.upsert(livePapers);
+	return index;
 }
 
 /**
- * A large immutable base segment plus a small live segment rebuilt on every upsert (cheap while small);
- * a replaced base paper is tombstoned. When the live segment outgrows its share, both are rebuilt as one.
+ * A large immutable base segment, frozen segments of recent upserts, and a small live segment rebuilt on
+ * every upsert (cheap while small); a replaced paper is tombstoned where it was. Once the upserts outgrow
+ * their share of the base, base and frozen segments are merged into a new base in a worker thread while
+ * these go on serving (background-build.ts); upserts during the merge stay out of it and are kept.
  */
 class SegmentedIndex implements PaperIndex {
 	private base!: Segment;
 	private baseIds!: Map<string, number>;
 	private baseDeleted = 0;
-	private live: Segment | undefined;
+	/** Every paper not in the base: in a frozen segment or the live one, by id. */
 	private livePapers = new Map<string, Paper>();
+	private frozen: FrozenSegment[] = [];
+	/** The papers of the live segment, rebuilt on each upsert until it is frozen. */
+	private pending = new Map<string, Paper>();
+	private live: Segment | undefined;
+	private merging: Promise<void> | undefined;
 	/** arXiv id → paper id, for papers known under another id (a seed's title id enriched by a live listing). */
 	private arxivAliases = new Map<string, string>();
 	/** Title id → paper id, built on the first miss: a seed's card posted before its arXiv twin merged still opens. */
 	private titleAliases: Map<string, string> | undefined;
 	private allCache: readonly Paper[] | undefined;
 
-	constructor(papers: readonly Paper[]) {
-		this.rebuild(dedupeById(papers));
+	private baseGeneration = 0;
+	private changes = 0;
+
+	constructor(
+		papers: readonly Paper[],
+		base: Segment | undefined,
+		private readonly buildInBackground: SegmentBuilder,
+	) {
+		this.setBase(base ?? buildSegment(papers), new Map((base ?? { papers }).papers.map((paper, doc) => [paper.id, doc])));
+		for (const paper of this.base.papers) rememberAlias(this.arxivAliases, paper);
+	}
+
+	state(): IndexState {
+		return { base: this.base, livePapers: [...this.livePapers.values()], baseGeneration: this.baseGeneration, changes: this.changes };
+	}
+
+	/** Resolves once no merge runs in the background. */
+	async idle(): Promise<void> {
+		while (this.merging) await this.merging;
 	}
 
 	get size(): number {
@@ -134,19 +190,19 @@ class SegmentedIndex implements PaperIndex {
 	upsert(papers: readonly Paper[]): void {
 		if (papers.length === 0) return;
 		for (const paper of papers) {
-			const doc = this.baseIds.get(paper.id);
-			if (doc !== undefined && !this.base.deleted[doc]) {
-				this.base.deleted[doc] = 1;
-				this.baseDeleted++;
-			}
+			if (this.tombstone(this.base, this.baseIds.get(paper.id))) this.baseDeleted++;
+			for (const frozen of this.frozen) this.tombstone(frozen.segment, frozen.ids.get(paper.id));
+			this.pending.delete(paper.id);
+			this.pending.set(paper.id, paper);
 			this.livePapers.set(paper.id, paper);
 			rememberAlias(this.arxivAliases, paper);
 		}
 		this.allCache = undefined;
 		this.titleAliases = undefined;
-		const threshold = Math.max(SearchDefaults.minLiveSegmentSize, this.base.documentCount * SearchDefaults.liveSegmentShare);
-		if (this.livePapers.size > threshold) this.rebuild(this.all());
-		else this.live = buildSegment([...this.livePapers.values()]);
+		this.changes++;
+		if (this.pending.size >= SearchDefaults.liveSegmentMax) this.freezeLive();
+		else this.live = buildSegment([...this.pending.values()]);
+		this.mergeWhenDue();
 	}
 
 	all(): readonly Paper[] {
@@ -166,20 +222,66 @@ class SegmentedIndex implements PaperIndex {
 		return this.titleAliases.get(id);
 	}
 
-	private rebuild(papers: readonly Paper[]): void {
-		this.base = buildSegment(papers);
-		this.baseIds = new Map(papers.map((paper, doc) => [paper.id, doc]));
-		this.arxivAliases = new Map();
-		this.titleAliases = undefined;
-		for (const paper of papers) rememberAlias(this.arxivAliases, paper);
+	private setBase(base: Segment, ids: Map<string, number>): void {
+		this.base = base;
+		this.baseIds = ids;
 		this.baseDeleted = 0;
-		this.live = undefined;
-		this.livePapers = new Map();
+		for (let doc = 0; doc < base.documentCount; doc++) if (base.deleted[doc]) this.baseDeleted++;
+		this.baseGeneration++;
+		this.changes++;
 		this.allCache = undefined;
+		this.titleAliases = undefined;
+	}
+
+	private tombstone(segment: Segment, doc: number | undefined): boolean {
+		if (doc === undefined || segment.deleted[doc]) return false;
+		segment.deleted[doc] = 1;
+		return true;
+	}
+
+	private freezeLive(): void {
+		const papers = [...this.pending.values()];
+		this.frozen.push({ segment: buildSegment(papers), ids: new Map(papers.map((paper, doc) => [paper.id, doc])) });
+		this.pending = new Map();
+		this.live = undefined;
+	}
+
+	private mergeWhenDue(): void {
+		const threshold = Math.max(SearchDefaults.minLiveSegmentSize, this.base.documentCount * SearchDefaults.liveSegmentShare);
+		if (this.merging || this.livePapers.size <= threshold) return;
+		const papers = this.all();
+		const merged = new Map(this.livePapers);
+		const frozen = new Set(this.frozen);
+		this.merging = this.buildInBackground(papers)
+			// A worker that died mid-build (out of memory, killed): build here; slower for once, never lost.
+			.catch(() => buildSegment(papers))
+			.then(indexIds)
+			.then(({ base, ids }) => this.finishMerge(base, ids, merged, frozen))
+			.finally(() => {
+				this.merging = undefined;
+				this.mergeWhenDue();
+			});
+	}
+
+	/** Swaps in the merged base; papers upserted while it was built stay live, their merged copies tombstoned. */
+	private finishMerge(base: Segment, ids: Map<string, number>, merged: Map<string, Paper>, mergedFrozen: Set<FrozenSegment>): void {
+		const remaining = new Map<string, Paper>();
+		for (const [id, paper] of this.livePapers) if (merged.get(id) !== paper) remaining.set(id, paper);
+		for (const id of remaining.keys()) this.tombstone(base, ids.get(id));
+		this.setBase(base, ids);
+		this.livePapers = remaining;
+		this.frozen = this.frozen.filter((segment) => !mergedFrozen.has(segment));
+		const pending = [...this.pending.values()].filter((paper) => remaining.get(paper.id) === paper);
+		if (pending.length !== this.pending.size) {
+			this.pending = new Map(pending.map((paper) => [paper.id, paper]));
+			this.live = pending.length === 0 ? undefined : buildSegment(pending);
+		}
 	}
 
 	private segments(): Segment[] {
-		return this.live ? [this.base, this.live] : [this.base];
+		const segments = [this.base, ...this.frozen.map((frozen) => frozen.segment)];
+		if (this.live) segments.push(this.live);
+		return segments;
 	}
 
 	private rank(text: string, tokens: readonly string[], limit: number): SearchHit[] {
@@ -250,6 +352,24 @@ function dedupeById(papers: readonly Paper[]): Paper[] {
 	for (const paper of papers) byId.set(paper.id, paper);
 	return [...byId.values()];
 }
+
+interface FrozenSegment {
+	segment: Segment;
+	ids: Map<string, number>;
+}
+
+/** The id → doc map of a new base, built a slice at a time: 100,000 entries at once would stall the loop. */
+async function indexIds(base: Segment): Promise<{ base: Segment; ids: Map<string, number> }> {
+	const ids = new Map<string, number>();
+	const { papers } = base;
+	for (let doc = 0; doc < papers.length; doc++) {
+		ids.set((papers[doc] as Paper).id, doc);
+		if (doc % ID_SLICE === ID_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+	}
+	return { base, ids };
+}
+
+const ID_SLICE = 20_000;
 
 function rememberAlias(aliases: Map<string, string>, paper: Paper): void {
 	if (paper.arxivId && paper.arxivId !== paper.id) aliases.set(paper.arxivId, paper.id);

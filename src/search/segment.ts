@@ -1,7 +1,7 @@
 import type { Paper } from '../papers/paper.js';
 import { boundedEditDistance } from './edit-distance.js';
 import { compareRecency } from './rank-order.js';
-import { isStopword, scanHashedTokens } from './tokenize.js';
+import { hashRange, isStopword, scanHashedTokens } from './tokenize.js';
 import { Vocabulary } from './vocabulary.js';
 import { grow } from './grow.js';
 
@@ -146,11 +146,107 @@ export class Segment {
 		return found;
 	}
 
+	/** Everything but the papers, for a snapshot (src/search/snapshot.ts); segmentFromParts inverts it. */
+	parts(): SegmentParts {
+		return {
+			terms: this.terms,
+			offsets: this.offsets,
+			docs: this.docs,
+			impacts: this.impacts,
+			fieldWords: this.fieldWords,
+			fieldStarts: this.fieldStarts,
+			titleOffsets: this.titleOffsets,
+			titleRanks: this.titleRanks,
+			docAtRank: this.docAtRank,
+			grams: [...this.gramIds.keys()],
+			gramOffsets: this.gramOffsets,
+			gramTerms: this.gramTerms,
+		};
+	}
+
 	private gramCounts: Uint8Array | undefined;
 	private gramScratch(): Uint8Array {
 		this.gramCounts ??= new Uint8Array(this.terms.length);
 		return this.gramCounts;
 	}
+}
+
+export interface SegmentParts {
+	/** Sorted. */
+	terms: readonly string[];
+	offsets: Uint32Array;
+	docs: Uint32Array;
+	impacts: Uint8Array;
+	fieldWords: Uint32Array;
+	fieldStarts: Uint32Array;
+	titleOffsets: Uint32Array;
+	titleRanks: Uint32Array;
+	docAtRank: Uint32Array;
+	/** In gram id order. */
+	grams: readonly string[];
+	gramOffsets: Uint32Array;
+	gramTerms: Uint32Array;
+}
+
+/**
+ * A segment from saved parts, without tokenizing a single paper. The vocabulary is re-hashed from the sorted
+ * terms (so build order and sorted order coincide and the id remap is the identity). Throws on parts that do
+ * not fit together: a snapshot is checked, never trusted blindly (only a worker's own build skips the checks).
+ */
+export function segmentFromParts(papers: readonly Paper[], parts: SegmentParts, options: { trusted?: boolean } = {}): Segment {
+	// Parts this process just built in a worker need no checking; parts read from a file always do.
+	if (!options.trusted) checkParts(papers.length, parts);
+	const vocabulary = new Vocabulary();
+	for (const term of parts.terms) vocabulary.idOfRange(term, 0, term.length, hashRange(term, 0, term.length), true);
+	if (vocabulary.size !== parts.terms.length) throw new Error('segment parts: the vocabulary repeats a term');
+	const identity = new Uint32Array(parts.terms.length);
+	for (let i = 0; i < identity.length; i++) identity[i] = i;
+	return new Segment(
+		papers,
+		parts.terms,
+		vocabulary,
+		identity,
+		parts.offsets,
+		parts.docs,
+		parts.impacts,
+		parts.fieldWords,
+		parts.fieldStarts,
+		parts.titleOffsets,
+		parts.titleRanks,
+		parts.docAtRank,
+		new Map(parts.grams.map((gram, id) => [gram, id])),
+		parts.gramOffsets,
+		parts.gramTerms,
+	);
+}
+
+function checkParts(paperCount: number, parts: SegmentParts): void {
+	const termCount = parts.terms.length;
+	const fail = (what: string) => {
+		throw new Error(`segment parts: ${what}`);
+	};
+	for (let i = 1; i < termCount; i++) if (!((parts.terms[i - 1] as string) < (parts.terms[i] as string))) fail('terms are not sorted');
+	checkOffsets(parts.offsets, termCount, parts.docs.length, 'postings', fail);
+	if (parts.impacts.length !== parts.docs.length) fail('impacts and postings differ in length');
+	if (!allBelow(parts.docs, paperCount)) fail('a posting names a paper that is not there');
+	checkOffsets(parts.fieldStarts, paperCount, parts.fieldWords.length, 'field words', fail);
+	const words = parts.fieldWords;
+	for (let i = 0; i < words.length; i++) if (((words[i] as number) & TERM_MASK) >= termCount) fail('a field word names a term that is not there');
+	checkOffsets(parts.titleOffsets, termCount, parts.titleRanks.length, 'title postings', fail);
+	if (!allBelow(parts.titleRanks, paperCount)) fail('a title posting names a rank that is not there');
+	if (parts.docAtRank.length !== paperCount || !allBelow(parts.docAtRank, paperCount)) fail('the recency order does not fit the papers');
+	checkOffsets(parts.gramOffsets, parts.grams.length, parts.gramTerms.length, 'trigram lists', fail);
+	if (!allBelow(parts.gramTerms, termCount)) fail('a trigram names a term that is not there');
+}
+
+function checkOffsets(offsets: Uint32Array, count: number, total: number, what: string, fail: (what: string) => void): void {
+	if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== total) fail(`${what}: offsets do not fit`);
+	for (let i = 0; i < count; i++) if ((offsets[i] as number) > (offsets[i + 1] as number)) fail(`${what}: offsets go backwards`);
+}
+
+function allBelow(values: Uint32Array, limit: number): boolean {
+	for (let i = 0; i < values.length; i++) if ((values[i] as number) >= limit) return false;
+	return true;
 }
 
 export function buildSegment(papers: readonly Paper[]): Segment {

@@ -1,7 +1,8 @@
-import Keyv from 'keyv';
 import type { Logger } from '../log.js';
 import type { BackendContext, NamespaceBackend, RawChange, RawRow, StoreBackend } from './backend.js';
 import { describeCause, StoreError } from './errors.js';
+import { createCoalescer } from './coalesce.js';
+import { deserializeRecord, serializeRecord } from './codec.js';
 import { createKeyedLock } from './keyed-lock.js';
 import { openBackend } from './open-backend.js';
 
@@ -58,16 +59,17 @@ export interface OpenedCollection<T> {
 	close(): Promise<void>;
 }
 
-/**
- * Keyv's own codec (the default every namespace uses), called directly: awaiting Keyv's async wrapper per row
- * made a 10,000-row listing twice as slow.
- */
-const codec = new Keyv();
-const serialize = codec.serialize as (data: unknown) => string;
-const deserialize = codec.deserialize as (text: string) => unknown;
-
 /** Returned by an `update` change that leaves the record as it is. */
 export const unchanged: unique symbol = Symbol('unchanged');
+
+/** Rows per coalesced read or compare-and-set: a fan-out's in-flight deliveries fit in one. */
+const COALESCED_BATCH = 500;
+
+/** Rows a listing decodes per turn of the event loop: a few milliseconds' worth. */
+const DECODE_SLICE_ROWS = 500;
+
+/** Rows an update may try without reading first: enough for every record a fan-out has in flight. */
+const SEEN_ROWS = 2_000;
 
 /** Another process changing the record between each read and write this often means something is wrong. */
 const UPDATE_ATTEMPTS = 50;
@@ -130,7 +132,7 @@ export function createCollection<T>(
 	const decode = <V>(text: string): DecodedRow<V> => {
 		let data: unknown;
 		try {
-			data = deserialize(text);
+			data = deserializeRecord(text);
 		} catch (error) {
 			return { readable: false, reason: `not valid JSON (${describeCause(error)})` };
 		}
@@ -141,7 +143,8 @@ export function createCollection<T>(
 			? { readable: true, value: envelope.value, expires: envelope.expires }
 			: { readable: true, value: envelope.value };
 	};
-	const encode = (value: unknown, expires?: number) => serialize({ value, expires });
+	// Keyv's codec called directly (src/store/codec.ts): awaiting Keyv's async wrapper per row made a 10,000-row listing twice as slow.
+	const encode = (value: unknown, expires?: number) => serializeRecord({ value, expires });
 	const isLive = (row: { expires?: number }) => row.expires === undefined || Date.now() <= row.expires;
 	const reportCorrupt = (key: string, reason: string) => {
 		logger.error('unreadable stored record skipped', { file: label, namespace: name, key, reason });
@@ -170,23 +173,60 @@ export function createCollection<T>(
 	};
 
 	const lock = createKeyedLock();
+	// Concurrent single-row reads and compare-and-sets (a fan-out, a burst of commands) share statements and commits.
+	const readOne = createCoalescer<string, Map<string, string>, string | undefined>({
+		key: (key) => key,
+		execute: (keys) => raw.read(keys),
+		pick: (found, key) => found.get(key),
+		maxBatch: COALESCED_BATCH,
+	});
+	const swapOne = createCoalescer<RawChange, SwapOutcome, boolean>({
+		key: (change) => change.key,
+		execute: (changes) => swapByKind(raw, changes),
+		pick: (outcome, change) => {
+			const error = outcome.errors.get(changeKind(change));
+			if (error !== undefined) throw error;
+			return outcome.applied.has(change.key);
+		},
+		maxBatch: COALESCED_BATCH,
+	});
+	/** One key asked for by name cannot be skipped: it fails loudly, naming the key. */
+	const decodeKnown = (key: string, stored: string | undefined): { stored: string | undefined; current: T | undefined } => {
+		const row = stored === undefined ? undefined : decode<T>(stored);
+		if (row && !row.readable && row.reason.startsWith('not valid JSON')) {
+			throw new StoreError(`Database ${label}: reading ${key} in "${name}" failed: ${row.reason}`, label, { kind: 'corrupt' });
+		}
+		return { stored, current: row?.readable && isLive(row) ? row.value : undefined };
+	};
+	const readLatest = async (key: string) => decodeKnown(key, await readOne(key));
+	/**
+	 * The row as this collection last read or wrote it, per key (the most recent few only). An update tries it as
+	 * the expected row instead of reading first: the compare-and-set applies only if the row still holds exactly
+	 * that text, so `change` saw the latest record; otherwise the row is read and `change` runs again on it. A
+	 * fan-out's read-modify-writes of a record it just read or wrote then cost one statement, not two.
+	 */
+	const seen = createRecentTexts(SEEN_ROWS);
+	const readFresh = async (key: string) => {
+		const latest = await readLatest(key);
+		seen.remember(key, latest.stored);
+		return latest;
+	};
 	const collection: Collection<T> = {
 		name,
 		update(key, change) {
 			return lock.run(key, async () => {
 				for (let tries = 1; ; tries += 1) {
-					const stored = (await raw.read([key])).get(key);
-					const row = stored === undefined ? undefined : decode<T>(stored);
-					// One key asked for by name cannot be skipped: it fails loudly, naming the key, as `get` does.
-					if (row && !row.readable && row.reason.startsWith('not valid JSON')) {
-						throw new StoreError(`Database ${label}: reading ${key} in "${name}" failed: ${row.reason}`, label, { kind: 'corrupt' });
-					}
-					const current = row?.readable && isLive(row) ? row.value : undefined;
+					const guess = tries === 1 ? seen.recall(key) : undefined;
+					const { stored, current } = guess === undefined ? await readFresh(key) : decodeKnown(key, guess);
 					const next = change(current);
+					// Answering without a write needs the record as it is now, not as it was last seen.
+					if (guess !== undefined && (next === unchanged || (next === undefined && current === undefined))) continue;
 					if (next === unchanged) return current;
 					if (next === undefined && current === undefined) return undefined;
-					const applied = await raw.swap([{ key, expected: stored, next: next === undefined ? undefined : encode(next) }]);
-					if (applied.length > 0) return next;
+					const text = next === undefined ? undefined : encode(next);
+					const applied = await swapOne({ key, expected: stored, next: text });
+					seen.remember(key, applied ? text : undefined);
+					if (applied) return next;
 					if (tries >= UPDATE_ATTEMPTS) {
 						throw new StoreError(`Database ${label}: updating ${key} in "${name}" failed: it changed under every one of ${UPDATE_ATTEMPTS} attempts`, label, {
 							kind: 'other',
@@ -195,7 +235,7 @@ export function createCollection<T>(
 				}
 			});
 		},
-		get: (key) => attempt(`reading ${key} in "${name}" failed`, () => keyv().get<T>(key)),
+		get: async (key) => (await readFresh(key)).current,
 		async getMany(keys) {
 			if (keys.length === 0) return [];
 			const found = await raw.read(keys);
@@ -203,18 +243,32 @@ export function createCollection<T>(
 			return keys.map((key) => decoded.get(key));
 		},
 		async set(key, value, ttlMs) {
+			seen.forget(key);
 			const ok = await attempt(`writing ${key} in "${name}" failed`, () => keyv().set(key, value, ttlMs));
 			if (!ok) throw context.fault(`writing ${key} in "${name}" failed`, new Error('the store refused the write'));
 		},
 		async setMany(entries) {
 			// A key given twice keeps its last value, as writing them one by one would; engines refuse a key twice in one statement.
 			const rows = new Map<string, string>();
-			for (const [key, value] of entries) rows.set(key, encode(value));
+			for (const [key, value] of entries) {
+				seen.forget(key);
+				rows.set(key, encode(value));
+			}
 			if (rows.size > 0) await raw.write([...rows]);
 		},
-		delete: (key) => attempt(`deleting ${key} in "${name}" failed`, () => keyv().delete(key)),
+		delete: (key) => {
+			seen.forget(key);
+			return attempt(`deleting ${key} in "${name}" failed`, () => keyv().delete(key));
+		},
 		async entries(prefix = '') {
-			return decodeRows(await raw.list(prefix));
+			const rows = await raw.list(prefix);
+			// A slice per turn of the event loop: decoding 10,000 subscriptions at once held it for tens of milliseconds.
+			const result: Array<[string, T]> = [];
+			for (let start = 0; start < rows.length; start += DECODE_SLICE_ROWS) {
+				if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+				for (const entry of decodeRows(rows.slice(start, start + DECODE_SLICE_ROWS))) result.push(entry);
+			}
+			return result;
 		},
 		async values(prefix) {
 			return (await collection.entries(prefix)).map(([, value]) => value);
@@ -226,4 +280,74 @@ export function createCollection<T>(
 	});
 	ready.catch(() => {});
 	return { label, collection, raw, ready, query: (sql, ...parameters) => attempt('query', () => namespace.query(sql, ...parameters)) };
+}
+
+type ChangeKind = 'replace' | 'insert' | 'delete';
+
+interface SwapOutcome {
+	applied: ReadonlySet<string>;
+	/** A kind whose statement failed: only its changes report the error; the others' statements stand. */
+	errors: ReadonlyMap<ChangeKind, unknown>;
+}
+
+function changeKind(change: RawChange): ChangeKind {
+	if (change.expected === undefined) return 'insert';
+	return change.next === undefined ? 'delete' : 'replace';
+}
+
+/**
+ * The engines run replaces, inserts and deletes as separate statements; sent apart here, a failing one
+ * fails only its own callers, and a caller told "failed" knows its row was not written.
+ */
+async function swapByKind(raw: RawNamespace, changes: readonly RawChange[]): Promise<SwapOutcome> {
+	const byKind = new Map<ChangeKind, RawChange[]>();
+	for (const change of changes) {
+		const kind = changeKind(change);
+		const list = byKind.get(kind);
+		if (list) list.push(change);
+		else byKind.set(kind, [change]);
+	}
+	const applied = new Set<string>();
+	const errors = new Map<ChangeKind, unknown>();
+	for (const [kind, list] of byKind) {
+		try {
+			for (const key of await raw.swap(list)) applied.add(key);
+		} catch (error) {
+			errors.set(kind, error);
+		}
+	}
+	return { applied, errors };
+}
+
+interface RecentTexts {
+	recall(key: string): string | undefined;
+	/** `undefined` forgets the key: a missing row is always read. */
+	remember(key: string, text: string | undefined): void;
+	forget(key: string): void;
+}
+
+/**
+ * Roughly the last `limit` keys' texts: two generations, the older dropped whole when the newer fills up. A
+ * Map evicting its first key one by one would walk the holes its deletions left, on every insertion.
+ */
+function createRecentTexts(limit: number): RecentTexts {
+	let current = new Map<string, string>();
+	let previous = new Map<string, string>();
+	const forget = (key: string) => {
+		current.delete(key);
+		previous.delete(key);
+	};
+	return {
+		recall: (key) => current.get(key) ?? previous.get(key),
+		remember(key, text) {
+			forget(key);
+			if (text === undefined) return;
+			if (current.size >= limit / 2) {
+				previous = current;
+				current = new Map();
+			}
+			current.set(key, text);
+		},
+		forget,
+	};
 }

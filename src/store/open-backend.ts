@@ -2,8 +2,7 @@ import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { backendContext, type BackendContext, type StoreBackend } from './backend.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
-import { openPostgresBackend } from './postgres-backend.js';
-import { openRedisBackend } from './redis-backend.js';
+import { lazyBackend } from './lazy-backend.js';
 import { openSqliteBackend } from './sqlite-backend.js';
 
 export interface OpenedBackend {
@@ -29,7 +28,7 @@ export function openTarget(target: DatabaseTarget, logger: Logger): OpenedBacken
 		target.kind === 'sqlite'
 			? openSqliteBackend(target.file, context)
 			: target.kind === 'postgres'
-				? openPostgresBackend(target.url, target.label, context)
-				: openRedisBackend(target.url, target.label, context);
+				? lazyBackend('postgres', target.label, async () => (await import('./postgres-backend.js')).openPostgresBackend(target.url, target.label, context))
+				: lazyBackend('redis', target.label, async () => (await import('./redis-backend.js')).openRedisBackend(target.url, target.label, context));
 	return { target, backend, context };
 }

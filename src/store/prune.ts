@@ -157,8 +157,9 @@ async function trimSentMaps(raw: RawNamespace, now: Date): Promise<number> {
 async function deleteRemovedTargets(store: PruneStore, now: Date): Promise<number> {
 	const keys = async (namespace: 'subscriptions' | 'follows') => (await store.raw(namespace).list()).map(([key]) => key);
 	const active = new Set<string>();
-	// Subscriptions are keyed `<guildId>:<channelId>`, follows `<userId>`; delivery records `channel:<id>` / `user:<id>`.
-	for (const key of await keys('subscriptions')) active.add(`channel:${key.slice(key.lastIndexOf(':') + 1)}`);
+	// Subscriptions are keyed `<guildId>:<channelId>[:<name>]`, follows `<userId>[:foryou]`; delivery records
+	// `channel:<channelId>[:<name>]` / `user:<userId>[:foryou]`.
+	for (const key of await keys('subscriptions')) active.add(`channel:${key.slice(key.indexOf(':') + 1)}`);
 	for (const key of await keys('follows')) active.add(`user:${key}`);
 	const before = new Date(now.getTime() - REMOVED_TARGET_GRACE_DAYS * DAY_MS).toISOString();
 	const deliveries = store.raw('deliveries');

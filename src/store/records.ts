@@ -56,8 +56,18 @@ export interface DigestSchedule {
 	time: string;
 	/** Canonical IANA zone name. */
 	timezone: string;
-	/** Empty means every new paper. */
+	/** Empty (with no `authors`) means every new paper. */
 	topics: string[];
+	/** How often: absent is daily (what every digest stored before cadences existed does). */
+	frequency?: DigestFrequency;
+	/** The day of a weekly digest; absent is Monday. */
+	weekday?: Weekday;
+	/** Words or phrases a paper must contain, any of them (absent: no such filter). */
+	include?: string[];
+	/** Words or phrases that drop a paper. */
+	exclude?: string[];
+	/** Authors followed like topics: a paper with one of them among its authors (same name after normalization) matches. */
+	authors?: string[];
 	paused?: Pause;
 	lastDelivery?: LastDelivery;
 	lastFailure?: LastFailure;
@@ -67,19 +77,33 @@ export interface DigestSchedule {
 	updatedAt?: string;
 }
 
-/** Key: `<guildId>:<channelId>` (one subscription per channel; re-subscribing updates it). */
+export type DigestFrequency = 'daily' | 'weekdays' | 'weekly';
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/**
+ * Key: `<guildId>:<channelId>` for a channel's default digest (every subscription stored before names existed),
+ * `<guildId>:<channelId>:<name>` for a named one. Re-subscribing with the same name updates it.
+ */
 export interface Subscription extends DigestSchedule {
 	guildId: string;
 	channelId: string;
+	/** Absent: the channel's default digest (src/digests/names.ts reads it as `default`). */
+	name?: string;
 	maxPapers: number;
 	createdBy: string;
+	/** Absent: a text or announcement channel (one message a digest); `forum`: one post per paper. */
+	channelKind?: 'forum';
+	/** Text channels: each digest message gets a discussion thread. */
+	thread?: boolean;
 }
 
-/** Key: `<userId>`. */
+/** Key: `<userId>` for the topic follow, `<userId>:foryou` for the "For you" follow. */
 export interface Follow extends DigestSchedule {
 	userId: string;
 	/** The DM channel, remembered so the next day does not open it again. */
 	dmChannelId?: string;
+	/** Set on the "For you" follow: the DM carries the user's recommendations (of one library tag, if given) instead of topic matches. */
+	forYou?: { tag?: string };
 }
 
 /**
@@ -99,6 +123,18 @@ export interface DeliveryRecord {
 	covered?: { day: string; at: string };
 	lastOutcome?: LastDelivery;
 	pending?: PendingDigest;
+	/** A forum digest's post being created (one post per paper): its outcome is unknown until it is found or refused. */
+	post?: PendingPost;
+}
+
+/** One forum post in flight, written before it is sent and cleared once it is recorded in `sent` (src/digests/forum-posts.ts). */
+export interface PendingPost {
+	day: string;
+	paperId: string;
+	listedOn: string;
+	/** The post's own delivery key, shown in its footer. */
+	nonce: string;
+	at: string;
 }
 
 /**
@@ -144,4 +180,32 @@ export interface SourceStatusPatch {
 	lastTruncated?: number;
 	lastDroppedEntries?: number;
 	lastInvalidUtf8?: number;
+}
+
+/**
+ * One paper in a user's library: a copy of what the library shows and exports, so an export still works after the
+ * corpus loses the paper. Authors are cut to LibraryLimits.authorsKept (`authorsCut` says so).
+ */
+export interface SavedPaper {
+	id: string;
+	title: string;
+	authors: string[];
+	authorsCut?: boolean;
+	year?: number;
+	arxivId?: string;
+	/** The arXiv primary category (cs.CL), when a source gave it; BibTeX's primaryClass. */
+	primaryClass?: string;
+	/** The listing day, `YYYY-MM-DD`, when the corpus knew it. */
+	listedOn?: string;
+	/** Normalized (src/library/tags.ts), in the order they were added. */
+	tags: string[];
+	savedAt: string;
+}
+
+/** Key: `<userId>`. One record per user, so every save, unsave and tag change is one read-modify-write under its lock. */
+export interface LibraryRecord {
+	userId: string;
+	/** Oldest save first. */
+	papers: SavedPaper[];
+	updatedAt: string;
 }

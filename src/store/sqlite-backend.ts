@@ -10,6 +10,8 @@ const BATCH_ROWS = 400;
  */
 const SWAP_ROWS = 5_000;
 const BUSY_TIMEOUT_MS = 10_000;
+/** Rows per statement of a listing; a row written between two pages is read at its newest, none twice. */
+const LIST_PAGE_ROWS = 1_000;
 
 interface Row {
 	key: string;
@@ -25,6 +27,7 @@ interface Row {
  */
 export function openSqliteBackend(file: string, context: BackendContext): StoreBackend {
 	const namespaces = new Map<string, NamespaceBackend & { close(): Promise<void> }>();
+	const writes = createWriteQueue();
 	let previous: Promise<unknown> = Promise.resolve();
 	let closing: Promise<void> | undefined;
 	return {
@@ -34,7 +37,7 @@ export function openSqliteBackend(file: string, context: BackendContext): StoreB
 		namespace(name) {
 			let opened = namespaces.get(name);
 			if (!opened) {
-				opened = openNamespace(file, name, context, previous, namespaces.size === 0);
+				opened = openNamespace(file, name, context, previous, namespaces.size === 0, writes);
 				namespaces.set(name, opened);
 				previous = opened.ready.catch(() => {});
 			}
@@ -44,7 +47,7 @@ export function openSqliteBackend(file: string, context: BackendContext): StoreB
 	};
 }
 
-function openNamespace(file: string, name: string, context: BackendContext, after: Promise<unknown>, first: boolean) {
+function openNamespace(file: string, name: string, context: BackendContext, after: Promise<unknown>, first: boolean, writes: WriteQueue) {
 	let adapter: KeyvSqlite | undefined;
 	let keyv: Keyv | undefined;
 	const raw = async (sql: string, ...parameters: unknown[]) => {
@@ -57,6 +60,7 @@ function openNamespace(file: string, name: string, context: BackendContext, afte
 	const ready = (async () => {
 		await after;
 		adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: BUSY_TIMEOUT_MS, iterationLimit: 1000 });
+		queueWrites(adapter, writes);
 		keyv = new Keyv({ store: adapter, namespace: name, throwOnErrors: true });
 		// Keyv re-emits adapter errors; the listener keeps them from vanishing, throwOnErrors makes them loud.
 		keyv.on('error', (error: unknown) => context.logger.debug('store error event', { namespace: name, error }));
@@ -97,8 +101,18 @@ function openNamespace(file: string, name: string, context: BackendContext, afte
 		},
 		async list(prefix) {
 			const low = prefixed(prefix);
-			// A key range (not LIKE) walks the primary-key index: listing 10,000 subscriptions is one query.
-			return unprefixed((await raw('SELECT key, value FROM keyv WHERE key >= ? AND key < ? ORDER BY key', low, low + MAX_KEY_CHAR)) as Row[]);
+			const high = low + MAX_KEY_CHAR;
+			// A key range (not LIKE) walks the primary-key index. In pages: the driver turns a whole result into
+			// objects in one callback, and 10,000 subscriptions at once held the event loop for tens of milliseconds.
+			const rows: Row[] = [];
+			let page = (await raw('SELECT key, value FROM keyv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?', low, high, LIST_PAGE_ROWS)) as Row[];
+			for (;;) {
+				for (const row of page) rows.push(row);
+				const last = page.at(-1);
+				if (page.length < LIST_PAGE_ROWS || !last) break;
+				page = (await raw('SELECT key, value FROM keyv WHERE key > ? AND key < ? ORDER BY key LIMIT ?', last.key, high, LIST_PAGE_ROWS)) as Row[];
+			}
+			return unprefixed(rows);
 		},
 		async count() {
 			const rows = (await raw('SELECT count(*) AS n FROM keyv WHERE key >= ? AND key < ?', `${name}:`, `${name};`)) as Array<{ n: number }>;
@@ -121,6 +135,34 @@ function openNamespace(file: string, name: string, context: BackendContext, afte
 		},
 	};
 	return namespace;
+}
+
+interface WriteQueue {
+	run<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * SQLite takes one writer at a time per file, and a connection that finds the lock taken sleeps in steps of up to
+ * 100 ms before it tries again: with every namespace on its own connection, a `/digest subscribe` during a fan-out
+ * waited hundreds of milliseconds for commits that take one or two. Queued here instead, this process's writes
+ * take turns at once, in order; only another process's writes still meet the busy timeout.
+ */
+function createWriteQueue(): WriteQueue {
+	let tail: Promise<unknown> = Promise.resolve();
+	return {
+		run(work) {
+			const result = tail.then(work);
+			tail = result.catch(() => undefined);
+			return result;
+		},
+	};
+}
+
+/** Reads go straight through: WAL lets them run beside the writer. Everything else may write, so it queues. */
+function queueWrites(adapter: KeyvSqlite, writes: WriteQueue): void {
+	const query = adapter.query.bind(adapter);
+	adapter.query = (sql: string, ...parameters: unknown[]) =>
+		/^\s*SELECT\b/i.test(sql) ? query(sql, ...parameters) : writes.run(() => query(sql, ...parameters));
 }
 
 /**

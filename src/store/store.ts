@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import type { RawChange } from './backend.js';
-import { createCollection, type Collection, type OpenedCollection, type RawNamespace } from './collection.js';
+import { createCollection, unchanged, type Collection, type OpenedCollection, type RawNamespace } from './collection.js';
 import { parseDatabaseUrl, type BackendKind } from './database-url.js';
 import { describeCause, isStoreError, StoreError } from './errors.js';
 import { guardCollection } from './guard.js';
@@ -11,15 +12,15 @@ import { createStoreHealth, type StoreHealth, type StoreHealthSnapshot } from '.
 import { StoreMessages } from './messages.js';
 import { openTarget } from './open-backend.js';
 import { createWriteGate, type WriteGate } from './write-gate.js';
-import { processInstanceId } from './lease.js';
 import { PAPER_FEED_NAMESPACE } from './paper-feed.js';
 import { upsertPaperRecords, type UpsertResult } from './papers.js';
-import type { DeliveryRecord, Follow, SourceStatusPatch, SourceStatusRecord, StoredPaper, Subscription } from './records.js';
+import type { DeliveryRecord, Follow, LibraryRecord, SourceStatusPatch, SourceStatusRecord, StoredPaper, Subscription } from './records.js';
 
 /** Bump when a stored shape changes incompatibly, and add the migration from the previous version in openStore. */
 export const STORE_SCHEMA_VERSION = 1;
 
 const SCHEMA_KEY = 'schemaVersion';
+const STORE_ID_KEY = 'storeId';
 
 /**
  * How long a memoised search query outlives its last use (a search run or a page turned): its page buttons
@@ -40,12 +41,20 @@ export interface Store {
 	readonly file: string;
 	/** Which engine DATABASE_URL named. */
 	readonly kind: BackendKind;
+	/** This database's identity, made when it was created: what a saved index snapshot is matched against. */
+	readonly id: string;
+	/** Names this opening of the store in the paper feed it writes; its own follower skips those entries. */
+	readonly writerId: string;
+	/** Stored papers, counted by the engine (no record is read). */
+	countPapers(): Promise<number>;
 	readonly subscriptions: Collection<Subscription>;
 	readonly follows: Collection<Follow>;
 	readonly deliveries: Collection<DeliveryRecord>;
 	readonly papers: Collection<StoredPaper>;
 	readonly sources: Collection<SourceStatusRecord>;
 	readonly meta: Collection<unknown>;
+	/** Each user's saved papers and tags, by user id; never pruned. */
+	readonly library: Collection<LibraryRecord>;
 	/** Search queries too long for a custom_id, by hash (pagination survives restarts). */
 	readonly queries: QueryMemo;
 	/** Dedupes by id; `firstSeenAt` is set to `now` for new papers and never changed afterwards. What changed also goes to the paper feed. */
@@ -82,7 +91,7 @@ export interface StoreOptions {
 const COUNTED_NAMESPACES = ['subscriptions', 'follows', 'papers'] as const;
 
 /** `papers-changed`: the paper change feed other processes on the database follow (src/store/paper-feed.ts). */
-const NAMESPACES = ['subscriptions', 'follows', 'deliveries', 'papers', 'sources', 'meta', 'queries', 'papers-changed'] as const;
+const NAMESPACES = ['subscriptions', 'follows', 'deliveries', 'papers', 'sources', 'meta', 'queries', 'papers-changed', 'library'] as const;
 export type StoreNamespace = (typeof NAMESPACES)[number];
 type Namespace = StoreNamespace;
 
@@ -112,12 +121,14 @@ export async function openStore(databaseUrl: string, logger: Logger, options: St
 	let created: boolean;
 	let gate: WriteGate;
 	let counts: Record<string, number>;
+	let id: string;
 	try {
 		await Promise.all(NAMESPACES.map((name) => opened[name].ready));
 		const hadSchema = await checkSchemaVersion(opened.meta.collection, label);
 		created = target.kind === 'sqlite' ? !fileExisted : !hadSchema;
 		if (target.kind !== 'sqlite' && created) logger.warn(StoreMessages.newServerStore(label), { file: label });
 		await opened.meta.collection.set('openedAt', new Date().toISOString());
+		id = await readStoreId(opened.meta.collection);
 		gate = await createWriteGate(target.kind === 'sqlite' ? target.file : undefined, {
 			logger,
 			health,
@@ -134,16 +145,23 @@ export async function openStore(databaseUrl: string, logger: Logger, options: St
 	const sources = collection<SourceStatusRecord>('sources');
 	const queries = collection<string>('queries');
 	const raws = new Map(NAMESPACES.map((name) => [name, guardRaw(opened[name].raw, gate, health)]));
-	const feed = { raw: raws.get(PAPER_FEED_NAMESPACE) as RawNamespace, by: processInstanceId() };
+	// Per opening, not per process: a bot restarted in the same process (the sandbox, a 4011 re-plan) has a new
+	// index, and must read back what its predecessor wrote to the feed after the index snapshot was taken.
+	const writerId = randomUUID();
+	const feed = { raw: raws.get(PAPER_FEED_NAMESPACE) as RawNamespace, by: writerId };
 	return {
 		file: label,
 		kind: target.kind,
+		id,
+		writerId,
+		countPapers: () => (raws.get('papers') as RawNamespace).count(),
 		subscriptions: collection('subscriptions'),
 		follows: collection('follows'),
 		deliveries: collection('deliveries'),
 		papers,
 		sources,
 		meta: collection('meta'),
+		library: collection('library'),
 		queries: {
 			remember: (hash, query) => queries.set(hash, query, QUERY_MEMO_TTL_MS),
 			recall: (hash) => queries.get(hash),
@@ -224,6 +242,12 @@ async function prepareDirectory(file: string): Promise<boolean> {
 	const info = await stat(file).catch(() => undefined);
 	if (info?.isDirectory()) throw new StoreError(`Database path ${file} is a directory, not a SQLite file; fix DATABASE_URL`, file);
 	return info !== undefined;
+}
+
+/** A database made before ids existed gets one now; `update` makes two first opens agree on one. */
+async function readStoreId(meta: Collection<unknown>): Promise<string> {
+	const id = await meta.update(STORE_ID_KEY, (current) => (typeof current === 'string' && current !== '' ? unchanged : randomUUID()));
+	return id as string;
 }
 
 /** Whether a schema version was there (a database Paperboy wrote before); writes it on a fresh one. */

@@ -26,8 +26,8 @@ export interface HarnessOptions {
 	/** Extra environment for parseConfig (DATABASE_URL and SEEDS_DIR are set by the harness). */
 	env?: Record<string, string>;
 	emulator?: EmulatorOptions;
-	/** Store and lease options for startBot (e.g. `{ store: { fileCheckIntervalMs: 0 } }`). */
-	bot?: Pick<BotOptions, 'store' | 'lease'>;
+	/** Store, lease and clock options for startBot (e.g. `{ store: { fileCheckIntervalMs: 0 } }`). */
+	bot?: Pick<BotOptions, 'store' | 'lease' | 'clock'>;
 }
 
 export interface Harness {

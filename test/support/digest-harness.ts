@@ -38,7 +38,7 @@ export interface DigestHarness {
 	stop(): Promise<void>;
 }
 
-export type LaunchOptions = Pick<BotOptions, 'wrapDigestSender' | 'digestConcurrency'>;
+export type LaunchOptions = Pick<BotOptions, 'wrapDigestSender' | 'wrapThreadSender' | 'digestConcurrency'>;
 
 export interface HarnessOptions extends LaunchOptions {
 	/** Config overrides, e.g. `{ HF_ENABLED: 'true', HF_BASE_URL: server.baseUrl }` to ingest from a fixture server. */

@@ -154,7 +154,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
 	};
 }
 
-interface StartedServer {
+export interface StartedServer {
 	url: string;
 	stop(): Promise<void>;
 }
@@ -169,7 +169,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** initdb + postgres on a free port, trust auth on loopback, fsync off (a test server: durability is not what is tested). */
-async function startPostgres(): Promise<StartedServer> {
+export async function startPostgres(): Promise<StartedServer> {
 	const bin = findPostgresBin();
 	const asRoot = process.getuid?.() === 0;
 	const owner = asRoot ? postgresUser() : undefined;
@@ -237,7 +237,7 @@ async function startPostgres(): Promise<StartedServer> {
 	return { url, stop };
 }
 
-async function startRedis(): Promise<StartedServer> {
+export async function startRedis(): Promise<StartedServer> {
 	const binary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync) ?? 'redis-server';
 	const dir = mkdtempSync(join(tmpdir(), 'paperboy-redis-'));
 	const port = await freePort();

@@ -1,5 +1,4 @@
 import type { Logger } from '../../log.js';
-import { processInstanceId } from '../../store/lease.js';
 import { PAPER_FEED_NAMESPACE, PaperFeedDefaults, paperFeedTime, readPaperFeed } from '../../store/paper-feed.js';
 import type { StoredPaper } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
@@ -7,12 +6,12 @@ import { createLiveIndex } from './live-index.js';
 import type { IngestIndex } from './service.js';
 
 export interface PaperFeedFollowerOptions {
-	store: Pick<Store, 'raw' | 'listPapers'>;
+	store: Pick<Store, 'raw' | 'listPapers' | 'writerId'>;
 	index: IngestIndex;
 	logger: Logger;
 	/** Wall-clock ms just before the index was loaded from the store: everything stored before it is in the index. */
 	since: number;
-	/** Entries this instance wrote are skipped: its own index has them already. */
+	/** Entries written through this store (default its writerId) are skipped: the index has them already. */
 	instanceId?: string;
 	pollEveryMs?: number;
 	lookbackMs?: number;
@@ -40,7 +39,7 @@ export function followPaperFeed(options: PaperFeedFollowerOptions): PaperFeedFol
 	const pollEveryMs = options.pollEveryMs ?? PaperFeedDefaults.pollEveryMs;
 	const lookbackMs = options.lookbackMs ?? PaperFeedDefaults.lookbackMs;
 	const retentionMs = options.retentionMs ?? PaperFeedDefaults.retentionMs;
-	const instanceId = options.instanceId ?? processInstanceId();
+	const instanceId = options.instanceId ?? options.store.writerId;
 	const raw = options.store.raw(PAPER_FEED_NAMESPACE);
 	const live = createLiveIndex(options.index);
 	/** Everything written before this (less the lookback) is in the index. */

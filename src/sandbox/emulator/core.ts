@@ -17,4 +17,6 @@ export interface EmulatorCore {
 	/** How long a channel message nonce is remembered for `enforce_nonce`. */
 	nonceWindowMs: number;
 	emit: (event: string, payload: unknown) => void;
+	/** Sends a gateway event to the session carrying `guildId` (THREAD_CREATE after a route made a thread), if one is connected. */
+	dispatch: (event: string, payload: unknown, guildId: string | null) => void;
 }

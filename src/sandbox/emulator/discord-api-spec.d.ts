@@ -17,4 +17,6 @@ declare module 'discord-api-spec/zod' {
 	export const ApplicationCommandUpdateRequestSchema: ZodMiniType;
 	export const ApplicationCommandCreateRequestSchema: ZodMiniType;
 	export const CreatePrivateChannelRequestSchema: ZodMiniType;
+	export const CreateForumThreadRequestSchema: ZodMiniType;
+	export const CreateTextThreadWithMessageRequestSchema: ZodMiniType;
 }

@@ -26,6 +26,7 @@ import { RateLimiter, type RateLimitOptions } from './ratelimit.js';
 import { RequestRecorder, type RecordedRequest, type RequestFilter } from './recorder.js';
 import { applicationRoutes } from './routes-app.js';
 import { channelRoutes } from './routes-channels.js';
+import { threadRoutes } from './routes-threads.js';
 import { interactionRoutes } from './routes-interactions.js';
 import { toApiChannel, toApiUser, toGuildCreate, type Json } from './shapes.js';
 import { createSnowflakeGenerator, shardOfGuild } from './snowflake.js';
@@ -100,6 +101,8 @@ export interface EmulatorEvents {
 	interaction: [Json];
 	callback: [{ interactionId: string; type: number; time: number }];
 	gateway: [GatewayEvent];
+	/** A thread the bot made: a forum post (before its first message), or a thread started on a message. */
+	thread: [Json];
 }
 
 /** A Discord API v10 (REST + gateway) on 127.0.0.1 that the real discord.js client can log in to. */
@@ -130,7 +133,13 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		const ackWindowMs = options.ackWindowMs ?? DiscordLimits.interactionAckMs;
 		this.#core = {
 			world: this.world,
-			messages: new MessageStore(this.world, nextId, nowIso, (event) => this.#onMessage(event)),
+			messages: new MessageStore(
+				this.world,
+				nextId,
+				nowIso,
+				(event) => this.#onMessage(event),
+				(channelId, attachmentId, filename) => `http://127.0.0.1:${this.#port}/attachments/${channelId}/${attachmentId}/${filename}`,
+			),
 			commands: new CommandRegistry(this.world.application.id, nextId),
 			interactions: new InteractionRegistry({
 				clock,
@@ -144,6 +153,9 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 			gatewayShards: () => ({ recommended: this.#shards.recommended, maxConcurrency: this.#shards.maxConcurrency }),
 			nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
 			emit: (event, payload) => this.emit(event as 'callback', payload as EmulatorEvents['callback'][0]),
+			dispatch: (event, payload, guildId) => {
+				if (this.gateway.hasSession) this.gateway.dispatch(event, payload as Json, guildId);
+			},
 		};
 		this.#recorder = new RequestRecorder((request) => this.emit('request', request));
 		this.gateway = new Gateway({
@@ -157,13 +169,14 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		});
 		const rateLimit = options.rateLimit === true ? {} : options.rateLimit || null;
 		this.#listener = createRequestListener({
-			routes: [...applicationRoutes(this.#core), ...channelRoutes(this.#core), ...interactionRoutes(this.#core)],
+			routes: [...applicationRoutes(this.#core), ...channelRoutes(this.#core), ...threadRoutes(this.#core), ...interactionRoutes(this.#core)],
 			token: () => this.token,
 			clock,
 			faults: this.faults,
 			rateLimiter: rateLimit ? new RateLimiter(rateLimit, clock) : null,
 			recorder: this.#recorder,
 			logger,
+			attachment: (attachmentId) => this.#core.messages.attachment(attachmentId),
 		});
 	}
 
@@ -283,6 +296,11 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		return this.#core.messages.find(messageId);
 	}
 
+	/** The bytes of a file the bot uploaded, by attachment id (also served at the attachment's `url`). */
+	attachmentData(attachmentId: string): Buffer | undefined {
+		return this.#core.messages.attachment(attachmentId)?.data;
+	}
+
 	clearRecords(): void {
 		this.#recorder.clear();
 		this.#core.messages.clear();
@@ -314,7 +332,15 @@ export class DiscordEmulator extends EventEmitter<EmulatorEvents> {
 		return guild;
 	}
 
-	addChannel(input: { guildId?: string; name: string; topic?: string }): EmuChannel {
+	/** A channel of the guild (a forum with `type: 15`, its `availableTags` and `flags`); announced with CHANNEL_CREATE. */
+	addChannel(input: {
+		guildId?: string;
+		name: string;
+		topic?: string;
+		type?: number;
+		availableTags?: readonly { name: string; moderated?: boolean }[];
+		flags?: number;
+	}): EmuChannel {
 		const channel = this.world.addChannel({ ...input, guildId: input.guildId ?? this.ids.guildId });
 		if (this.gateway.hasSession) this.gateway.dispatch('CHANNEL_CREATE', toApiChannel(this.world, channel), channel.guildId);
 		return channel;

@@ -31,6 +31,10 @@ export const DiscordErrors = {
 	missingPermissions: () => error(403, 50013, 'Missing Permissions'),
 	invalidFormBody: (errors: ErrorTree) => new DiscordHttpError(400, { code: 50035, message: 'Invalid Form Body', errors }),
 	cannotSendEmptyMessage: () => error(400, 50006, 'Cannot send an empty message'),
+	cannotSendInNonText: () => error(400, 50008, 'Cannot send messages in a non-text channel'),
+	wrongChannelType: () => error(400, 50024, 'Cannot execute action on this channel type'),
+	tagRequired: () => error(400, 40067, 'A tag is required to create a forum post in this channel'),
+	threadAlreadyCreated: () => error(400, 160004, 'A thread has already been created for this message'),
 };
 
 /** One Discord-style field error; `path` is the JSON path inside the body. */

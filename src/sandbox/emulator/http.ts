@@ -6,6 +6,8 @@ import type { FaultInjector } from './faults.js';
 import { bucketHeaders, formatSeconds, globalHeaders, type RateLimiter } from './ratelimit.js';
 import type { RecordedRequest, RequestRecorder } from './recorder.js';
 import { matchRoute, type RouteDef, type RouteResult } from './router.js';
+import { multipartBoundary, parseMultipart, type UploadedFile } from './multipart.js';
+import { checkUploadSizes } from './uploads.js';
 
 export interface HttpDeps {
 	routes: readonly RouteDef[];
@@ -15,7 +17,11 @@ export interface HttpDeps {
 	rateLimiter: RateLimiter | null;
 	recorder: RequestRecorder;
 	logger: Logger;
+	/** An uploaded file by attachment id, served like Discord's CDN at `/attachments/{channel_id}/{attachment_id}/{filename}`. */
+	attachment?: (attachmentId: string) => { data: Buffer; contentType: string | undefined } | undefined;
 }
+
+const ATTACHMENT_PATH = /^\/attachments\/\d+\/(\d+)\/[^/]+$/;
 
 const API_PREFIX = /^\/api(?:\/v10)?(?=\/)/;
 
@@ -34,6 +40,8 @@ async function handleRequest(deps: HttpDeps, req: IncomingMessage, res: ServerRe
 	const method = (req.method ?? 'GET').toUpperCase();
 	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 	const rawBody = await readBody(req);
+	const file = method === 'GET' ? ATTACHMENT_PATH.exec(url.pathname) : null;
+	if (file) return serveAttachment(deps, res, file[1] ?? '');
 	const match = API_PREFIX.exec(url.pathname);
 	const path = match ? url.pathname.slice(match[0].length) : url.pathname;
 	// discord.js encodes `@original` as `%40original`; Discord routes on the decoded path.
@@ -54,7 +62,10 @@ async function handleRequest(deps: HttpDeps, req: IncomingMessage, res: ServerRe
 
 	let result: RouteResult;
 	try {
-		record.body = parseBody(rawBody, req.headers['content-type']);
+		const parsed = parseBody(rawBody, req.headers['content-type']);
+		record.body = parsed.body;
+		if (parsed.files.length > 0) record.files = parsed.files.map(describeFile);
+		checkUploadSizes(parsed.files);
 		if (found.kind === 'none') throw DiscordErrors.notFound();
 		if (found.kind === 'wrongMethod') throw DiscordErrors.methodNotAllowed();
 		const { route: def, params } = found;
@@ -74,7 +85,7 @@ async function handleRequest(deps: HttpDeps, req: IncomingMessage, res: ServerRe
 				record.fault = 'enforcedRateLimit';
 				result = { status: 429, headers: limit.headers, body: { message: 'You are being rate limited.', retry_after: limit.retryAfter, global: limit.global } };
 			} else {
-				result = await def.handle({ method, path: decodedPath, params, query: url.searchParams, body: record.body, headers: req.headers });
+				result = await def.handle({ method, path: decodedPath, params, query: url.searchParams, body: record.body, files: parsed.files, headers: req.headers });
 				if (limit) result = { ...result, headers: { ...limit.headers, ...result.headers } };
 			}
 		}
@@ -116,11 +127,27 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-function parseBody(raw: Buffer, contentType: string | undefined): unknown {
-	if (raw.length === 0) return undefined;
-	const text = raw.toString('utf8');
-	if (contentType?.startsWith('multipart/form-data')) return parseJson(extractPayloadJson(text, contentType));
-	return parseJson(text);
+/** JSON, or multipart with the JSON in `payload_json` beside the uploaded files (discord.js switches to it for files). */
+function parseBody(raw: Buffer, contentType: string | undefined): { body: unknown; files: UploadedFile[] } {
+	if (raw.length === 0) return { body: undefined, files: [] };
+	const boundary = multipartBoundary(contentType);
+	if (boundary === undefined) return { body: parseJson(raw.toString('utf8')), files: [] };
+	const parts = parseMultipart(raw, boundary);
+	if (!parts) throw new DiscordHttpError(400, { code: 50109, message: 'The request body contains invalid JSON.' });
+	return { body: parseJson(parts.payloadJson), files: parts.files };
+}
+
+function describeFile(file: UploadedFile): NonNullable<RecordedRequest['files']>[number] {
+	return { field: file.field, filename: file.filename, contentType: file.contentType, size: file.data.length };
+}
+
+function serveAttachment(deps: HttpDeps, res: ServerResponse, attachmentId: string): void {
+	const found = deps.attachment?.(attachmentId);
+	if (!found) {
+		res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+		return;
+	}
+	res.writeHead(200, { 'Content-Type': found.contentType ?? 'application/octet-stream', 'Content-Length': String(found.data.length) }).end(found.data);
 }
 
 function parseJson(text: string | undefined): unknown {
@@ -130,18 +157,6 @@ function parseJson(text: string | undefined): unknown {
 	} catch {
 		throw new DiscordHttpError(400, { code: 50109, message: 'The request body contains invalid JSON.' });
 	}
-}
-
-/** discord.js switches to multipart when files are attached; the JSON part is named `payload_json`. */
-function extractPayloadJson(text: string, contentType: string): string | undefined {
-	const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
-	if (!boundary) return undefined;
-	for (const part of text.split(`--${boundary}`)) {
-		if (!/name="payload_json"/.test(part)) continue;
-		const start = part.indexOf('\r\n\r\n');
-		return start === -1 ? undefined : part.slice(start + 4).replace(/\r\n$/, '');
-	}
-	return undefined;
 }
 
 function safeDecode(segment: string): string {

@@ -1,4 +1,5 @@
 import { ApplicationCommandOptionType as OptionType } from 'discord-api-types/v10';
+import { DiscordLimits } from '../../cards/limits.js';
 import type { ApiCommand } from './commands.js';
 import type { ApiMessage } from './messages.js';
 import { toApiChannel, toApiMember, toApiUser, type Json } from './shapes.js';
@@ -164,7 +165,7 @@ export function buildInteractionPayload(
 		app_permissions: appPermissions.toString(),
 		locale: input.locale ?? user.locale,
 		entitlements: [],
-		attachment_size_limit: 10 * 1024 * 1024,
+		attachment_size_limit: DiscordLimits.attachmentBytes,
 		...(input.message ? { message: input.message } : {}),
 	};
 	if (target.guildId === null) {

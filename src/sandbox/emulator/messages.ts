@@ -1,5 +1,6 @@
 import { MessageFlags } from 'discord-api-types/v10';
 import { toApiUser, type Json } from './shapes.js';
+import type { AcceptedUpload } from './uploads.js';
 import type { World } from './world.js';
 
 /** A message as Discord's API returns it (id, channel_id, author, content, embeds, components, flags, …). */
@@ -26,6 +27,16 @@ export interface MessageOrigin {
 	nonce?: string | number | null;
 	/** Extra flags the emulator sets itself (LOADING for a deferred reply). */
 	systemFlags?: number;
+	/** Files uploaded with the message, already checked (src/sandbox/emulator/uploads.ts). */
+	uploads?: readonly AcceptedUpload[];
+	/** A forum post's first message takes its thread's id, as on Discord. */
+	id?: string;
+}
+
+/** A stored upload: what GET on its url answers. */
+export interface StoredAttachment {
+	data: Buffer;
+	contentType: string | undefined;
 }
 
 export type MessageEvent = { kind: 'create' | 'update' | 'delete'; message: ApiMessage };
@@ -33,17 +44,21 @@ export type MessageEvent = { kind: 'create' | 'update' | 'delete'; message: ApiM
 /** Every message the bot created, per channel, in order; edits replace the stored version. */
 export class MessageStore {
 	readonly #byChannel = new Map<string, Map<string, ApiMessage>>();
+	readonly #files = new Map<string, StoredAttachment>();
 
 	constructor(
 		private readonly world: World,
 		private readonly nextId: () => string,
 		private readonly now: () => string,
 		private readonly notify: (event: MessageEvent) => void,
+		/** Where an attachment is served (the emulator's own CDN path). */
+		private readonly fileUrl: (channelId: string, attachmentId: string, filename: string) => string = (channelId, attachmentId, filename) =>
+			`/attachments/${channelId}/${attachmentId}/${filename}`,
 	) {}
 
 	create(channelId: string, payload: Json, origin: MessageOrigin = {}): ApiMessage {
 		const channel = this.world.channels.get(channelId);
-		const id = this.nextId();
+		const id = origin.id ?? this.nextId();
 		const message: ApiMessage = {
 			id,
 			// 20 = CHAT_INPUT_COMMAND (a slash command's reply); component responses are plain DEFAULT messages.
@@ -59,7 +74,7 @@ export class MessageStore {
 			mentions: [],
 			mention_roles: [],
 			mention_channels: [],
-			attachments: [],
+			attachments: this.#store(channelId, origin.uploads ?? []),
 			embeds: normalizeEmbeds(payload.embeds),
 			components: normalizeComponents(payload.components),
 			reactions: [],
@@ -70,24 +85,36 @@ export class MessageStore {
 			...(origin.interaction ? interactionFields(this.world, origin.interaction) : {}),
 		};
 		if (channel) channel.lastMessageId = id;
+		if (channel?.thread) channel.thread.messageCount += 1;
 		this.#channel(channelId).set(id, message);
 		this.notify({ kind: 'create', message });
 		return message;
 	}
 
 	/** Applies Discord's PATCH semantics: fields present in the body replace, absent ones stay. */
-	edit(channelId: string, messageId: string, payload: Json, clearFlags = 0): ApiMessage | undefined {
+	edit(channelId: string, messageId: string, payload: Json, clearFlags = 0, uploads: readonly AcceptedUpload[] = []): ApiMessage | undefined {
 		const current = this.get(channelId, messageId);
 		if (!current) return undefined;
 		const next: ApiMessage = { ...current, edited_timestamp: this.now(), flags: current.flags & ~clearFlags };
 		if ('content' in payload) next.content = typeof payload.content === 'string' ? payload.content : '';
 		if ('embeds' in payload) next.embeds = normalizeEmbeds(payload.embeds);
 		if ('components' in payload) next.components = normalizeComponents(payload.components);
+		if ('attachments' in payload || uploads.length > 0) next.attachments = this.#keptAttachments(current, payload, uploads);
 		if (typeof payload.flags === 'number') {
 			// Only SUPPRESS_EMBEDS (and the V2 switch) can change on edit; ephemerality is fixed at creation.
 			const mutable = MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2;
 			next.flags = (next.flags & ~mutable) | (payload.flags & mutable);
 		}
+		this.#channel(channelId).set(messageId, next);
+		this.notify({ kind: 'update', message: next });
+		return next;
+	}
+
+	/** A thread was started on the message: Discord sets HAS_THREAD and shows the thread on it. */
+	markThread(channelId: string, messageId: string, thread: Json): ApiMessage | undefined {
+		const current = this.get(channelId, messageId);
+		if (!current) return undefined;
+		const next: ApiMessage = { ...current, flags: current.flags | MessageFlags.HasThread, thread };
 		this.#channel(channelId).set(messageId, next);
 		this.notify({ kind: 'update', message: next });
 		return next;
@@ -119,8 +146,40 @@ export class MessageStore {
 		return [...this.#byChannel.values()].flatMap((messages) => [...messages.values()]).sort((a, b) => compareIds(a.id, b.id));
 	}
 
+	/** An uploaded file's bytes by attachment id. */
+	attachment(attachmentId: string): StoredAttachment | undefined {
+		return this.#files.get(attachmentId);
+	}
+
 	clear(): void {
 		this.#byChannel.clear();
+		this.#files.clear();
+	}
+
+	#store(channelId: string, uploads: readonly AcceptedUpload[]): Json[] {
+		return uploads.map((upload) => {
+			const id = this.nextId();
+			this.#files.set(id, { data: upload.data, contentType: upload.contentType });
+			const url = this.fileUrl(channelId, id, upload.filename);
+			return {
+				id,
+				filename: upload.filename,
+				size: upload.data.length,
+				url,
+				proxy_url: url,
+				...(upload.contentType ? { content_type: upload.contentType } : {}),
+				...(upload.description === undefined ? {} : { description: upload.description }),
+				...(upload.title === undefined ? {} : { title: upload.title }),
+			};
+		});
+	}
+
+	/** An edit's `attachments` lists the existing ones to keep (absent: keep all); new uploads are added after them. */
+	#keptAttachments(current: ApiMessage, payload: Json, uploads: readonly AcceptedUpload[]): Json[] {
+		const existing = Array.isArray(current.attachments) ? (current.attachments as Json[]) : [];
+		const listed = Array.isArray(payload.attachments) ? new Set((payload.attachments as Json[]).map((attachment) => String(attachment.id))) : undefined;
+		const kept = listed ? existing.filter((attachment) => listed.has(String(attachment.id))) : existing;
+		return [...kept, ...this.#store(current.channel_id, uploads)];
 	}
 
 	#channel(channelId: string): Map<string, ApiMessage> {

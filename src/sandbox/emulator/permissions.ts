@@ -19,6 +19,8 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
 	Permission.UseExternalEmojis |
 	Permission.ChangeNickname |
 	Permission.UseApplicationCommands |
+	Permission.CreatePublicThreads |
+	Permission.CreatePrivateThreads |
 	Permission.SendMessagesInThreads;
 
 export type PermissionInput = bigint | readonly PermissionName[];

@@ -14,6 +14,8 @@ export interface RecordedRequest {
 	time: number;
 	/** Set when the answer was a fault injected by a test, or the enforced rate limit. */
 	fault?: 'rateLimit' | 'globalRateLimit' | 'serverError' | 'enforcedRateLimit';
+	/** The files of a multipart request, without their bytes. */
+	files?: { field: string; filename: string | undefined; contentType: string | undefined; size: number }[];
 	/** Discord's error body for 4xx answers. */
 	error?: { code: number; message: string; errors?: unknown };
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { UploadedFile } from './multipart.js';
 
 export interface RouteContext {
 	method: string;
@@ -6,6 +7,8 @@ export interface RouteContext {
 	params: Record<string, string>;
 	query: URLSearchParams;
 	body: unknown;
+	/** Files of a multipart body (`files[n]` parts), checked against the upload limit already. */
+	files: readonly UploadedFile[];
 	headers: IncomingHttpHeaders;
 }
 

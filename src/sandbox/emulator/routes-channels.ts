@@ -5,8 +5,9 @@ import { Permission } from './permissions.js';
 import type { RouteContext, RouteDef } from './router.js';
 import { requireContent } from './routes-interactions.js';
 import { toApiChannel, type Json } from './shapes.js';
+import { acceptUploads, attachmentIds } from './uploads.js';
 import { isObject, validateBody } from './validation.js';
-import type { EmuChannel } from './world.js';
+import { ChannelType, isThreadChannel, type EmuChannel } from './world.js';
 
 const MESSAGE = '/channels/{channel_id}/messages/{message_id}';
 
@@ -40,8 +41,9 @@ export function channelRoutes(core: EmulatorCore): RouteDef[] {
 				const channel = requireVisibleChannel(core, ctx);
 				validateBody('messageCreate', ctx.body);
 				const body = ctx.body as Json;
-				requireContent(body);
-				requireSendPermissions(core, channel, body);
+				const uploads = acceptUploads(ctx.files, body);
+				if (uploads.length === 0) requireContent(body);
+				requireSendPermissions(core, channel, body, uploads.length > 0);
 				const nonce = body.nonce as string | number | null | undefined;
 				const key = body.enforce_nonce === true && nonce !== undefined && nonce !== null ? `${channel.id}:${nonce}` : undefined;
 				if (key) {
@@ -49,7 +51,7 @@ export function channelRoutes(core: EmulatorCore): RouteDef[] {
 					const earlier = seen && core.clock() - seen.at < core.nonceWindowMs ? core.messages.get(channel.id, seen.messageId) : undefined;
 					if (earlier) return { status: 200, body: earlier };
 				}
-				const message = core.messages.create(channel.id, body, { nonce });
+				const message = core.messages.create(channel.id, body, { nonce, uploads });
 				if (key) nonces.set(key, { messageId: message.id, at: core.clock() });
 				return { status: 200, body: message };
 			},
@@ -73,7 +75,8 @@ export function channelRoutes(core: EmulatorCore): RouteDef[] {
 				const channel = requireVisibleChannel(core, ctx);
 				const message = requireMessage(core, channel, ctx);
 				validateBody('messageEdit', ctx.body);
-				return { status: 200, body: core.messages.edit(channel.id, message.id, ctx.body as Json) };
+				const uploads = acceptUploads(ctx.files, ctx.body as Json, attachmentIds(message));
+				return { status: 200, body: core.messages.edit(channel.id, message.id, ctx.body as Json, 0, uploads) };
 			},
 		},
 		{
@@ -111,15 +114,19 @@ function requireVisibleChannel(core: EmulatorCore, ctx: RouteContext): EmuChanne
 	return channel;
 }
 
-function requireSendPermissions(core: EmulatorCore, channel: EmuChannel, body: Json): void {
+function requireSendPermissions(core: EmulatorCore, channel: EmuChannel, body: Json, withFiles: boolean): void {
 	if (!channel.guildId) {
 		const recipient = channel.recipientId ? core.world.users.get(channel.recipientId) : undefined;
 		if (!recipient || recipient.dmsClosed || recipient.bot) throw DiscordErrors.cannotSendToUser();
 		return;
 	}
+	// A forum holds posts, not messages: a post is a thread (POST /channels/{id}/threads).
+	if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia) throw DiscordErrors.cannotSendInNonText();
 	const permissions = core.world.permissionsIn(core.world.bot.id, channel.id);
-	if (!(permissions & Permission.SendMessages)) throw DiscordErrors.missingPermissions();
+	const sendBit = isThreadChannel(channel) ? Permission.SendMessagesInThreads : Permission.SendMessages;
+	if (!(permissions & sendBit)) throw DiscordErrors.missingPermissions();
 	if (Array.isArray(body.embeds) && body.embeds.length > 0 && !(permissions & Permission.EmbedLinks)) throw DiscordErrors.missingPermissions();
+	if (withFiles && !(permissions & Permission.AttachFiles)) throw DiscordErrors.missingPermissions();
 }
 
 function requireMessage(core: EmulatorCore, channel: EmuChannel, ctx: RouteContext): ApiMessage {

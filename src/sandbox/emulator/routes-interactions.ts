@@ -4,6 +4,7 @@ import { InteractionType, type InteractionCallback, type InteractionState } from
 import { MessageFlags, type ApiMessage } from './messages.js';
 import type { RouteContext, RouteDef, RouteResult } from './router.js';
 import type { Json } from './shapes.js';
+import { acceptUploads, attachmentIds, type AcceptedUpload } from './uploads.js';
 import { isObject, validateBody } from './validation.js';
 
 /** Which callback types each interaction type accepts (Discord answers 400 for the others). */
@@ -21,7 +22,12 @@ export function interactionRoutes(core: EmulatorCore): RouteDef[] {
 	return [
 		{ method: 'POST', template: '/interactions/{interaction_id}/{interaction_token}/callback', auth: 'none', handle: (ctx) => handleCallback(core, ctx) },
 		{ method: 'GET', template: `${WEBHOOK}/messages/@original`, auth: 'none', handle: (ctx) => ok(requireOriginal(core, forWebhook(ctx))) },
-		{ method: 'PATCH', template: `${WEBHOOK}/messages/@original`, auth: 'none', handle: (ctx) => ok(editOriginal(core, forWebhook(ctx), ctx.body)) },
+		{
+			method: 'PATCH',
+			template: `${WEBHOOK}/messages/@original`,
+			auth: 'none',
+			handle: (ctx) => ok(editOriginal(core, forWebhook(ctx), ctx.body, ctx.files)),
+		},
 		{
 			method: 'DELETE',
 			template: `${WEBHOOK}/messages/@original`,
@@ -46,7 +52,8 @@ export function interactionRoutes(core: EmulatorCore): RouteDef[] {
 			handle: (ctx) => {
 				const message = requireOwn(core, forWebhook(ctx), ctx.params.message_id);
 				validateBody('webhookEdit', ctx.body);
-				return ok(core.messages.edit(message.channel_id, message.id, ctx.body as Json, MessageFlags.Loading));
+				const uploads = acceptUploads(ctx.files, ctx.body as Json, attachmentIds(message));
+				return ok(core.messages.edit(message.channel_id, message.id, ctx.body as Json, MessageFlags.Loading, uploads));
 			},
 		},
 		{
@@ -77,7 +84,8 @@ function handleCallback(core: EmulatorCore, ctx: RouteContext): RouteResult {
 		});
 	}
 	const data = isObject(body.data) ? body.data : undefined;
-	const callback = applyCallback(core, state, body.type, data);
+	const uploads = body.type === 4 || body.type === 7 ? acceptUploads(ctx.files, data, callbackTargetAttachments(core, state, body.type)) : [];
+	const callback = applyCallback(core, state, body.type, data, uploads);
 	core.interactions.acknowledge(state, callback);
 	core.emit('callback', { interactionId: state.id, type: body.type, time: core.clock() });
 	if (callback.message && (body.type === 4 || body.type === 7)) core.interactions.showVisible(state, callback.message);
@@ -104,7 +112,19 @@ function handleCallback(core: EmulatorCore, ctx: RouteContext): RouteResult {
 	};
 }
 
-function applyCallback(core: EmulatorCore, state: InteractionState, type: number, data: Json | undefined): InteractionCallback {
+/** An update (7) edits the component's message, whose attachments its `attachments` may keep. */
+function callbackTargetAttachments(core: EmulatorCore, state: InteractionState, type: number): Set<string> {
+	const target = type === 7 && state.componentMessageId ? core.messages.find(state.componentMessageId) : undefined;
+	return target ? attachmentIds(target) : new Set();
+}
+
+function applyCallback(
+	core: EmulatorCore,
+	state: InteractionState,
+	type: number,
+	data: Json | undefined,
+	uploads: readonly AcceptedUpload[],
+): InteractionCallback {
 	const origin = {
 		webhookId: core.world.application.id,
 		interaction: {
@@ -117,8 +137,8 @@ function applyCallback(core: EmulatorCore, state: InteractionState, type: number
 	};
 	switch (type) {
 		case 4: {
-			requireContent(data);
-			const message = core.messages.create(state.channelId, data ?? {}, origin);
+			if (uploads.length === 0) requireContent(data);
+			const message = core.messages.create(state.channelId, data ?? {}, { ...origin, uploads });
 			state.original = { channelId: message.channel_id, messageId: message.id };
 			return { type, ...(data ? { data } : {}), message };
 		}
@@ -138,7 +158,7 @@ function applyCallback(core: EmulatorCore, state: InteractionState, type: number
 				state.pending = true;
 				return { type, message: target };
 			}
-			const message = core.messages.edit(target.channel_id, target.id, data ?? {});
+			const message = core.messages.edit(target.channel_id, target.id, data ?? {}, 0, uploads);
 			return { type, ...(data ? { data } : {}), ...(message ? { message } : {}) };
 		}
 		default:
@@ -152,10 +172,11 @@ function requireOriginal(core: EmulatorCore, state: InteractionState): ApiMessag
 	return message;
 }
 
-function editOriginal(core: EmulatorCore, state: InteractionState, body: unknown): ApiMessage {
+function editOriginal(core: EmulatorCore, state: InteractionState, body: unknown, files: RouteContext['files'] = []): ApiMessage {
 	validateBody('webhookEdit', body);
 	const original = requireOriginal(core, state);
-	const message = core.messages.edit(original.channel_id, original.id, body as Json, MessageFlags.Loading);
+	const uploads = acceptUploads(files, body as Json, attachmentIds(original));
+	const message = core.messages.edit(original.channel_id, original.id, body as Json, MessageFlags.Loading, uploads);
 	if (!message) throw DiscordErrors.unknownMessage();
 	if (state.pending) core.interactions.showVisible(state, message);
 	return message;
@@ -164,13 +185,15 @@ function editOriginal(core: EmulatorCore, state: InteractionState, body: unknown
 function sendFollowUp(core: EmulatorCore, state: InteractionState, ctx: RouteContext): RouteResult {
 	validateBody('webhookExecute', ctx.body);
 	const body = ctx.body as Json;
-	requireContent(body);
+	const uploads = acceptUploads(ctx.files, body);
+	if (uploads.length === 0) requireContent(body);
 	let message: ApiMessage | undefined;
 	if (state.pending && state.callback?.type === 5) {
 		// On Discord the first follow-up after "thinking…" replaces the deferred message.
-		message = editOriginal(core, state, body);
+		message = editOriginal(core, state, body, ctx.files);
 	} else {
 		message = core.messages.create(state.channelId, body, {
+			uploads,
 			webhookId: core.world.application.id,
 			interaction: { id: state.id, type: state.type, userId: state.userId, authorizingOwners: (state.payload.authorizing_integration_owners as Json) ?? {} },
 		});

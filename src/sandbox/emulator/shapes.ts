@@ -1,4 +1,4 @@
-import { ChannelType, type EmuChannel, type EmuGuild, type EmuMember, type EmuRole, type EmuUser, type World } from './world.js';
+import { ChannelType, type EmuChannel, type EmuGuild, type EmuMember, type EmuRole, type EmuThreadState, type EmuUser, type World } from './world.js';
 
 /** Discord's JSON shapes for the world's objects, as the API and gateway send them. */
 
@@ -69,7 +69,9 @@ export function toApiChannel(world: World, channel: EmuChannel): Json {
 			recipients: recipient ? [toApiUser(recipient)] : [],
 		};
 	}
+	if (channel.thread) return toApiThread(channel, channel.thread);
 	return {
+		...(channel.type === ChannelType.GuildForum ? forumFields(channel) : {}),
 		id: channel.id,
 		type: channel.type,
 		guild_id: channel.guildId,
@@ -80,13 +82,51 @@ export function toApiChannel(world: World, channel: EmuChannel): Json {
 		nsfw: false,
 		last_message_id: channel.lastMessageId,
 		rate_limit_per_user: 0,
-		flags: 0,
+		flags: channel.flags,
 		permission_overwrites: channel.overwrites.map((o) => ({
 			id: o.id,
 			type: o.type,
 			allow: o.allow.toString(),
 			deny: o.deny.toString(),
 		})),
+	};
+}
+
+/** What a forum channel adds (ForumChannel in discord.js reads every one of these). */
+function forumFields(channel: EmuChannel): Json {
+	return {
+		available_tags: channel.availableTags.map((tag) => ({ id: tag.id, name: tag.name, moderated: tag.moderated, emoji_id: null, emoji_name: tag.emojiName })),
+		default_reaction_emoji: null,
+		default_thread_rate_limit_per_user: 0,
+		default_sort_order: null,
+		default_forum_layout: 0,
+		default_auto_archive_duration: 4320,
+	};
+}
+
+/** A thread (a forum post, or a thread on a message) as Discord's ThreadResponse has it. */
+export function toApiThread(channel: EmuChannel, thread: EmuThreadState): Json {
+	return {
+		id: channel.id,
+		type: channel.type,
+		guild_id: channel.guildId,
+		name: channel.name,
+		parent_id: channel.parentId,
+		owner_id: thread.ownerId,
+		last_message_id: channel.lastMessageId,
+		rate_limit_per_user: 0,
+		flags: channel.flags,
+		message_count: thread.messageCount,
+		member_count: 1,
+		total_message_sent: thread.messageCount,
+		applied_tags: thread.appliedTags,
+		thread_metadata: {
+			archived: thread.archived,
+			auto_archive_duration: thread.autoArchiveDuration,
+			archive_timestamp: thread.archiveTimestamp,
+			locked: thread.locked,
+			create_timestamp: thread.createdAt,
+		},
 	};
 }
 
@@ -143,7 +183,10 @@ export function toGuildCreate(world: World, guild: EmuGuild): Json {
 		voice_states: [],
 		members: members.map((member) => toApiMember(world, member)),
 		channels: guild.channelIds.map((id) => toApiChannel(world, world.requireChannel(id))),
-		threads: [],
+		// Active threads come with the guild, as Discord sends them; archived ones are fetched on demand.
+		threads: [...world.channels.values()]
+			.filter((channel) => channel.guildId === guild.id && channel.thread && !channel.thread.archived)
+			.map((channel) => toApiChannel(world, channel)),
 		presences: [],
 		stage_instances: [],
 		guild_scheduled_events: [],

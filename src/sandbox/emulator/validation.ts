@@ -14,7 +14,9 @@ export type BodyKind =
 	| 'interactionCallback'
 	| 'commandsBulk'
 	| 'commandCreate'
-	| 'dmCreate';
+	| 'dmCreate'
+	| 'forumThreadCreate'
+	| 'threadFromMessage';
 
 const SCHEMAS: Record<Exclude<BodyKind, 'interactionCallback' | 'commandsBulk'>, z.ZodMiniType> = {
 	messageCreate: spec.MessageCreateRequestSchema,
@@ -23,6 +25,8 @@ const SCHEMAS: Record<Exclude<BodyKind, 'interactionCallback' | 'commandsBulk'>,
 	webhookEdit: spec.IncomingWebhookUpdateRequestPartialSchema,
 	commandCreate: spec.ApplicationCommandCreateRequestSchema,
 	dmCreate: spec.CreatePrivateChannelRequestSchema,
+	forumThreadCreate: spec.CreateForumThreadRequestSchema,
+	threadFromMessage: spec.CreateTextThreadWithMessageRequestSchema,
 };
 const BULK_COMMANDS = z.array(spec.ApplicationCommandUpdateRequestSchema);
 
@@ -60,7 +64,13 @@ export function collectErrors(kind: BodyKind, body: unknown, context: Validation
 	if (kind === 'commandCreate') return checkSchema(SCHEMAS.commandCreate, normalizeCommand(body));
 	if (kind === 'interactionCallback') return collectCallbackErrors(body, context);
 	const errors = checkSchema(SCHEMAS[kind], body);
-	if (kind !== 'dmCreate' && isObject(body)) errors.push(...checkMessageCrossFieldLimits(body));
+	if (kind === 'forumThreadCreate') {
+		// A forum post's first message has every limit a message has.
+		if (isObject(body) && isObject(body.message))
+			errors.push(...checkMessageCrossFieldLimits(body.message).map((e) => ({ ...e, path: ['message', ...e.path] })));
+		return dedupe(errors);
+	}
+	if (kind !== 'dmCreate' && kind !== 'threadFromMessage' && isObject(body)) errors.push(...checkMessageCrossFieldLimits(body));
 	return dedupe(errors);
 }
 

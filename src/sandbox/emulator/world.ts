@@ -1,4 +1,5 @@
 import { ChannelType } from 'discord-api-types/v10';
+import { DiscordLimits } from '../../cards/limits.js';
 import {
 	DEFAULT_EVERYONE_PERMISSIONS,
 	Permission,
@@ -55,6 +56,40 @@ export interface EmuChannel {
 	/** For DM channels: the user on the other side. */
 	recipientId: string | null;
 	lastMessageId: string | null;
+	/** A thread's channel (a forum post's forum); null otherwise. */
+	parentId: string | null;
+	/** Channel flags (a forum's REQUIRE_TAG is 1 << 4). */
+	flags: number;
+	/** A forum's tags; empty for other channels. */
+	availableTags: EmuForumTag[];
+	/** Set on threads (and forum posts). */
+	thread?: EmuThreadState;
+}
+
+export interface EmuForumTag {
+	id: string;
+	name: string;
+	moderated: boolean;
+	emojiName: string | null;
+}
+
+export interface EmuThreadState {
+	ownerId: string;
+	appliedTags: string[];
+	archived: boolean;
+	locked: boolean;
+	/** Minutes: 60, 1440, 4320 or 10080. */
+	autoArchiveDuration: number;
+	archiveTimestamp: string;
+	createdAt: string;
+	messageCount: number;
+}
+
+/** Thread channel types: announcement thread, public thread, private thread. */
+export const THREAD_TYPES: ReadonlySet<number> = new Set([ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread]);
+
+export function isThreadChannel(channel: Pick<EmuChannel, 'type'>): boolean {
+	return THREAD_TYPES.has(channel.type);
 }
 
 export interface WorldOptions {
@@ -149,8 +184,18 @@ export class World {
 		return member;
 	}
 
-	addChannel(input: { guildId: string; name: string; type?: number; topic?: string | null; id?: string }): EmuChannel {
+	/** A guild channel; a forum (type 15) takes `availableTags` (at most 20, as Discord allows) and `flags`. */
+	addChannel(input: {
+		guildId: string;
+		name: string;
+		type?: number;
+		topic?: string | null;
+		id?: string;
+		availableTags?: readonly { name: string; moderated?: boolean; emojiName?: string }[];
+		flags?: number;
+	}): EmuChannel {
 		const guild = this.requireGuild(input.guildId);
+		if ((input.availableTags?.length ?? 0) > DiscordLimits.forumTags) throw new Error(`emulator: a forum has at most ${DiscordLimits.forumTags} tags`);
 		const channel: EmuChannel = {
 			id: this.#claim(input.id),
 			type: input.type ?? ChannelType.GuildText,
@@ -161,6 +206,14 @@ export class World {
 			overwrites: [],
 			recipientId: null,
 			lastMessageId: null,
+			parentId: null,
+			flags: input.flags ?? 0,
+			availableTags: (input.availableTags ?? []).map((tag) => ({
+				id: this.#claim(undefined),
+				name: tag.name,
+				moderated: tag.moderated ?? false,
+				emojiName: tag.emojiName ?? null,
+			})),
 		};
 		guild.channelIds.push(channel.id);
 		this.channels.set(channel.id, channel);
@@ -183,9 +236,61 @@ export class World {
 			overwrites: [],
 			recipientId: userId,
 			lastMessageId: null,
+			parentId: null,
+			flags: 0,
+			availableTags: [],
 		};
 		this.channels.set(channel.id, channel);
 		return channel;
+	}
+
+	/**
+	 * A thread in a guild channel: a forum post (type 11 in a forum), or a thread started on a message (its id is the
+	 * message's, as on Discord). Threads are not in the guild's channel list; they live under their parent.
+	 */
+	addThread(input: {
+		parentId: string;
+		name: string;
+		ownerId: string;
+		type?: number;
+		id?: string;
+		appliedTags?: readonly string[];
+		autoArchiveDuration?: number;
+	}): EmuChannel {
+		const parent = this.requireChannel(input.parentId);
+		if (!parent.guildId || isThreadChannel(parent)) throw new Error(`emulator: ${parent.id} cannot hold threads`);
+		const now = this.#now();
+		const channel: EmuChannel = {
+			id: this.#claim(input.id),
+			type: input.type ?? ChannelType.PublicThread,
+			name: input.name,
+			guildId: parent.guildId,
+			position: 0,
+			topic: null,
+			overwrites: [],
+			recipientId: null,
+			lastMessageId: null,
+			parentId: parent.id,
+			flags: 0,
+			availableTags: [],
+			thread: {
+				ownerId: input.ownerId,
+				appliedTags: [...(input.appliedTags ?? [])],
+				archived: false,
+				locked: false,
+				autoArchiveDuration: input.autoArchiveDuration ?? 4320,
+				archiveTimestamp: now,
+				createdAt: now,
+				messageCount: 0,
+			},
+		};
+		this.channels.set(channel.id, channel);
+		return channel;
+	}
+
+	/** The threads under a channel (a forum's posts), oldest first. */
+	threadsOf(parentId: string): EmuChannel[] {
+		return [...this.channels.values()].filter((channel) => channel.parentId === parentId && isThreadChannel(channel));
 	}
 
 	/** A guild channel deleted: its id answers 10003 Unknown Channel from now on, as on Discord. */
@@ -207,9 +312,10 @@ export class World {
 		if (allow !== 0n || deny !== 0n) channel.overwrites.push({ id: memberId, type: 1, allow, deny });
 	}
 
-	/** A user's permissions in a channel; in DMs everything a DM allows. */
+	/** A user's permissions in a channel; in DMs everything a DM allows; in a thread, its parent's (threads have no overwrites). */
 	permissionsIn(userId: string, channelId: string): bigint {
-		const channel = this.requireChannel(channelId);
+		const own = this.requireChannel(channelId);
+		const channel = isThreadChannel(own) && own.parentId ? this.requireChannel(own.parentId) : own;
 		if (channel.guildId === null) {
 			return (
 				Permission.ViewChannel |
@@ -270,6 +376,8 @@ export interface DefaultWorldIds {
 	botId: string;
 	guildId: string;
 	channelId: string;
+	/** `#paper-talk`, a forum with a tag per common topic: where a forum digest can be tried. */
+	forumChannelId: string;
 	/** An ordinary member without Manage Server. */
 	userId: string;
 	/** A member whose role grants Manage Server (not the owner, so permission checks are real). */
@@ -281,11 +389,16 @@ export interface DefaultWorldIds {
  * Every id of the default world, plus the DM channels opened so far: what a sandbox saves so the next run
  * rebuilds the same server, and the ids its database refers to keep meaning the same things.
  */
-export interface WorldIdentity extends DefaultWorldIds {
+export interface WorldIdentity extends Omit<DefaultWorldIds, 'forumChannelId'> {
+	/** Absent in a world saved before the sandbox had a forum: one is added with a new id. */
+	forumChannelId?: string;
 	botRoleId: string;
 	adminRoleId: string;
 	dmChannels: { userId: string; channelId: string }[];
 }
+
+/** The sandbox forum's tags: topics the shipped seed corpus has papers on. */
+export const SANDBOX_FORUM_TAGS = ['RLHF', 'diffusion', 'LLM', 'agents', 'quantization'] as const;
 
 /**
  * The sandbox world: "Paperboy Sandbox" with #papers, a reader, an admin and an owner. Ids are minted
@@ -305,11 +418,21 @@ export function populateDefaultWorld(world: World, identity?: WorldIdentity): De
 	world.addMember(guild.id, admin.id, [adminRole.id]);
 	const papers = world.addChannel({ guildId: guild.id, name: 'papers', topic: 'Research papers, delivered.', id: identity?.channelId });
 	for (const dm of identity?.dmChannels ?? []) world.openDm(dm.userId, dm.channelId);
+	// Last: its tags' ids are minted, never saved, so every saved id must be claimed before them.
+	const forum = world.addChannel({
+		guildId: guild.id,
+		name: 'paper-talk',
+		type: ChannelType.GuildForum,
+		topic: 'One post per paper, to discuss it.',
+		id: identity?.forumChannelId,
+		availableTags: SANDBOX_FORUM_TAGS.map((name) => ({ name })),
+	});
 	return {
 		applicationId: world.application.id,
 		botId: world.bot.id,
 		guildId: guild.id,
 		channelId: papers.id,
+		forumChannelId: forum.id,
 		userId: reader.id,
 		adminId: admin.id,
 		ownerId: owner.id,

@@ -1,0 +1,93 @@
+import { closeSync, readSync } from 'node:fs';
+import type { Paper } from '../papers/paper.js';
+
+/**
+ * Abstracts are most of a corpus's bytes (about 1.2 KB a paper, 1.2 GB at a million) and are read only to
+ * show a card, excerpt a few hundred candidates or rebuild the index. A paper loaded from a snapshot keeps
+ * its abstract in the snapshot file: `paper.abstract` is an own, enumerable getter reading it from there,
+ * so spreads, JSON and structuredClone still see a plain string while the heap holds none.
+ */
+
+const SHELF = Symbol('abstract shelf');
+const SLOT = Symbol('abstract slot');
+
+export const AbstractShelfDefaults = Object.freeze({
+	/** A replaced shelf's file stays open this long: a card being rendered may still hold one of its papers. */
+	closeAfterMs: 10 * 60 * 1000,
+	/** Recently read abstracts kept decoded: a results page reads the same ones again for its cards. */
+	cachedAbstracts: 512,
+});
+
+interface ShelvedPaper extends Paper {
+	[SHELF]: AbstractShelf;
+	[SLOT]: number;
+}
+
+/** One snapshot file's abstracts section: abstract `i` is the UTF-8 bytes [starts[i], starts[i + 1]). */
+export class AbstractShelf {
+	private closed = false;
+	private readonly cache = new Map<number, string>();
+
+	constructor(
+		private readonly fd: number,
+		/** File offsets, one more than there are abstracts. */
+		private readonly starts: Float64Array,
+	) {}
+
+	get count(): number {
+		return this.starts.length - 1;
+	}
+
+	read(slot: number): string {
+		const cached = this.cache.get(slot);
+		if (cached !== undefined) return cached;
+		// A paper held past its shelf's grace period reads as abstract-less rather than as another file's bytes.
+		if (this.closed || !(slot >= 0 && slot < this.count)) return '';
+		const start = this.starts[slot] as number;
+		const length = (this.starts[slot + 1] as number) - start;
+		if (length === 0) return '';
+		const bytes = Buffer.allocUnsafe(length);
+		let read = 0;
+		while (read < length) {
+			const got = readSync(this.fd, bytes, read, length - read, start + read);
+			if (got === 0) break;
+			read += got;
+		}
+		const text = bytes.toString('utf8', 0, read);
+		if (this.cache.size >= AbstractShelfDefaults.cachedAbstracts) this.cache.delete(this.cache.keys().next().value as number);
+		this.cache.set(slot, text);
+		return text;
+	}
+
+	/** Closes the file after the grace period (never at once: see closeAfterMs). */
+	retire(): void {
+		setTimeout(() => this.close(), AbstractShelfDefaults.closeAfterMs).unref();
+	}
+
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.cache.clear();
+		closeSync(this.fd);
+	}
+}
+
+function readShelved(this: ShelvedPaper): string {
+	return this[SHELF].read(this[SLOT]);
+}
+
+const SHELVED_ABSTRACT: PropertyDescriptor = Object.freeze({ get: readShelved, enumerable: true, configurable: true });
+
+/** Makes `paper.abstract` read slot `slot` of `shelf` (dropping a heap copy), or re-points a shelved paper. */
+export function shelveAbstract(paper: Paper, shelf: AbstractShelf, slot: number): void {
+	const target = paper as ShelvedPaper;
+	// One shared getter: every shelved paper keeps the same hidden class. Symbol keys: JSON and Object.keys skip
+	// them; a spread copies them along with the abstract as a plain value, and such a copy simply keeps that value.
+	if (!(SHELF in target)) Object.defineProperty(target, 'abstract', SHELVED_ABSTRACT);
+	target[SHELF] = shelf;
+	target[SLOT] = slot;
+}
+
+export function shelfOf(paper: Paper): AbstractShelf | undefined {
+	return (paper as Partial<ShelvedPaper>)[SHELF];
+}

@@ -1,0 +1,151 @@
+import type { Logger } from '../log.js';
+import { formatLoadProblem, loadSeedsDir, stampSeedsDir, type LoadReport } from '../papers/loader.js';
+import { mergePapers } from '../papers/merge.js';
+import type { Paper } from '../papers/paper.js';
+import { buildPaperIndex, type PaperIndex } from './index.js';
+import { loadIndexSnapshot, readSnapshotHeader, SnapshotError, type LoadedSnapshot } from './snapshot.js';
+
+/** The load report without the papers themselves (a snapshot keeps the counts, not a second copy of the seeds). */
+export type LoadSummary = Omit<LoadReport, 'papers'> & { seedPapers: number };
+
+export interface Corpus {
+	index: PaperIndex;
+	report: LoadSummary;
+	storedCount: number;
+	buildMs: number;
+	/** Set when the index came from a snapshot: the feed must be read from `since` to catch up. */
+	snapshot?: LoadedSnapshot & { since: number };
+	/** What a snapshot of this corpus must match (set when snapshots are on). */
+	fingerprint?: CorpusFingerprint;
+}
+
+interface CorpusOptions {
+	seedsDir: string;
+	papersYear?: number;
+	now: Date;
+	logger: Logger;
+}
+
+/**
+ * The corpus is the shipped seeds plus every paper ingested earlier (kept in the store), merged so an
+ * ingested record enriches its seed twin instead of duplicating it. Problems are logged, never fatal.
+ */
+export async function loadCorpus(options: CorpusOptions & { storedPapers: readonly Paper[] }): Promise<Corpus> {
+	const report = await loadSeedsDir(options.seedsDir, { papersYear: options.papersYear, now: options.now });
+	for (const problem of report.problems) options.logger.warn('corpus problem', { problem: formatLoadProblem(problem) });
+	// The loader already merged the seeds among themselves; only stored papers can add duplicates now.
+	const { papers, merged } =
+		options.storedPapers.length === 0 ? { papers: report.papers, merged: 0 } : mergePapers([...report.papers, ...options.storedPapers]);
+	const started = performance.now();
+	const index = buildPaperIndex(papers);
+	const buildMs = Math.round(performance.now() - started);
+	const { papers: seedPapers, ...summary } = { ...report, merged: report.merged + merged };
+	options.logger.info('corpus loaded', {
+		papers: index.size,
+		seedFiles: report.files.length,
+		fromSeeds: seedPapers.length,
+		fromStore: options.storedPapers.length,
+		merged: summary.merged,
+		skipped: report.skipped,
+		indexMs: buildMs,
+	});
+	return { index, report: { ...summary, seedPapers: seedPapers.length }, storedCount: options.storedPapers.length, buildMs };
+}
+
+export interface SnapshotSource {
+	path: string;
+	/** The database's identity (Store.id): a snapshot of another database is never loaded. */
+	storeId: string;
+	/** Stored papers now; a snapshot holding more than the store does (a restored backup) is rebuilt. */
+	countStoredPapers(): Promise<number>;
+	/** Older snapshots are rebuilt: the paper feed that would catch them up keeps only this long. */
+	maxAgeMs: number;
+	wallNow?: () => number;
+}
+
+/** What a snapshot is checked against before it is loaded. */
+export interface CorpusFingerprint {
+	seeds: Awaited<ReturnType<typeof stampSeedsDir>>;
+	storeId: string;
+}
+
+/** What a snapshot's header carries back besides the fingerprint. */
+export interface SnapshotExtra {
+	report: LoadSummary;
+	storedCount: number;
+}
+
+export async function corpusFingerprint(options: Pick<CorpusOptions, 'seedsDir' | 'papersYear' | 'now'>, storeId: string): Promise<CorpusFingerprint> {
+	return { seeds: await stampSeedsDir(options.seedsDir, { papersYear: options.papersYear, now: options.now }), storeId };
+}
+
+/**
+ * The corpus from the index snapshot when it is whole and matches the seeds and the database; otherwise (no
+ * snapshot, seeds changed, another database, too old, damaged) built from the seeds and the store as before,
+ * with the reason logged. The caller saves a new snapshot (src/search/snapshot-keeper.ts) and, after a load,
+ * catches up from the paper feed from `snapshot.since`.
+ */
+export async function loadCorpusOrSnapshot(
+	options: CorpusOptions & { listStoredPapers: () => Promise<readonly Paper[]>; snapshot: SnapshotSource | undefined },
+): Promise<Corpus> {
+	const { snapshot } = options;
+	// Taken before the seeds are read: a file changed meanwhile makes the next start rebuild, never trust a stale one.
+	const fingerprint = snapshot && (await corpusFingerprint(options, snapshot.storeId).catch(() => undefined));
+	if (snapshot && fingerprint) {
+		const started = performance.now();
+		const loaded = await tryLoadSnapshot(snapshot, fingerprint, options.logger);
+		if (loaded) {
+			const extra = loaded.header.extra as SnapshotExtra;
+			const loadMs = Math.round(performance.now() - started);
+			options.logger.info('corpus loaded from the index snapshot', {
+				papers: loaded.index.size,
+				snapshot: snapshot.path,
+				takenAt: new Date(loaded.header.takenAt).toISOString(),
+				megabytes: Math.round(loaded.bytes / 1e5) / 10,
+				loadMs,
+			});
+			return {
+				index: loaded.index,
+				report: extra.report,
+				storedCount: extra.storedCount,
+				buildMs: loadMs,
+				snapshot: { ...loaded, since: loaded.header.takenAt },
+				fingerprint,
+			};
+		}
+	}
+	const corpus = await loadCorpus({ ...options, storedPapers: await options.listStoredPapers() });
+	return fingerprint ? { ...corpus, fingerprint } : corpus;
+}
+
+async function tryLoadSnapshot(source: SnapshotSource, fingerprint: CorpusFingerprint, logger: Logger): Promise<LoadedSnapshot | undefined> {
+	const rebuild = (reason: string) => {
+		logger.info('index snapshot not used; building the index', { snapshot: source.path, reason });
+		return undefined;
+	};
+	let header: ReturnType<typeof readSnapshotHeader>;
+	try {
+		header = readSnapshotHeader(source.path);
+	} catch (error) {
+		if (error instanceof SnapshotError && /ENOENT/.test(error.message)) return rebuild('no snapshot yet');
+		logger.warn('the index snapshot is unreadable; rebuilding it', { snapshot: source.path, reason: (error as Error).message });
+		return undefined;
+	}
+	if (JSON.stringify(header.fingerprint) !== JSON.stringify(fingerprint)) {
+		const saved = header.fingerprint as Partial<CorpusFingerprint>;
+		return rebuild(saved?.storeId !== fingerprint.storeId ? 'it was taken of another database' : 'the seed files changed');
+	}
+	const age = (source.wallNow ?? Date.now)() - header.takenAt;
+	if (!(age >= 0 && age <= source.maxAgeMs)) return rebuild(`taken ${Math.round(age / 60_000)} min ago, longer than the paper feed is kept`);
+	const extra = header.extra as Partial<SnapshotExtra> | undefined;
+	const stored = await source.countStoredPapers();
+	if (typeof extra?.storedCount !== 'number' || !extra.report) return rebuild('its header lacks the load report');
+	if (stored < extra.storedCount)
+		return rebuild(`the database holds ${stored} papers, fewer than the snapshot's ${extra.storedCount} (restored from a backup?)`);
+	try {
+		return loadIndexSnapshot(source.path);
+	} catch (error) {
+		logger.warn('the index snapshot is damaged; rebuilding it', { snapshot: source.path, reason: (error as Error).message });
+		return undefined;
+	}
+}

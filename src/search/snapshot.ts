@@ -1,0 +1,376 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Paper } from '../papers/paper.js';
+import { AbstractShelf, shelfOf, shelveAbstract } from './abstract-shelf.js';
+import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
+import { ImpactDefaults, segmentFromParts, type SegmentParts } from './segment.js';
+
+/**
+ * The search index on disk, so a restart loads it instead of tokenizing the corpus again. Layout: sections
+ * (each 8-byte aligned, each with its CRC-32 in the header), then the header (JSON), then a fixed trailer
+ * naming where the header is. The header goes last because the abstracts section is streamed and its size
+ * is known only once written. Abstracts are not read at load (see abstract-shelf.ts): their section is
+ * bounds-checked, every other section is checksummed, and the arrays are checked to fit together.
+ */
+
+/** Bump when the segment's layout, the tokenizer or the impact formula changes: older snapshots are rebuilt. */
+export const INDEX_SNAPSHOT_FORMAT = 2;
+
+const MAGIC = 'PBINDEX1';
+const TRAILER_BYTES = 24;
+const ALIGN = 8;
+/** Papers per slice of the writer: between slices the event loop runs (a snapshot is written while serving). */
+const PAPERS_PER_SLICE = 2000;
+
+export interface SnapshotHeader {
+	format: number;
+	/** The build's tunables: a snapshot built with other ones ranks differently. */
+	impacts: typeof ImpactDefaults;
+	/** What the caller checks the snapshot against (seed files, store identity): compared as JSON. */
+	fingerprint: unknown;
+	/** Wall-clock ms when the index state was taken: papers stored after it come from the paper feed. */
+	takenAt: number;
+	/** Anything the caller wants back (a load report). */
+	extra: unknown;
+	sections: Record<string, SectionEntry>;
+}
+
+interface SectionEntry {
+	offset: number;
+	length: number;
+	crc?: number;
+}
+
+export class SnapshotError extends Error {
+	override name = 'SnapshotError';
+}
+
+const UINT32_SECTIONS = ['offsets', 'docs', 'fieldWords', 'fieldStarts', 'titleOffsets', 'titleRanks', 'docAtRank', 'gramOffsets', 'gramTerms'] as const;
+
+export interface WrittenSnapshot {
+	bytes: number;
+	papers: number;
+	/** The base segment's generation written (see IndexState). */
+	baseGeneration: number;
+	changes: number;
+	shelf: AbstractShelf;
+}
+
+/**
+ * Writes `index` to `path` atomically (a temporary file, fsync, rename), then moves the base papers' abstracts
+ * onto the new file, so the heap drops its copies and the previous file can be let go.
+ */
+export async function writeIndexSnapshot(
+	path: string,
+	index: PaperIndex,
+	options: { fingerprint: unknown; takenAt: number; extra?: unknown },
+): Promise<WrittenSnapshot> {
+	const state = indexState(index);
+	if (!state) throw new SnapshotError('only an index built by buildPaperIndex can be saved');
+	const papers = state.base.papers;
+	// Copied now, with the live papers: an upsert while the file is written must not split between the two.
+	const deleted = state.base.deleted.slice();
+	// data/ is made on a first start by the SQLite store; with a server database nothing else makes it.
+	await mkdir(dirname(path), { recursive: true });
+	const temporary = join(dirname(path), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.index-tmp`);
+	const handle = await open(temporary, 'w');
+	let position = 0;
+	const sections: Record<string, SectionEntry> = {};
+	const put = async (bytes: Uint8Array) => {
+		let written = 0;
+		while (written < bytes.length) {
+			const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, position + written);
+			written += bytesWritten;
+		}
+		position += bytes.length;
+	};
+	const pad = async () => {
+		if (position % ALIGN !== 0) await put(new Uint8Array(ALIGN - (position % ALIGN)));
+	};
+	const section = async (name: string, bytes: Uint8Array, checksum = true) => {
+		await pad();
+		sections[name] = { offset: position, length: bytes.length, ...(checksum ? { crc: crc32(bytes) } : {}) };
+		await put(bytes);
+	};
+	const abstractStarts = new Float64Array(papers.length + 1);
+	try {
+		await pad();
+		const abstractsAt = position;
+		for (let from = 0; from < papers.length; from += PAPERS_PER_SLICE) {
+			const to = Math.min(papers.length, from + PAPERS_PER_SLICE);
+			const chunk: Buffer[] = [];
+			let at = position;
+			for (let doc = from; doc < to; doc++) {
+				const bytes = Buffer.from((papers[doc] as Paper).abstract, 'utf8');
+				abstractStarts[doc] = at;
+				at += bytes.length;
+				chunk.push(bytes);
+			}
+			await put(Buffer.concat(chunk));
+		}
+		abstractStarts[papers.length] = position;
+		sections.abstracts = { offset: abstractsAt, length: position - abstractsAt };
+		await section('abstractStarts', bytesOf(abstractStarts));
+		await section('papers', await encodePapers(papers));
+		await section('livePapers', Buffer.from(JSON.stringify(state.livePapers), 'utf8'));
+		const parts = state.base.parts();
+		await section('terms', Buffer.from(parts.terms.join('\n'), 'utf8'));
+		await section('grams', Buffer.from(parts.grams.join('\n'), 'utf8'));
+		await section('impacts', parts.impacts);
+		await section('deleted', deleted);
+		for (const name of UINT32_SECTIONS) await section(name, bytesOf(parts[name]));
+		const header: SnapshotHeader = {
+			format: INDEX_SNAPSHOT_FORMAT,
+			impacts: ImpactDefaults,
+			fingerprint: options.fingerprint,
+			takenAt: options.takenAt,
+			extra: options.extra,
+			sections,
+		};
+		const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+		const headerAt = position;
+		await put(headerBytes);
+		await put(trailer(headerAt, headerBytes));
+		await handle.sync();
+	} catch (error) {
+		await handle.close().catch(() => {});
+		await rm(temporary, { force: true });
+		throw error;
+	}
+	await handle.close();
+	// Opened before the rename: another process may rename its own snapshot over `path` right after ours.
+	const fd = openSync(temporary, 'r');
+	try {
+		await rename(temporary, path);
+	} catch (error) {
+		closeSync(fd);
+		await rm(temporary, { force: true });
+		throw error;
+	}
+	const shelf = new AbstractShelf(fd, abstractStarts);
+	// In slices too: re-pointing a million papers at once would hold the loop for a second.
+	for (let from = 0; from < papers.length; from += PAPERS_PER_SLICE * 5) {
+		const to = Math.min(papers.length, from + PAPERS_PER_SLICE * 5);
+		for (let doc = from; doc < to; doc++) shelveAbstract(papers[doc] as Paper, shelf, doc);
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	return { bytes: position + TRAILER_BYTES, papers: papers.length, baseGeneration: state.baseGeneration, changes: state.changes, shelf };
+}
+
+/**
+ * Papers without their abstracts: one JSON array per slice, a line each. Lines, because a million papers are more
+ * text than one JavaScript string may hold; JSON escapes every newline inside a value, so a line is a whole array.
+ */
+async function encodePapers(papers: readonly Paper[]): Promise<Buffer> {
+	const lines: Buffer[] = [];
+	for (let from = 0; from < papers.length; from += PAPERS_PER_SLICE) {
+		const to = Math.min(papers.length, from + PAPERS_PER_SLICE);
+		const texts: string[] = [];
+		// A key list leaves the abstract out without reading it (a shelved one would be read from disk).
+		for (let doc = from; doc < to; doc++) {
+			const paper = papers[doc] as Paper;
+			texts.push(
+				JSON.stringify(
+					paper,
+					Object.keys(paper).filter((key) => key !== 'abstract'),
+				),
+			);
+		}
+		lines.push(Buffer.from(`[${texts.join(',')}]\n`, 'utf8'));
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	return Buffer.concat(lines);
+}
+
+function decodePapers(bytes: Uint8Array): Paper[] {
+	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+	const papers: Paper[] = [];
+	for (let start = 0; start < buffer.length; ) {
+		let end = buffer.indexOf(10, start);
+		if (end < 0) end = buffer.length;
+		const slice = parseJson<Paper[]>(buffer.subarray(start, end), 'papers');
+		if (!Array.isArray(slice)) throw new SnapshotError('the papers are not lists');
+		for (const paper of slice) papers.push(paper);
+		start = end + 1;
+	}
+	return papers;
+}
+
+export interface LoadedSnapshot {
+	index: PaperIndex;
+	header: SnapshotHeader;
+	shelf: AbstractShelf;
+	bytes: number;
+}
+
+/**
+ * Reads the snapshot's header only: what the caller compares with the current seeds and store before paying
+ * for the load. Throws SnapshotError for a file that is not a whole snapshot of this format.
+ */
+export function readSnapshotHeader(path: string): SnapshotHeader {
+	const fd = openSnapshot(path);
+	try {
+		return readHeader(fd).header;
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** The index saved in `path`; throws SnapshotError when any part is damaged or does not fit. */
+export function loadIndexSnapshot(path: string): LoadedSnapshot {
+	const fd = openSnapshot(path);
+	let kept = false;
+	try {
+		const { header, size } = readHeader(fd);
+		const { sections } = header;
+		const papers = decodePapers(readSection(fd, need(sections, 'papers')));
+		const livePapers = parseJson<Paper[]>(readSection(fd, need(sections, 'livePapers')), 'live papers');
+		if (!Array.isArray(papers) || !Array.isArray(livePapers)) throw new SnapshotError('the papers are not lists');
+		const starts = new Float64Array(readSection(fd, need(sections, 'abstractStarts')).buffer);
+		const abstracts = need(sections, 'abstracts');
+		checkStarts(starts, papers.length, abstracts, size);
+		const text = (name: string) => {
+			const bytes = readSection(fd, need(sections, name));
+			const joined = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+			return joined === '' ? [] : joined.split('\n');
+		};
+		const uint32 = (name: string) => new Uint32Array(readSection(fd, need(sections, name), 4).buffer);
+		const parts: SegmentParts = {
+			terms: text('terms'),
+			grams: text('grams'),
+			impacts: readSection(fd, need(sections, 'impacts')),
+			offsets: uint32('offsets'),
+			docs: uint32('docs'),
+			fieldWords: uint32('fieldWords'),
+			fieldStarts: uint32('fieldStarts'),
+			titleOffsets: uint32('titleOffsets'),
+			titleRanks: uint32('titleRanks'),
+			docAtRank: uint32('docAtRank'),
+			gramOffsets: uint32('gramOffsets'),
+			gramTerms: uint32('gramTerms'),
+		};
+		for (const paper of papers) if (!isPaperShaped(paper)) throw new SnapshotError('a paper record is not a paper');
+		const shelf = new AbstractShelf(fd, starts);
+		for (let doc = 0; doc < papers.length; doc++) shelveAbstract(papers[doc] as Paper, shelf, doc);
+		let base: ReturnType<typeof segmentFromParts>;
+		try {
+			base = segmentFromParts(papers, parts);
+		} catch (error) {
+			throw new SnapshotError((error as Error).message);
+		}
+		const deleted = readSection(fd, need(sections, 'deleted'));
+		if (deleted.length !== papers.length) throw new SnapshotError('the tombstones do not fit the papers');
+		base.deleted.set(deleted);
+		kept = true;
+		return { index: restorePaperIndex(base, livePapers), header, shelf, bytes: size };
+	} finally {
+		if (!kept) closeSync(fd);
+	}
+}
+
+/** Shelves (snapshot files) the index's papers still read abstracts from. */
+export function shelvesInUse(index: PaperIndex): Set<AbstractShelf> {
+	const shelves = new Set<AbstractShelf>();
+	const state = indexState(index);
+	for (const paper of state?.base.papers ?? []) {
+		const shelf = shelfOf(paper);
+		if (shelf) shelves.add(shelf);
+	}
+	return shelves;
+}
+
+function openSnapshot(path: string): number {
+	try {
+		return openSync(path, 'r');
+	} catch (error) {
+		throw new SnapshotError(`cannot open: ${(error as Error).message}`);
+	}
+}
+
+function readHeader(fd: number): { header: SnapshotHeader; size: number } {
+	const size = fstatSync(fd).size;
+	if (size < TRAILER_BYTES) throw new SnapshotError('too short to be a snapshot');
+	const tail = readBytes(fd, size - TRAILER_BYTES, TRAILER_BYTES);
+	const view = Buffer.from(tail.buffer, tail.byteOffset, tail.length);
+	if (view.toString('latin1', 0, 8) !== MAGIC) throw new SnapshotError('not a Paperboy index snapshot (or cut short)');
+	const headerAt = Number(view.readBigUInt64LE(8));
+	const headerLength = view.readUInt32LE(16);
+	if (headerAt + headerLength + TRAILER_BYTES !== size) throw new SnapshotError('the header is not where the trailer says');
+	const headerBytes = readBytes(fd, headerAt, headerLength);
+	if (crc32(headerBytes) !== view.readUInt32LE(20)) throw new SnapshotError('the header is damaged');
+	const header = parseJson<SnapshotHeader>(headerBytes, 'header');
+	if (header?.format !== INDEX_SNAPSHOT_FORMAT) throw new SnapshotError(`format ${String(header?.format)}, this version reads ${INDEX_SNAPSHOT_FORMAT}`);
+	if (JSON.stringify(header.impacts) !== JSON.stringify(ImpactDefaults)) throw new SnapshotError('built with other ranking settings');
+	for (const [name, entry] of Object.entries(header.sections ?? {})) {
+		if (
+			!(
+				Number.isSafeInteger(entry.offset) &&
+				Number.isSafeInteger(entry.length) &&
+				entry.offset >= 0 &&
+				entry.length >= 0 &&
+				entry.offset + entry.length <= headerAt
+			)
+		)
+			throw new SnapshotError(`section ${name} lies outside the file`);
+	}
+	return { header, size };
+}
+
+function trailer(headerAt: number, headerBytes: Uint8Array): Buffer {
+	const bytes = Buffer.alloc(TRAILER_BYTES);
+	bytes.write(MAGIC, 0, 'latin1');
+	bytes.writeBigUInt64LE(BigInt(headerAt), 8);
+	bytes.writeUInt32LE(headerBytes.length, 16);
+	bytes.writeUInt32LE(crc32(headerBytes), 20);
+	return bytes;
+}
+
+function need(sections: Record<string, SectionEntry>, name: string): SectionEntry {
+	const entry = sections[name];
+	if (!entry) throw new SnapshotError(`section ${name} is missing`);
+	return entry;
+}
+
+/** The section's bytes in a buffer of their own (so typed arrays over it start aligned), checksum verified. */
+function readSection(fd: number, entry: SectionEntry, elementBytes = 1): Uint8Array {
+	if (entry.length % elementBytes !== 0) throw new SnapshotError('a section does not hold whole elements');
+	const bytes = readBytes(fd, entry.offset, entry.length);
+	if (entry.crc !== undefined && crc32(bytes) !== entry.crc) throw new SnapshotError('a section is damaged (checksum)');
+	return bytes;
+}
+
+function readBytes(fd: number, position: number, length: number): Uint8Array {
+	const bytes = new Uint8Array(new ArrayBuffer(length));
+	let read = 0;
+	while (read < length) {
+		const got = readSync(fd, bytes, read, length - read, position + read);
+		if (got === 0) throw new SnapshotError('the file ends early');
+		read += got;
+	}
+	return bytes;
+}
+
+function checkStarts(starts: Float64Array, count: number, abstracts: SectionEntry, size: number): void {
+	if (starts.length !== count + 1 || starts[0] !== abstracts.offset || starts[count] !== abstracts.offset + abstracts.length || starts[count] > size)
+		throw new SnapshotError('the abstracts do not fit the papers');
+	for (let i = 0; i < count; i++) if (!((starts[i] as number) <= (starts[i + 1] as number))) throw new SnapshotError('abstract offsets go backwards');
+}
+
+function parseJson<T>(bytes: Uint8Array, what: string): T {
+	try {
+		return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as T;
+	} catch {
+		throw new SnapshotError(`the ${what} are not valid JSON`);
+	}
+}
+
+function isPaperShaped(value: unknown): value is Paper {
+	const paper = value as Paper;
+	return typeof paper === 'object' && paper !== null && typeof paper.id === 'string' && typeof paper.title === 'string' && Array.isArray(paper.authors);
+}
+
+function bytesOf(array: Float64Array | Uint32Array): Uint8Array {
+	return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
