@@ -41,6 +41,8 @@ export const SearchDefaults = Object.freeze({
 	/** Queries with more words than this are passages: ranked by word overlap, no typo expansion. */
 	maxShortQueryWords: 6,
 	maxTypoExpandedWords: 12,
+	/** The rarest words of a passage (a query of more than maxTypoExpandedWords) that score it. */
+	passageWords: 16,
 	/** Words of a paper used to find similar ones. */
 	similarTerms: 30,
 	/** Upserts collect in a live segment rebuilt on each one; at this size it is frozen as it is. */
@@ -294,10 +296,14 @@ class SegmentedIndex implements PaperIndex {
 			dropCommon: !short,
 		});
 		if (groups.length === 0) return [];
-		const candidates = scoreCandidates(segments, groups, Math.max(limit, SearchDefaults.candidates), true);
+		const passage = new Set(tokens).size > SearchDefaults.maxTypoExpandedWords;
+		// A pasted passage's rarest words already single out its paper; its commoner ones only cost postings to read
+		// (at a million papers, a few hundred thousand of them per query).
+		const scored = passage ? [...groups].sort((a, b) => b.idf - a.idf).slice(0, SearchDefaults.passageWords) : groups;
+		const candidates = scoreCandidates(segments, scored, Math.max(limit, SearchDefaults.candidates), true);
 		if (short) return rankShort(pattern, tokens, groups, candidates, limit);
 		// A pasted passage is a bag of words: whole-field matches mean nothing there.
-		if (new Set(tokens).size > SearchDefaults.maxTypoExpandedWords) return toOverlapHits(candidates.slice(0, limit));
+		if (passage) return toOverlapHits(candidates.slice(0, limit));
 		return rankLong(tokens, groups, candidates, limit);
 	}
 
