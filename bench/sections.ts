@@ -143,6 +143,34 @@ export const SECTIONS: BenchSection[] = [
 		],
 	},
 	{
+		name: 'event-loop',
+		title:
+			'Event-loop delay of one bot at 10,000 schedules and 100,000 papers while, at once, a 10,000-target fan-out runs (50 req/s), ' +
+			'5,000 papers are ingested from a live source and 100 /digest subscribe a second arrive for 30 s (targets: p99 ≤ 20 ms, max ≤ 100 ms, subscribe p95 ≤ 50 ms)',
+		runs: [
+			{
+				label: '10000 @ 100000',
+				script: 'bench/event-loop.ts',
+				args: ['--targets', '10000', '--papers', '100000', '--ingest', '5000', '--rate', '100', '--seconds', '30'],
+			},
+		],
+		columns: [
+			{
+				header: 'loop delay p99 / max ms',
+				value: (r) => `${(r.eventLoop as { p99Ms?: number } | undefined)?.p99Ms} / ${(r.eventLoop as { maxMs?: number } | undefined)?.maxMs}`,
+			},
+			{ header: 'subscribe p50 / p95 / max ms', value: (r) => triple(r.subscribe) },
+			{
+				header: 'subscribes answered',
+				value: (r) => `${(r.subscribe as { answered?: number } | undefined)?.answered} / ${(r.subscribe as { sent?: number } | undefined)?.sent}`,
+			},
+			{ header: 'index upserts: n / max / total ms', value: (r) => indexUpserts(r.ingest) },
+			{ header: 'digests posted', value: (r) => (r.fanout as { digestsPosted?: number } | undefined)?.digestsPosted },
+			{ header: 'longest stalls ms', value: (r) => ((r.stalls as Array<{ ms: number }> | undefined) ?? []).map((stall) => stall.ms).join(', ') },
+			{ header: 'target', value: (r) => (r.meetsTargets ? 'met' : 'missed') },
+		],
+	},
+	{
 		name: 'startup',
 		title:
 			'The bot as users run it: src/main.ts on N real-shaped Daily Papers entries; the restart loads the index snapshot ' +
@@ -212,6 +240,11 @@ function recallCell(value: unknown): string {
 function filterKind(result: BenchResult, kind: string): string {
 	const figures = (result.kinds as Record<string, { p50?: number; p95?: number; ratioP50?: number; ratioP95?: number }> | undefined)?.[kind];
 	return figures ? `${figures.p50} / ${figures.p95} (${figures.ratioP50}× / ${figures.ratioP95}×)` : '';
+}
+
+function indexUpserts(value: unknown): string {
+	const ingest = value as { indexUpserts?: number; indexUpsertMaxMs?: number; indexUpsertTotalMs?: number } | undefined;
+	return ingest ? `${ingest.indexUpserts} / ${ingest.indexUpsertMaxMs} / ${ingest.indexUpsertTotalMs}` : '';
 }
 
 function triple(value: unknown): string {

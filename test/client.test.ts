@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordClient } from '../src/discord/client.js';
+import { pacedRestOptions } from '../src/discord/paced-rest.js';
 
 describe('createDiscordClient', () => {
 	const saved = { SHARDS: process.env.SHARDS, SHARD_COUNT: process.env.SHARD_COUNT };
@@ -20,5 +21,14 @@ describe('createDiscordClient', () => {
 		expect(sharded.options).toMatchObject({ shards: [2, 3], shardCount: 4 });
 		expect(process.env).toMatchObject({ SHARDS: '0-3', SHARD_COUNT: '' });
 		await Promise.all([unsharded.destroy(), sharded.destroy()]);
+	});
+
+	it('does pace its REST requests (paced-rest.ts) instead of @discordjs/rest’s fixed one-second windows', async () => {
+		const client = createDiscordClient('http://127.0.0.1:1/api');
+		const { globalRequestsPerSecond, makeRequest } = pacedRestOptions();
+		expect(client.options.rest).toMatchObject({ globalRequestsPerSecond, timeout: pacedRestOptions().timeout });
+		expect(client.options.rest?.makeRequest).toBeTypeOf('function');
+		expect(client.options.rest?.makeRequest).not.toBe(makeRequest);
+		await client.destroy();
 	});
 });

@@ -8,6 +8,13 @@ describe('localClock', () => {
 		expect(localClock(new Date('2026-03-15T00:00:00Z'), 'Asia/Kolkata')).toEqual({ day: '2026-03-15', minutes: 5 * 60 + 30 });
 	});
 
+	it('answers an instant asked for again the same, within its minute, and in a copy the caller may change', () => {
+		const first = localClock(new Date('2026-03-15T03:30:10Z'), 'America/New_York');
+		first.minutes = -1;
+		expect(localClock(new Date('2026-03-15T03:30:50Z'), 'America/New_York')).toEqual({ day: '2026-03-14', minutes: 23 * 60 + 30 });
+		expect(localClock(new Date('2026-03-15T03:30:50Z'), 'Europe/Paris')).toEqual({ day: '2026-03-15', minutes: 4 * 60 + 30 });
+	});
+
 	it('reports midnight as minute 0, not 24:00', () => {
 		expect(localClock(new Date('2026-03-15T05:00:00Z'), 'America/Chicago')).toEqual({ day: '2026-03-15', minutes: 0 });
 	});

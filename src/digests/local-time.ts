@@ -10,6 +10,8 @@ export interface LocalClock {
 	minutes: number;
 }
 
+const MINUTE = 60_000;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -29,10 +31,32 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 	return formatter;
 }
 
+/** Local clocks already asked for, by zone and UTC minute; two generations, the older dropped whole when the newer fills. */
+const CLOCK_MEMO_SIZE = 4096;
+let recentClocks = new Map<string, LocalClock>();
+let olderClocks = new Map<string, LocalClock>();
+
+/**
+ * The local day and minute at `instant`. Remembered per zone and minute (every offset in use is whole minutes): a
+ * digest pass asks for the same instants thousands of times (the time every schedule's last digest went out), and
+ * each Intl call costs several microseconds.
+ */
 export function localClock(instant: Date, timeZone: string): LocalClock {
-	const parts: Record<string, string> = {};
-	for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-	return { day: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+	const key = `${timeZone}|${Math.floor(instant.getTime() / MINUTE)}`;
+	let local = recentClocks.get(key) ?? olderClocks.get(key);
+	if (!local) {
+		const parts: Record<string, string> = {};
+		for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+		local = { day: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+	}
+	if (!recentClocks.has(key)) {
+		if (recentClocks.size >= CLOCK_MEMO_SIZE / 2) {
+			olderClocks = recentClocks;
+			recentClocks = new Map();
+		}
+		recentClocks.set(key, local);
+	}
+	return { ...local };
 }
 
 /** `HH:MM` (already validated) → minutes since midnight. */
@@ -51,8 +75,6 @@ export function addDays(day: string, days: number): string {
 export function hasReached(local: LocalClock, slotDay: string, slot: number): boolean {
 	return local.day > slotDay || (local.day === slotDay && local.minutes >= slot);
 }
-
-const MINUTE = 60_000;
 
 /**
  * The first instant at which local time in `timeZone` reaches `time` on `day`. On a spring-forward day

@@ -112,6 +112,9 @@ const INGEST_TIMES_REFRESH_MS = 10 * 60 * 1000;
 /** A changed schedule moves its pre-digest ingest this long later at most; the ingest runs 10 minutes ahead anyway. */
 const INGEST_TIMES_COALESCE_MS = 1_000;
 
+/** Nor are the schedules re-read for it more often than this, however long a burst of changes lasts. */
+const INGEST_TIMES_MIN_INTERVAL_MS = 30_000;
+
 /** In-flight replies get this long to finish on shutdown before the connection is closed anyway. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
@@ -295,6 +298,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 		// Those times move when subscriptions change and, in UTC, when a zone shifts for daylight saving.
 		const refreshIngestTimes = (of: LeaderJobs) => {
 			of.refreshQueued = undefined;
+			of.refreshedAt = Date.now();
 			digestTimes().then(
 				(times) => {
 					if (jobs !== of || times.join(',') === of.times) return;
@@ -304,10 +308,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 				(error: unknown) => logger.warn('could not refresh the pre-digest ingest times', { error }),
 			);
 		};
-		// Coalesced: a burst of /digest subscribe re-reads the schedules once, not once per command.
+		// Coalesced: a burst of /digest subscribe re-reads the schedules once, not once per command, and a long burst at
+		// most every INGEST_TIMES_MIN_INTERVAL_MS (reading 10,000 schedules a second was a tenth of a core).
 		context.schedulesChanged = () => {
 			const current = jobs;
-			if (current) current.refreshQueued ??= setTimeout(() => refreshIngestTimes(current), INGEST_TIMES_COALESCE_MS).unref();
+			if (!current || current.refreshQueued) return;
+			const wait = Math.max(INGEST_TIMES_COALESCE_MS, (current.refreshedAt ?? 0) + INGEST_TIMES_MIN_INTERVAL_MS - Date.now());
+			current.refreshQueued = setTimeout(() => refreshIngestTimes(current), wait).unref();
 		};
 		const stopLeaderJobs = async () => {
 			const stopping = await jobsStarting;
@@ -421,6 +428,8 @@ interface LeaderJobs {
 	times: string;
 	refreshTimer: NodeJS.Timeout;
 	refreshQueued?: NodeJS.Timeout | undefined;
+	/** When the schedules were last read for the times (Date.now()). */
+	refreshedAt?: number;
 	prune: PruneJob;
 }
 

@@ -3,35 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { proxyRequests } from '@discordjs/proxy';
 // From @discordjs/rest itself, not discord.js: the proxy checks errors with instanceof against the ESM build it imports.
-import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError, REST, type InternalRequest, type RESTOptions } from '@discordjs/rest';
+import { DiscordAPIError, HTTPError, RateLimitError, REST, type InternalRequest } from '@discordjs/rest';
 import type { Logger } from '../log.js';
-import { createRequestPacer, isOutsideGlobalLimit, type RequestPacer } from './request-pacer.js';
+import { GLOBAL_PACE_PER_SECOND, pacedRestOptions } from './paced-rest.js';
 
 export interface RestProxyOptions {
 	/** Discord's REST base (or the emulator's), e.g. `https://discord.com/api`. */
 	upstream: string;
 	port: number;
 	host: string;
-	/** The bot's global budget, shared by every process that sends through this proxy; PROXY_GLOBAL_PER_SECOND by default. */
+	/** The bot's global budget, shared by every process that sends through this proxy; GLOBAL_PACE_PER_SECOND by default. */
 	globalRequestsPerSecond?: number;
 	logger: Logger;
 }
-
-/**
- * Requests per second the proxy sends, evenly spaced (src/discord/request-pacer.ts): a margin under Discord's 50 for
- * the requests that do not come through it (`npm run deploy-commands`, the CLI), the pacer's room for one, and network
- * jitter (about 60 ms of it). 1.11 × the 50/s floor when every turn is used.
- */
-export const PROXY_GLOBAL_PER_SECOND = 45;
-
-/** How long Discord gets to answer once a request is sent; its wait for a turn comes on top. */
-export const UPSTREAM_TIMEOUT_MS = 15_000;
-
-/** How long a request may spend in the proxy in all, waiting for its turn included. */
-const QUEUED_REQUEST_TIMEOUT_MS = 120_000;
-
-/** @discordjs/rest's own fixed one-second windows, left open: the pacer spaces every request actually sent instead. */
-const UNLIMITED_PER_SECOND = Number.MAX_SAFE_INTEGER;
 
 export interface RestProxy {
 	/** What the bot processes set as DISCORD_API_URL. */
@@ -45,15 +29,8 @@ export interface RestProxy {
  * 429s. The token travels in each request's Authorization header; the proxy itself holds none.
  */
 export async function startRestProxy(options: RestProxyOptions): Promise<RestProxy> {
-	const pacer = createRequestPacer({ perSecond: options.globalRequestsPerSecond ?? PROXY_GLOBAL_PER_SECOND });
-	const rest = new REST({
-		api: options.upstream,
-		globalRequestsPerSecond: UNLIMITED_PER_SECOND,
-		retries: 3,
-		timeout: QUEUED_REQUEST_TIMEOUT_MS,
-		// Every send, retries included, waits for its turn: the pace holds for what reaches Discord.
-		makeRequest: pacedRequest(pacer),
-	});
+	// One pace for every process behind it: each request sent, retries included, waits for its turn here.
+	const rest = new REST({ api: options.upstream, retries: 3, ...pacedRestOptions(options.globalRequestsPerSecond ?? GLOBAL_PACE_PER_SECOND) });
 	rest.on('rateLimited', (info) => options.logger.debug('proxy rate limited', { route: info.route, retryAfter: info.retryAfter, global: info.global }));
 	// @discordjs/proxy maps only Discord's own answers; anything else (upstream unreachable) would end as an empty
 	// 200. Turned into a 502 here, which it does map, so a bot sees "no answer" and retries.
@@ -104,22 +81,4 @@ export async function withReplayableBody(request: InternalRequest): Promise<Inte
 	const chunks: Buffer[] = [];
 	for await (const chunk of request.body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
 	return { ...request, body: Buffer.concat(chunks) };
-}
-
-/** The default HTTP call, after the request's turn (unless Discord leaves it out of the global limit), with its own upstream timeout. */
-function pacedRequest(pacer: RequestPacer): RESTOptions['makeRequest'] {
-	return async (url, init) => {
-		const outer = init.signal ?? undefined;
-		if (!isOutsideGlobalLimit(url)) await pacer.wait(outer);
-		const upstream = new AbortController();
-		const abort = () => upstream.abort(outer?.reason);
-		outer?.addEventListener('abort', abort, { once: true });
-		const timer = setTimeout(() => upstream.abort(new DOMException('Discord did not answer in time', 'AbortError')), UPSTREAM_TIMEOUT_MS);
-		try {
-			return await DefaultRestOptions.makeRequest(url, { ...init, signal: upstream.signal });
-		} finally {
-			clearTimeout(timer);
-			outer?.removeEventListener('abort', abort);
-		}
-	};
 }

@@ -70,7 +70,8 @@ export function createCoalescer<I, O, R>(options: CoalescerOptions<I, O, R>): (i
 			queue.push({ item, resolve, reject });
 			if (draining) return;
 			draining = true;
-			// The rest of this turn's callers (a burst of deliveries started together) join the first batch.
+			// The rest of this turn's callers (a burst of deliveries a batch just released, the I/O callbacks already
+			// due) join the first batch. Started on the next microtask instead, a fan-out took twice the statements.
 			setImmediate(() => void drain());
 		});
 }
