@@ -1,6 +1,6 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import type { Paper } from '../papers/paper.js';
-import { buildSegment } from './segment.js';
+import { buildSegment, SEGMENT_ARRAYS } from './segment.js';
 import type { BuiltParts, WorkerRequest } from './background-build.js';
 
 /**
@@ -15,18 +15,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
 	}
 	const parts = buildSegment(papers).parts();
 	const built: BuiltParts = { ...parts, terms: parts.terms.join('\n'), grams: parts.grams.join('\n'), threadId };
-	const arrays = [
-		parts.offsets,
-		parts.docs,
-		parts.impacts,
-		parts.fieldWords,
-		parts.fieldStarts,
-		parts.titleOffsets,
-		parts.titleRanks,
-		parts.docAtRank,
-		parts.gramOffsets,
-		parts.gramTerms,
-	];
+	const arrays = SEGMENT_ARRAYS.map((name) => parts[name]);
 	parentPort?.postMessage(
 		built,
 		arrays.map((array) => array.buffer as ArrayBuffer),

@@ -188,6 +188,20 @@ export interface SegmentParts {
 	gramTerms: Uint32Array;
 }
 
+/** The parts that are typed arrays (moved between threads, saved as sections). */
+export const SEGMENT_ARRAYS = Object.freeze([
+	'offsets',
+	'docs',
+	'impacts',
+	'fieldWords',
+	'fieldStarts',
+	'titleOffsets',
+	'titleRanks',
+	'docAtRank',
+	'gramOffsets',
+	'gramTerms',
+] as const satisfies readonly (keyof SegmentParts)[]);
+
 /**
  * A segment from saved parts, without tokenizing a single paper. The vocabulary is re-hashed from the sorted
  * terms (so build order and sorted order coincide and the id remap is the identity). Throws on parts that do

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import type { Paper } from '../papers/paper.js';
 import { AbstractShelf, shelfOf, shelveAbstract } from './abstract-shelf.js';
 import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
-import { ImpactDefaults, segmentFromParts, type SegmentParts } from './segment.js';
+import { ImpactDefaults, SEGMENT_ARRAYS, segmentFromParts, type SegmentParts } from './segment.js';
 
 /**
  * The search index on disk, so a restart loads it instead of tokenizing the corpus again. Layout: sections
@@ -47,7 +47,7 @@ export class SnapshotError extends Error {
 	override name = 'SnapshotError';
 }
 
-const UINT32_SECTIONS = ['offsets', 'docs', 'fieldWords', 'fieldStarts', 'titleOffsets', 'titleRanks', 'docAtRank', 'gramOffsets', 'gramTerms'] as const;
+const UINT32_SECTIONS = SEGMENT_ARRAYS.filter((name) => name !== 'impacts');
 
 export interface WrittenSnapshot {
 	bytes: number;
