@@ -31,7 +31,15 @@ export type WorldReply =
 			followers: Array<{ userId: string; dmChannelId: string }>;
 			hfBaseUrl: string;
 	  }
-	| { type: 'subscribed'; sent: number; answered: number; failed: number; latenciesMs: number[] }
+	| {
+			type: 'subscribed';
+			sent: number;
+			answered: number;
+			failed: number;
+			latenciesMs: number[];
+			/** Per answered interaction: its id and when it was dispatched, as epoch milliseconds (comparable across threads). */
+			dispatched: Array<{ id: string; at: number }>;
+	  }
 	| { type: 'counted'; digests: number; rejected: number; hfPages: number }
 	| { type: 'stopped' };
 
@@ -149,10 +157,13 @@ async function subscribe(perSecond: number, seconds: number, topics: readonly st
 	if (!emu) throw new Error('subscribe before setup');
 	const dispatchedAt = new Map<string, number>();
 	const latenciesMs: number[] = [];
+	const dispatched: Array<{ id: string; at: number }> = [];
 	const onInteraction = (payload: { id?: unknown }) => dispatchedAt.set(String(payload.id), performance.now());
 	const onCallback = ({ interactionId }: { interactionId: string }) => {
 		const start = dispatchedAt.get(interactionId);
-		if (start !== undefined) latenciesMs.push(performance.now() - start);
+		if (start === undefined) return;
+		latenciesMs.push(performance.now() - start);
+		dispatched.push({ id: interactionId, at: performance.timeOrigin + start });
 	};
 	emu.on('interaction', onInteraction);
 	emu.on('callback', onCallback);
@@ -185,7 +196,7 @@ async function subscribe(perSecond: number, seconds: number, topics: readonly st
 	await Promise.all(answers);
 	emu.off('interaction', onInteraction);
 	emu.off('callback', onCallback);
-	return { type: 'subscribed', sent, answered: latenciesMs.length, failed, latenciesMs };
+	return { type: 'subscribed', sent, answered: latenciesMs.length, failed, latenciesMs, dispatched };
 }
 
 function counted(): WorldReply {

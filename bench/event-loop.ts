@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { Events } from 'discord.js';
 import { parseConfig } from '../src/config.js';
 import { addDays } from '../src/digests/local-time.js';
 import { subscriptionKey } from '../src/digests/subscriptions.js';
@@ -115,6 +116,9 @@ try {
 	if (config.indexSnapshot) await waitFor(() => snapshotsSaved.length > 0, 120_000);
 	const upserts = timeIndexUpserts(running);
 	const subscriptionWrites = timeSubscriptionWrites(running);
+	// When each interaction reached the bot's handler: splits a reply's latency into getting there and answering.
+	const arrivedAt = new Map<string, number>();
+	running.client.on(Events.InteractionCreate, (interaction) => arrivedAt.set(interaction.id, performance.timeOrigin + performance.now()));
 
 	progress('fan-out, ingest and subscribes start');
 	// Everything at once, from here.
@@ -148,6 +152,7 @@ try {
 	if (subscribed.type !== 'subscribed' || counted.type !== 'counted') throw new Error('the world answered out of turn');
 
 	const latency = summarize(subscribed.latenciesMs);
+	const arrival = summarize(subscribed.dispatched.flatMap(({ id, at }) => (arrivedAt.has(id) ? [(arrivedAt.get(id) as number) - at] : [])));
 	const upsertMs = summarize(upserts.calls.map((call) => call.ms));
 	const eventLoop = { p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max), meanMs: ms(delay.mean) };
 	process.stdout.write(
@@ -159,7 +164,15 @@ try {
 			startupMs,
 			windowS: Math.round(windowMs / 100) / 10,
 			eventLoop,
-			subscribe: { sent: subscribed.sent, answered: subscribed.answered, failed: subscribed.failed, ...latency, storeWriteMs: summarize(subscriptionWrites) },
+			subscribe: {
+				sent: subscribed.sent,
+				answered: subscribed.answered,
+				failed: subscribed.failed,
+				...latency,
+				// Dispatched → the handler called (gateway, discord.js, the event loop's backlog); the store's read-modify-writes.
+				arrivalMs: { p50: arrival.p50, p95: arrival.p95, max: arrival.max },
+				storeWriteMs: summarize(subscriptionWrites),
+			},
 			ingest: {
 				added: ingested.added,
 				updated: ingested.updated,

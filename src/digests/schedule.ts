@@ -28,9 +28,16 @@ export function isDue(schedule: DigestSchedule, local: LocalClock): boolean {
 	if (last !== undefined && last >= local.day) return false;
 	// Created two UTC days before this local day or earlier: locally too it was an earlier day (no zone is a day
 	// away from UTC), which spares most schedules an Intl call per pass.
-	if (schedule.createdAt.slice(0, 10) <= addDays(local.day, -2)) return true;
+	if (schedule.createdAt.slice(0, 10) <= twoDaysBefore(local.day)) return true;
 	const created = localClock(new Date(schedule.createdAt), schedule.timezone);
 	return !(created.day > local.day || (created.day === local.day && created.minutes > slot));
+}
+
+/** The day two days before `day`, remembered for the last day asked: a pass asks for the same one per schedule. */
+let lastTwoDaysBefore = { day: '', before: '' };
+function twoDaysBefore(day: string): string {
+	if (lastTwoDaysBefore.day !== day) lastTwoDaysBefore = { day, before: addDays(day, -2) };
+	return lastTwoDaysBefore.before;
 }
 
 /**

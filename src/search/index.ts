@@ -46,7 +46,7 @@ export const SearchDefaults = Object.freeze({
 	/** Words of a paper used to find similar ones. */
 	similarTerms: 30,
 	/** Upserts collect in a live segment rebuilt on each one; at this size it is frozen as it is. */
-	liveSegmentMax: 500,
+	liveSegmentMax: 250,
 	/** Once upserts hold this share of the base (and at least minLiveSegmentSize), they are merged into it in the background. */
 	liveSegmentShare: 0.05,
 	minLiveSegmentSize: 2000,

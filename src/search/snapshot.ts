@@ -22,7 +22,7 @@ const MAGIC = 'PBINDEX1';
 const TRAILER_BYTES = 24;
 const ALIGN = 8;
 /** Papers per slice of the writer: between slices the event loop runs (a snapshot is written while serving). */
-const PAPERS_PER_SLICE = 2000;
+const PAPERS_PER_SLICE = 500;
 
 export interface SnapshotHeader {
 	format: number;

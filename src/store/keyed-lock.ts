@@ -1,25 +1,26 @@
-import { AsyncQueue } from '@sapphire/async-queue';
-
 /**
- * One holder at a time per key, in arrival order. A queue exists only while someone holds or waits for
- * its key, so locking every subscription of a large bot does not keep one object per key alive.
+ * One holder at a time per key, in arrival order. A key is remembered only while someone holds or waits for it,
+ * so locking every subscription of a large bot does not keep one object per key alive. A promise chain per key:
+ * a fan-out takes thousands of these a second, and a queue object per key cost more than the wait itself.
  */
 export interface KeyedLock {
 	run<T>(key: string, work: () => Promise<T>): Promise<T>;
 }
 
 export function createKeyedLock(): KeyedLock {
-	const queues = new Map<string, AsyncQueue>();
+	const tails = new Map<string, Promise<void>>();
 	return {
 		async run(key, work) {
-			let queue = queues.get(key);
-			if (!queue) queues.set(key, (queue = new AsyncQueue()));
-			await queue.wait();
+			const previous = tails.get(key);
+			let release = () => {};
+			const mine = new Promise<void>((resolve) => (release = resolve));
+			tails.set(key, mine);
 			try {
+				if (previous) await previous;
 				return await work();
 			} finally {
-				queue.shift();
-				if (queue.remaining === 0) queues.delete(key);
+				if (tails.get(key) === mine) tails.delete(key);
+				release();
 			}
 		},
 	};

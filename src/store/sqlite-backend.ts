@@ -10,6 +10,11 @@ const BATCH_ROWS = 400;
  */
 const SWAP_ROWS = 5_000;
 const BUSY_TIMEOUT_MS = 10_000;
+/**
+ * Characters of values per batch statement too: 400 ingested papers (with their abstracts) made a 2 MB commit that
+ * every other write of the process (a `/digest subscribe`) queued behind; smaller ones let those in between.
+ */
+const BATCH_BYTES = 256 * 1024;
 /** Rows per statement of a listing; a row written between two pages is read at its newest, none twice. */
 const LIST_PAGE_ROWS = 1_000;
 
@@ -93,7 +98,7 @@ function openNamespace(file: string, name: string, context: BackendContext, afte
 			return found;
 		},
 		async write(rows) {
-			for (const part of chunk(rows, BATCH_ROWS)) {
+			for (const part of chunkBySize(rows, BATCH_ROWS, BATCH_BYTES)) {
 				const parameters = part.flatMap(([key, value]) => [prefixed(key), value]);
 				const placeholders = part.map(() => '(?, ?)').join(', ');
 				await raw(`INSERT INTO keyv (key, value) VALUES ${placeholders} ON CONFLICT(key) DO UPDATE SET value = excluded.value`, ...parameters);
@@ -135,6 +140,24 @@ function openNamespace(file: string, name: string, context: BackendContext, afte
 		},
 	};
 	return namespace;
+}
+
+/** Consecutive runs of `rows`, each at most `maxRows` long and `maxChars` of values (a longer row goes alone). */
+function chunkBySize(rows: readonly RawRow[], maxRows: number, maxChars: number): RawRow[][] {
+	const parts: RawRow[][] = [];
+	let part: RawRow[] = [];
+	let chars = 0;
+	for (const row of rows) {
+		if (part.length > 0 && (part.length >= maxRows || chars + row[1].length > maxChars)) {
+			parts.push(part);
+			part = [];
+			chars = 0;
+		}
+		part.push(row);
+		chars += row[1].length;
+	}
+	if (part.length > 0) parts.push(part);
+	return parts;
 }
 
 interface WriteQueue {
