@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './corpus.js';
+import { MODE_VARIABLES } from '../test/support/spawn-script.js';
 
 /**
  * Long-running children of a benchmark (bot processes, the REST proxy): a TypeScript entry point run as `npm start`
@@ -26,25 +27,12 @@ export interface BenchChild {
 	stop(graceMs?: number): Promise<number | null>;
 }
 
-/** Variables a developer's shell may carry that would change how the child starts; the caller sets what it needs. */
-const INHERITED_MODE_VARIABLES = [
-	'DISCORD_TOKEN',
-	'NODE_ENV',
-	'LOG_LEVEL',
-	'DISCORD_API_URL',
-	'DEV_GUILD_ID',
-	'PAPERS_YEAR',
-	'SEEDS_DIR',
-	'DATABASE_URL',
-	'SHARD_COUNT',
-	'SHARDS',
-];
 const SAMPLE_EVERY_MS = 1000;
 
 /** `onExit` hears of an exit the caller did not ask for (a crash), with the child's last stderr lines. */
 export function startChild(name: string, script: string, env: Record<string, string>, onExit?: (code: number | null, stderrTail: string) => void): BenchChild {
 	const childEnv: Record<string, string> = {};
-	for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !INHERITED_MODE_VARIABLES.includes(key)) childEnv[key] = value;
+	for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !MODE_VARIABLES.includes(key)) childEnv[key] = value;
 	Object.assign(childEnv, env);
 	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 	// A benchmark that dies must not leave its bots running.

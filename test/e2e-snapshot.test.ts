@@ -5,6 +5,7 @@ import type { ApiMessage } from '../src/sandbox/emulator/index.js';
 import { readSnapshotHeader } from '../src/search/snapshot.js';
 import { openStore } from '../src/store/store.js';
 import { startHarness, type Harness } from './support/bot-harness.js';
+import { waitFor } from './support/digest-harness.js';
 
 /**
  * The production bot restarting from its index snapshot (INDEX_SNAPSHOT, beside the SQLite file by default):
@@ -21,10 +22,6 @@ afterAll(async () => {
 
 const messages = () => h.logLines.map((line) => JSON.parse(line) as { message: string; reason?: string; level: string });
 const count = (message: string) => messages().filter((line) => line.message === message).length;
-const until = async (condition: () => boolean) => {
-	for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-	expect(condition()).toBe(true);
-};
 const search = async (query: string) => embedText(await h.emu.injectCommand({ name: 'paper', subcommand: 'search', options: { query } }).reply());
 const embedText = (message: ApiMessage) => JSON.stringify(message.embeds);
 
@@ -40,7 +37,7 @@ const STORED = {
 
 describe('startBot', () => {
 	it('saves the index after a first start, beside the database', async () => {
-		await until(() => count('index snapshot saved') === 1);
+		await waitFor(() => count('index snapshot saved') === 1);
 		expect(h.config.indexSnapshot).toMatch(/bot\.sqlite\.index$/);
 		expect(readSnapshotHeader(h.config.indexSnapshot as string).fingerprint).toMatchObject({ seeds: [{ days: ['2026-03-14'] }] });
 	});
@@ -70,7 +67,7 @@ describe('startBot', () => {
 		await h.restart();
 		expect(messages()).toContainEqual(expect.objectContaining({ level: 'warn', message: 'the index snapshot is damaged; rebuilding it' }));
 		expect(await search('quokka attention')).toBe(before);
-		await until(() => count('index snapshot saved') === saves + 1);
+		await waitFor(() => count('index snapshot saved') === saves + 1);
 		await h.restart();
 		expect(count('corpus loaded from the index snapshot')).toBe(2);
 		expect(await search('quokka attention')).toBe(before);

@@ -7,6 +7,7 @@ import { buildPaperIndex, SearchDefaults } from '../src/search/index.js';
 import { readSnapshotHeader, shelvesInUse } from '../src/search/snapshot.js';
 import { keepIndexSnapshot, type SnapshotKeeper, type SnapshotKeeperOptions } from '../src/search/snapshot-keeper.js';
 import { loadSeedPapers, makePaper } from './search-helpers.js';
+import { waitFor } from './support/digest-harness.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -41,10 +42,6 @@ function keep(overrides: Partial<SnapshotKeeperOptions> = {}) {
 }
 
 const saved = () => logs.filter((line) => line.message === 'index snapshot saved').length;
-const until = async (condition: () => boolean) => {
-	for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-	expect(condition()).toBe(true);
-};
 
 describe('keepIndexSnapshot', () => {
 	it('saves a built index at once when asked, with its fingerprint and the time its state was taken', async () => {
@@ -63,7 +60,7 @@ describe('keepIndexSnapshot', () => {
 			makePaper({ id: `2602.${String(i).padStart(5, '0')}`, title: `Paper ${i}` }),
 		);
 		index.upsert(many);
-		await until(() => saved() === 2);
+		await waitFor(() => saved() === 2);
 	});
 
 	it('refreshes an unchanged snapshot well inside the paper feed retention', async () => {
@@ -73,7 +70,7 @@ describe('keepIndexSnapshot', () => {
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(saved()).toBe(1);
 		advance(HOUR);
-		await until(() => saved() === 2);
+		await waitFor(() => saved() === 2);
 	});
 
 	it('moves every paper onto the newest file, so the older one can be closed', async () => {

@@ -69,8 +69,6 @@ export interface IndexState {
 	livePapers: readonly Paper[];
 	/** Counts the base segment's rebuilds: a snapshot of an older base is out of date. */
 	baseGeneration: number;
-	/** Counts every change (upserts included). */
-	changes: number;
 }
 
 /** The index's state, for src/search/snapshot.ts; undefined for an index this module did not build. */
@@ -109,7 +107,6 @@ class SegmentedIndex implements PaperIndex {
 	private allCache: readonly Paper[] | undefined;
 
 	private baseGeneration = 0;
-	private changes = 0;
 
 	constructor(
 		papers: readonly Paper[],
@@ -121,7 +118,7 @@ class SegmentedIndex implements PaperIndex {
 	}
 
 	state(): IndexState {
-		return { base: this.base, livePapers: [...this.livePapers.values()], baseGeneration: this.baseGeneration, changes: this.changes };
+		return { base: this.base, livePapers: [...this.livePapers.values()], baseGeneration: this.baseGeneration };
 	}
 
 	/** Resolves once no merge runs in the background. */
@@ -201,7 +198,6 @@ class SegmentedIndex implements PaperIndex {
 		}
 		this.allCache = undefined;
 		this.titleAliases = undefined;
-		this.changes++;
 		if (this.pending.size >= SearchDefaults.liveSegmentMax) this.freezeLive();
 		else this.live = buildSegment([...this.pending.values()]);
 		this.mergeWhenDue();
@@ -230,7 +226,6 @@ class SegmentedIndex implements PaperIndex {
 		this.baseDeleted = 0;
 		for (let doc = 0; doc < base.documentCount; doc++) if (base.deleted[doc]) this.baseDeleted++;
 		this.baseGeneration++;
-		this.changes++;
 		this.allCache = undefined;
 		this.titleAliases = undefined;
 	}

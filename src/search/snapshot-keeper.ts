@@ -45,7 +45,7 @@ export function keepIndexSnapshot(options: SnapshotKeeperOptions): SnapshotKeepe
 	const wallNow = options.wallNow ?? Date.now;
 	const refreshEveryMs = options.refreshEveryMs ?? SnapshotKeeperDefaults.refreshEveryMs;
 	const initial = indexState(options.index);
-	let written = options.loaded ? { at: options.loaded.takenAt, baseGeneration: initial?.baseGeneration, changes: initial?.changes } : undefined;
+	let written = options.loaded ? { at: options.loaded.takenAt, baseGeneration: initial?.baseGeneration } : undefined;
 	const shelves = new Set<AbstractShelf>(options.loaded ? [options.loaded.shelf] : []);
 	let writing: Promise<void> | undefined;
 	let stopped = false;
@@ -57,7 +57,7 @@ export function keepIndexSnapshot(options: SnapshotKeeperOptions): SnapshotKeepe
 			const storedCount = await options.countStoredPapers();
 			const extra: SnapshotExtra = { report: options.report, storedCount };
 			const result = await writeIndexSnapshot(options.path, options.index, { fingerprint: options.fingerprint, takenAt, extra });
-			written = { at: takenAt, baseGeneration: result.baseGeneration, changes: result.changes };
+			written = { at: takenAt, baseGeneration: result.baseGeneration };
 			shelves.add(result.shelf);
 			const inUse = shelvesInUse(options.index);
 			for (const shelf of shelves) {

@@ -54,7 +54,6 @@ export interface WrittenSnapshot {
 	papers: number;
 	/** The base segment's generation written (see IndexState). */
 	baseGeneration: number;
-	changes: number;
 	shelf: AbstractShelf;
 }
 
@@ -156,7 +155,7 @@ export async function writeIndexSnapshot(
 		for (let doc = from; doc < to; doc++) shelveAbstract(papers[doc] as Paper, shelf, doc);
 		await new Promise((resolve) => setImmediate(resolve));
 	}
-	return { bytes: position + TRAILER_BYTES, papers: papers.length, baseGeneration: state.baseGeneration, changes: state.changes, shelf };
+	return { bytes: position + TRAILER_BYTES, papers: papers.length, baseGeneration: state.baseGeneration, shelf };
 }
 
 /**

@@ -8,7 +8,7 @@ export interface ScriptRun {
 }
 
 /** The variables a developer's shell may carry that would change which mode Paperboy starts in. */
-const MODE_VARIABLES = [
+export const MODE_VARIABLES: readonly string[] = [
 	'DISCORD_TOKEN',
 	'NODE_ENV',
 	'LOG_LEVEL',
