@@ -173,7 +173,7 @@ export const SECTIONS: BenchSection[] = [
 	{
 		name: 'startup',
 		title:
-			'The bot as users run it: src/main.ts on N real-shaped Daily Papers entries; the restart loads the index snapshot ' +
+			'The bot as users run it: npm start (bin/start.js) on N real-shaped Daily Papers entries; the restart loads the index snapshot ' +
 			'(targets at 100,000: restart ready ≤ 2 s, RSS ≤ 600 MB; at 1,000,000: ready ≤ 10 s, RSS ≤ 1.5 GB; search p95 ≤ 50 ms, autocomplete p95 ≤ 10 ms)',
 		runs: ['10000', '100000', '1000000'].map((size) => ({ label: size, script: 'bench/startup.ts', args: ['--size', size] })),
 		columns: [

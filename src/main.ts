@@ -2,7 +2,6 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startBot } from './discord/bot.js';
 import { ShardingRequiredError } from './discord/shards.js';
 import { createLogger, type Logger } from './log.js';
-import { runSandbox, applySandboxDefaults } from './sandbox/main.js';
 
 export const SANDBOX_BANNER = 'Starting the offline sandbox (no DISCORD_TOKEN set): local Discord emulator + bot + console.';
 export const PRODUCTION_NEEDS_TOKEN =
@@ -27,6 +26,8 @@ async function main(): Promise<number> {
 		// With --json, stdout carries only the request log (one JSON line each), so the banner goes to stderr.
 		const argv = process.argv.slice(2);
 		(argv.includes('--json') ? console.error : console.log)(SANDBOX_BANNER);
+		// Loaded only here: a production start does not pay for the emulator's modules.
+		const { runSandbox, applySandboxDefaults } = await import('./sandbox/main.js');
 		return runSandbox(applySandboxDefaults(config), argv);
 	}
 	return runProduction(config, config.discordToken);

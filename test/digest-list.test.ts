@@ -29,6 +29,17 @@ describe('formatDigestList', () => {
 		expect(decodeCustomId(save?.custom_id)).toEqual({ kind: 'save', paperId: '2401.00009' });
 	});
 
+	it('lists a paper object by its title as it is now, after the title changed', () => {
+		const paper = samplePaper({ id: '2401.05555', arxivId: '2401.05555', title: 'First title' });
+		const lineAndLabel = () => {
+			const payload = formatDigestList({ title: 'Daily papers', day: '2026-03-14', papers: [paper] });
+			return [payload.embeds?.[0]?.description?.split('\n')[2], payload.components?.[0]?.components[0]?.label];
+		};
+		expect(lineAndLabel()).toEqual(['**1.** [First title](https://huggingface.co/papers/2401.05555) · ▲ 42', '1. First title']);
+		paper.title = 'Second title';
+		expect(lineAndLabel()).toEqual(['**1.** [Second title](https://huggingface.co/papers/2401.05555) · ▲ 42', '1. Second title']);
+	});
+
 	it('fits ten Save buttons beside an Unfollow button in Discord’s five rows', () => {
 		const payload = formatDigestList({ title: 'Your papers', day: '2026-03-14', papers: tenPapers, unfollowTopic: '*' });
 		expectValidMessage(payload);

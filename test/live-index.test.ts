@@ -24,17 +24,17 @@ describe('createLiveIndex', () => {
 		expect(live.findExisting(paper({ title: 'careful experts' }))?.id).toBe(seed.id);
 	});
 
-	it('shows a seed twin through the seed entry, keeping its id and listing day', () => {
+	it('shows a seed twin through the seed entry, keeping its id and listing day', async () => {
 		const index = buildPaperIndex([seed, known]);
 		const live = createLiveIndex(index);
-		live.upsert([
+		await live.upsert([
 			paper({ title: 'Careful Experts', arxivId: '2608.00009', upvotes: 7, listedOn: '2026-08-21' }),
 			paper({ title: 'Brand New', arxivId: '2608.00010' }),
 		]);
 		expect(index.size).toBe(3);
 		expect(index.get(seed.id)).toMatchObject({ id: seed.id, arxivId: '2608.00009', upvotes: 7, listedOn: '2026-03-14' });
 		expect(index.get('2608.00010')?.title).toBe('Brand New');
-		live.upsert([paper({ title: 'Careful Experts', arxivId: '2608.00009', upvotes: 9 })]);
+		await live.upsert([paper({ title: 'Careful Experts', arxivId: '2608.00009', upvotes: 9 })]);
 		expect(index.size).toBe(3);
 		expect(index.get(seed.id)?.upvotes).toBe(9);
 	});

@@ -55,6 +55,12 @@ describe('addDays', () => {
 		expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
 		expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
 	});
+
+	it('answers the same when asked again, and refuses a malformed day every time', () => {
+		expect([addDays('2026-03-14', -8), addDays('2026-03-14', -8), addDays('2026-03-14', 8)]).toEqual(['2026-03-06', '2026-03-06', '2026-03-22']);
+		expect(() => addDays('not a day', 1)).toThrow(RangeError);
+		expect(() => addDays('not a day', 1)).toThrow(RangeError);
+	});
 });
 
 describe('slotMinutes', () => {

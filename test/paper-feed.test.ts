@@ -116,6 +116,14 @@ describe.each(ENGINES)('the paper feed on $name', (engine) => {
 		expect(await follower.pollNow()).toBe(0);
 	});
 
+	it("reads another writer's paper even when its text quotes this store's writer id", async () => {
+		const { follower, index } = follow({ instanceId: undefined });
+		const quoting = { ...paper('2603.70023', 'Numbat writer ids'), abstract: `A record once said "by":"${other.writerId}" in its text.` };
+		await leader.upsertPapers([quoting]);
+		expect(await follower.pollNow()).toBe(1);
+		expect(index.get('2603.70023')?.abstract).toContain(other.writerId);
+	});
+
 	it('reads what an earlier opening in the same process wrote (a bot restarted in-process has a new index)', async () => {
 		const { follower, index } = follow({ instanceId: undefined });
 		await leader.upsertPapers([paper('2603.70013', 'Numbat attention sinks')]);

@@ -282,6 +282,48 @@ describe('upsert (many papers)', () => {
 		expect(live.all().filter((paper) => paper.id === 'bulk-7')).toHaveLength(1);
 	});
 
+	it('compacts many small upserts in the background, each paper found once at its newest', async () => {
+		const live = buildPaperIndex(seed);
+		for (let i = 0; i < 20; i++) live.upsert([makePaper({ id: `small-${i}`, title: `Small Upsert Walrus${i}` })]);
+		live.upsert([makePaper({ id: 'small-3', title: 'Renamed Small Ocelot' })]);
+		await live.idle();
+		expect(live.size).toBe(63 + 20);
+		expect(live.search('walrus3').map((hit) => hit.paper.id)).not.toContain('small-3');
+		expect(live.search('ocelot').map((hit) => hit.paper.id)).toEqual(['small-3']);
+		expect(live.search('walrus17', 1)[0]?.paper.id).toBe('small-17');
+		expect(live.all().filter((paper) => paper.id.startsWith('small-'))).toHaveLength(20);
+		expect(indexState(live)).toMatchObject({ baseGeneration: 1 });
+	});
+
+	it('keeps upserts made while a compaction is built, and tombstones the copies it replaced', async () => {
+		let release: () => void = () => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const live = buildPaperIndex(seed, { buildInBackground: async (papers) => gate.then(() => buildSegment(papers)) });
+		for (let i = 0; i < 9; i++) live.upsert([makePaper({ id: `small-${i}`, title: `Small Upsert Walrus${i}` })]);
+		// The compaction of those nine is waiting: this replaces one of them, the other is new.
+		live.upsert([makePaper({ id: 'small-4', title: 'Renamed Small Ocelot' }), makePaper({ id: 'late-1', title: 'A Late Quokka Paper' })]);
+		release();
+		await live.idle();
+		expect(live.size).toBe(63 + 10);
+		expect(live.search('walrus4').map((hit) => hit.paper.id)).not.toContain('small-4');
+		expect(live.search('ocelot').map((hit) => hit.paper.id)).toEqual(['small-4']);
+		expect(live.search('quokka').map((hit) => hit.paper.id)).toEqual(['late-1']);
+		expect(live.search('walrus8', 1)[0]?.paper.id).toBe('small-8');
+	});
+
+	it('folds upserts made faster than the background merges, losing none', async () => {
+		const never = new Promise<never>(() => {});
+		const live = buildPaperIndex(seed, { buildInBackground: async () => never });
+		for (let i = 0; i < 200; i++) live.upsert([makePaper({ id: `tight-${i}`, title: `Tight Loop Capybara${i}` })]);
+		live.upsert([makePaper({ id: 'tight-150', title: 'Renamed Tight Marmot' })]);
+		expect(live.size).toBe(63 + 200);
+		for (const i of [0, 7, 99, 199]) expect(live.search(`capybara${i}`, 1)[0]?.paper.id).toBe(`tight-${i}`);
+		expect(live.search('capybara150').map((hit) => hit.paper.id)).not.toContain('tight-150');
+		expect(live.search('marmot').map((hit) => hit.paper.id)).toEqual(['tight-150']);
+		expect(live.autocomplete('tight loop capybara1').length).toBeGreaterThan(0);
+		expect(live.all().filter((paper) => paper.id.startsWith('tight-'))).toHaveLength(200);
+	});
+
 	it('builds the merge here when the worker fails, losing nothing', async () => {
 		const live = buildPaperIndex(seed, { buildInBackground: async () => Promise.reject(new Error('worker died')) });
 		live.upsert(Array.from({ length: 2001 }, (_, i) => makePaper({ id: `bulk-${i}`, title: `Bulk Paper Number${i}` })));

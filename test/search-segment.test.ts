@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSegment, ITEM_START, TERM_MASK, uniqueGrams } from '../src/search/segment.js';
+import { buildSegment, ITEM_START, segmentFromParts, TERM_MASK, uniqueGramCodes, uniqueGrams } from '../src/search/segment.js';
 import { makePaper } from './search-helpers.js';
 
 const papers = [
@@ -71,5 +71,29 @@ describe('uniqueGrams', () => {
 	it('pads the word so starts and ends count', () => {
 		expect(uniqueGrams('rl')).toEqual(['^rl', 'rl$']);
 		expect(uniqueGrams('aaaa')).toEqual(['^aa', 'aaa', 'aa$']);
+	});
+});
+
+describe('uniqueGramCodes', () => {
+	it('gives one distinct number per distinct trigram, for any script', () => {
+		for (const token of ['rl', 'aaaa', 'diffusion', 'naïve', '量子计算机', 'x😀y', 'ĀĀĀĀ'])
+			expect([token, new Set(uniqueGramCodes(token)).size]).toEqual([token, uniqueGrams(token).length]);
+	});
+
+	it('lets a segment saved and restored find the same typo neighbours, non-Latin words included', () => {
+		const words = buildSegment([makePaper({ id: 'p1', title: 'Ĉiuj ĉambroj kaj 量子计算机 with naïveté' })]);
+		const restored = segmentFromParts(words.papers, words.parts());
+		expect(restored.parts().grams).toEqual(words.parts().grams);
+		// Terms are folded (ĉ → c, ï → i); the Chinese word keeps its code units above 1024.
+		for (const [typo, edits] of [
+			['cambroi', 1],
+			['naivet', 1],
+			['量子计算', 1],
+		] as const)
+			expect(restored.similarTerms(typo, edits).map(({ termId }) => restored.terms[termId])).toEqual(
+				words.similarTerms(typo, edits).map(({ termId }) => words.terms[termId]),
+			);
+		expect(words.similarTerms('cambroi', 1).map(({ termId }) => words.terms[termId])).toEqual(['cambroj']);
+		expect(words.similarTerms('量子计算', 1).map(({ termId }) => words.terms[termId])).toEqual(['量子计算机']);
 	});
 });

@@ -274,6 +274,52 @@ describe.each(ENGINES)('the store on $name', (engine) => {
 			expect((await second.subscriptions.get('g:c'))?.topics).toEqual(['b2', 'a2']);
 		});
 
+		it("tries the caller's copy of the record as the stored row, and changes the stored one when they differ", async () => {
+			const first = await open();
+			const second = await open();
+			const third = await open();
+			const listed = subscription('g', 'c');
+			await first.subscriptions.set('g:c', listed);
+			const seen: string[][] = [];
+			const add = (store: Store, tag: string) =>
+				store.subscriptions.update(
+					'g:c',
+					(current) => {
+						seen.push(current?.topics ?? ['(none)']);
+						return current ? { ...current, topics: [...current.topics, tag] } : unchanged;
+					},
+					listed,
+				);
+			// The copy is what is stored: one change, on it, and no read first.
+			await add(second, 'b1');
+			expect(seen).toEqual([[]]);
+			// The copy is stale: the change runs again, on the stored row, and keeps b1.
+			await add(third, 'c1');
+			expect(seen).toEqual([[], [], ['b1']]);
+			expect((await first.subscriptions.get('g:c'))?.topics).toEqual(['b1', 'c1']);
+			// Deleted meanwhile: the copy does not bring it back.
+			await first.subscriptions.delete('g:c');
+			const fourth = await open();
+			expect(await add(fourth, 'd1')).toBeUndefined();
+			expect(seen.at(-1)).toEqual(['(none)']);
+			expect(await first.subscriptions.get('g:c')).toBeUndefined();
+		});
+
+		it('never overwrites a row another store created after this one read it missing', async () => {
+			const first = await open();
+			const second = await open();
+			expect(await first.subscriptions.get('g:c')).toBeUndefined();
+			await second.subscriptions.set('g:c', subscription('g', 'c', ['b1']));
+			const seen: Array<string[] | undefined> = [];
+			await first.subscriptions.update('g:c', (current) => {
+				seen.push(current?.topics);
+				return { ...(current ?? subscription('g', 'c')), topics: [...(current?.topics ?? []), 'a1'] };
+			});
+			// Tried as still missing (no read), refused by the insert, then changed on the row the other store wrote.
+			expect(seen).toEqual([undefined, ['b1']]);
+			expect((await second.subscriptions.get('g:c'))?.topics).toEqual(['b1', 'a1']);
+		});
+
 		it('deletes on undefined, keeps the record on unchanged, and frees the key when a change throws', async () => {
 			const store = await open();
 			await store.subscriptions.set('g:c', subscription('g', 'c'));

@@ -2,6 +2,7 @@ import type { Paper } from '../papers/paper.js';
 import { encodeSavePaper, encodeStopForYou, encodeUnfollow, isPaperId } from './custom-ids.js';
 import { toPlainText, toSafeMarkdown } from './escape.js';
 import { CardBudget, DiscordLimits } from './limits.js';
+import { memoizeText } from './memo.js';
 import { buildOpenButtonRows, formatListDescription } from './paper-list.js';
 import { CARD_COLOR } from './paper-text.js';
 import { countLabel } from './paper-list.js';
@@ -33,14 +34,24 @@ export function formatDigestReference(reference: string): string {
 	return `ref ${reference}`;
 }
 
+/** A fan-out formats the same day, title and footer for thousands of digests: each is cleaned and escaped once. */
+const safeMarkdown = memoizeText(
+	(text: string, max: number) => `${max}\u0000${text}`,
+	(text, max) => toSafeMarkdown(text, max),
+);
+const plainText = memoizeText(
+	(text: string, max: number) => `${max}\u0000${text}`,
+	(text, max) => toPlainText(text, max),
+);
+
 /**
  * One digest message: a compact numbered list with upvotes, buttons opening each card (2 rows of 5), a Save button
  * per entry (2 rows more: each reader saves to their own library), optional Unfollow.
  */
 export function formatDigestList(input: DigestListInput): MessagePayload {
 	const papers = Array.isArray(input.papers) ? input.papers : [];
-	const day = toSafeMarkdown(String(input.day ?? ''), 32);
-	const title = toSafeMarkdown(String(input.title ?? ''), DiscordLimits.embedTitle) || (day ? `Papers for ${day}` : 'New papers');
+	const day = safeMarkdown(String(input.day ?? ''), 32);
+	const title = safeMarkdown(String(input.title ?? ''), DiscordLimits.embedTitle) || (day ? `Papers for ${day}` : 'New papers');
 	const header = [day ? `**${day}**` : '', countLabel(papers.length, 'new paper')].filter(Boolean).join(' · ');
 	const embed: Embed = {
 		title,
@@ -49,7 +60,7 @@ export function formatDigestList(input: DigestListInput): MessagePayload {
 	};
 	const reference = typeof input.reference === 'string' && input.reference ? formatDigestReference(toPlainText(input.reference, 64)) : '';
 	const separator = reference ? ' · ' : '';
-	const text = toPlainText(String(input.footer ?? ''), CardBudget.footer - reference.length - separator.length);
+	const text = plainText(String(input.footer ?? ''), CardBudget.footer - reference.length - separator.length);
 	const footer = text ? `${text}${separator}${reference}` : reference;
 	if (footer) embed.footer = { text: footer };
 	const rows: ActionRow[] = buildOpenButtonRows(papers, 1);
@@ -87,7 +98,7 @@ function buildUnfollowRow(topic: string | undefined): ActionRow | undefined {
 	if (typeof topic !== 'string') return undefined;
 	const all = topic === '*';
 	const { customId } = encodeUnfollow(all ? undefined : topic);
-	const shown = toPlainText(topic, DiscordLimits.buttonLabel - 'Unfollow “”'.length);
+	const shown = plainText(topic, DiscordLimits.buttonLabel - 'Unfollow “”'.length);
 	const label = all || !shown ? 'Unfollow' : `Unfollow “${shown}”`;
 	return { type: 1, components: [{ type: 2, style: ButtonStyle.Danger, custom_id: customId, label }] };
 }

@@ -12,7 +12,7 @@ export type ListStyle = 'full' | 'compact';
 
 /** `**1.** [Title](url)` then, in full style, a second line `Author et al. · 2026-03-14 · ▲ 12`. */
 export function formatListLine(paper: Paper, number: number, style: ListStyle): string {
-	const head = `**${number}.** ${linkedTitle(paper)}`;
+	const head = `**${number}.** ${linkedTitleOf(paper)}`;
 	const upvotes = formatUpvotes(paper.upvotes);
 	if (style === 'compact') return upvotes ? `${head} · ${upvotes}` : head;
 	const meta = [shortAuthors(paper.authors ?? [], CardBudget.listItemAuthors), formatDay(paper.listedOn), upvotes].filter(Boolean);
@@ -34,6 +34,29 @@ const labelTitle = memoizeText(
 	(paper: Pick<Paper, 'id' | 'title'>, max: number) => `${max}\u0000${paper.id}\u0000${paper.title}`,
 	(paper, max) => plainTitle(paper, max),
 );
+
+/**
+ * The last text made for each paper object, with the fields it was made from: a fan-out lists the same paper objects
+ * for thousands of targets, and building the memo's key of them cost ten times the lookup. A changed field misses.
+ */
+const linkedTitles = new WeakMap<object, { id: string; arxivId: string | undefined; title: string; text: string }>();
+const labelTitles = new WeakMap<object, { id: string; title: string; max: number; text: string }>();
+
+function linkedTitleOf(paper: Pick<Paper, 'id' | 'arxivId' | 'title'>): string {
+	const known = linkedTitles.get(paper);
+	if (known !== undefined && known.id === paper.id && known.arxivId === paper.arxivId && known.title === paper.title) return known.text;
+	const text = linkedTitle(paper);
+	linkedTitles.set(paper, { id: paper.id, arxivId: paper.arxivId, title: paper.title, text });
+	return text;
+}
+
+function labelTitleOf(paper: Pick<Paper, 'id' | 'title'>, max: number): string {
+	const known = labelTitles.get(paper);
+	if (known !== undefined && known.max === max && known.id === paper.id && known.title === paper.title) return known.text;
+	const text = labelTitle(paper, max);
+	labelTitles.set(paper, { id: paper.id, title: paper.title, max, text });
+	return text;
+}
 
 /**
  * The numbered list for an embed description. At most listItems entries; the budgets above keep ten
@@ -58,7 +81,7 @@ export function buildOpenButtonRows(papers: readonly Pick<Paper, 'id' | 'title'>
 		if (!isPaperId(paper.id) || seen.has(paper.id)) return;
 		seen.add(paper.id);
 		const prefix = `${firstNumber + index}. `;
-		const label = `${prefix}${labelTitle(paper, DiscordLimits.buttonLabel - prefix.length)}`;
+		const label = `${prefix}${labelTitleOf(paper, DiscordLimits.buttonLabel - prefix.length)}`;
 		buttons.push({ type: 2, style: ButtonStyle.Secondary, custom_id: encodeOpenPaper(paper.id), label });
 	});
 	const rows: ActionRow[] = [];

@@ -1,4 +1,5 @@
 import { formatDigestList } from '../cards/digest-list.js';
+import { memoizeText } from '../cards/memo.js';
 import type { MessagePayload } from '../cards/types.js';
 import type { Paper } from '../papers/paper.js';
 import type { DeliveryRecord, DigestSchedule, Follow, Subscription } from '../store/records.js';
@@ -61,8 +62,10 @@ function newSinceTest(record: DeliveryRecord | undefined, now: Date): (paper: Di
 	const sent = record?.sent ?? {};
 	const nowIso = now.toISOString();
 	const covered = record?.covered;
-	const isNew = (paper: DigestPaper) => !covered || paper.listedOn > covered.day || (paper.firstSeenAt !== undefined && paper.firstSeenAt > covered.at);
-	return (paper) => !(paper.id in sent) && (paper.firstSeenAt === undefined || paper.firstSeenAt <= nowIso) && isNew(paper);
+	return (paper) =>
+		!(paper.id in sent) &&
+		(paper.firstSeenAt === undefined || paper.firstSeenAt <= nowIso) &&
+		(!covered || paper.listedOn > covered.day || (paper.firstSeenAt !== undefined && paper.firstSeenAt > covered.at));
 }
 
 /** `firstLookback`: how far a target's first digest reaches back (src/digests/cadence.ts firstLookbackDays). */
@@ -204,15 +207,7 @@ export function createDigestComposer(papers: readonly DigestPaper[], matchTopics
 				const inWindow = windowOf(start, day);
 				const masks = await Promise.all(schedule.topics.map((topic) => topicMask(start, day, topic)));
 				const byAuthor = matchAuthors(schedule.authors ?? [], inWindow);
-				const everything = !followsSomething(schedule);
-				const keep = phraseFilter(schedule);
-				const papers = inWindow.filter(
-					(paper, position) => (everything || byAuthor.has(paper.id) || masks.some((mask) => mask[position] === 1)) && (!keep || keep(paper)),
-				);
-				return {
-					papers,
-					latestSeen: papers.reduce((latest, paper) => (paper.firstSeenAt !== undefined && paper.firstSeenAt > latest ? paper.firstSeenAt : latest), ''),
-				};
+				return takeCandidates(inWindow, masks, byAuthor, !followsSomething(schedule), phraseFilter(schedule));
 			})();
 			candidates.set(key, found);
 		}
@@ -249,6 +244,35 @@ interface Candidates {
 	latestSeen: string;
 }
 
+/**
+ * The window's papers taken by any topic mask or author (every one when `everything`), then by `keep`. A plain loop:
+ * a pass runs it once per distinct selection, over the whole window, and a callback per paper and mask cost more
+ * than the test itself.
+ */
+function takeCandidates(
+	inWindow: readonly DigestPaper[],
+	masks: readonly Uint8Array[],
+	byAuthor: ReadonlySet<string>,
+	everything: boolean,
+	keep: ((paper: Paper) => boolean) | undefined,
+): Candidates {
+	const papers: DigestPaper[] = [];
+	let latestSeen = '';
+	for (let position = 0; position < inWindow.length; position++) {
+		const paper = inWindow[position] as DigestPaper;
+		if (!everything && !byAuthor.has(paper.id) && !anyMaskAt(masks, position)) continue;
+		if (keep && !keep(paper)) continue;
+		papers.push(paper);
+		if (paper.firstSeenAt !== undefined && paper.firstSeenAt > latestSeen) latestSeen = paper.firstSeenAt;
+	}
+	return { papers, latestSeen };
+}
+
+function anyMaskAt(masks: readonly Uint8Array[], position: number): boolean {
+	for (const mask of masks) if (mask[position] === 1) return true;
+	return false;
+}
+
 function nextTurn(): Promise<void> {
 	return new Promise((resolve) => setImmediate(resolve));
 }
@@ -266,7 +290,7 @@ export function buildDigestPayload(target: DigestTarget, day: string, digest: Co
 	// Upvotes rank only when some are known (seeds have none); otherwise recency decided the cut.
 	const byUpvotes = digest.papers.some((paper) => paper.upvotes !== undefined);
 	const shown = Math.max(digest.total, digest.papers.length);
-	const footer = DigestMessages.digestFooter(digest.papers.length, shown, selectionLabels(schedule), byUpvotes) || undefined;
+	const footer = digestFooter(digest.papers.length, shown, selectionLabels(schedule), byUpvotes) || undefined;
 	if (target.kind === 'channel') {
 		return formatDigestList({ title: channelDigestTitle(target.subscription), day, papers: digest.papers, reference: nonce, ...(footer ? { footer } : {}) });
 	}
@@ -291,6 +315,12 @@ export function buildDigestPayload(target: DigestTarget, day: string, digest: Co
 		unfollowTopic: single ? topics[0] : '*',
 	});
 }
+
+/** DigestMessages.digestFooter, quoted and escaped once per distinct footer: a fan-out's targets share a few hundred. */
+const digestFooter = memoizeText(
+	(shown: number, total: number, labels: readonly string[], byUpvotes: boolean) => JSON.stringify([shown, total, byUpvotes, labels]),
+	(shown, total, labels, byUpvotes) => DigestMessages.digestFooter(shown, total, labels, byUpvotes),
+);
 
 /** What the digest follows, for its footer: topics as typed, authors marked as such. */
 export function selectionLabels(schedule: Pick<DigestSchedule, 'topics' | 'authors'>): string[] {

@@ -130,7 +130,7 @@ type ResultOf = (status: DeliveryStatus, paperIds?: string[], extra?: Partial<De
 export async function deliverDigest({ target, day }: DueDigest, context: Context): Promise<DeliveryResult> {
 	const { store, now, logger } = context;
 	const at = now.toISOString();
-	const result: ResultOf = (status, paperIds = [], extra = {}) => ({ target: target.key, day, status, paperIds, ...extra });
+	const result = resultFor(target.key, day);
 	let record: DeliveryRecord = (await store.deliveries.get(target.key)) ?? emptyRecord(target.key);
 
 	if (isDayDone(record, day, targetSchedule(target).timezone)) {
@@ -179,6 +179,11 @@ export async function deliverDigest({ target, day }: DueDigest, context: Context
 	await finish(store, target, { day, at, outcome: 'sent', paperCount: paperIds.length, messageId }, listedOn);
 	await startDiscussionThread(target, day, messageId, context);
 	return result('sent', paperIds, { messageId });
+}
+
+/** Returned, not declared: tsx names every function a `const` declares, a property write per target. */
+function resultFor(target: string, day: string): ResultOf {
+	return (status, paperIds = [], extra = {}) => ({ target, day, status, paperIds, ...extra });
 }
 
 function isDayDone(record: DeliveryRecord, day: string, timeZone: string): boolean {
@@ -389,10 +394,11 @@ async function updateSchedule(
 	change: (schedule: DigestSchedule & Partial<Follow>) => DigestSchedule,
 ): Promise<void> {
 	const key = targetStoreKey(target);
+	// The pass's copy is tried as the stored row first: unless a command changed it meanwhile, no read is needed.
 	if (target.kind === 'channel') {
-		await store.subscriptions.update(key, (current) => (current ? (change(current) as Subscription) : unchanged));
+		await store.subscriptions.update(key, (current) => (current ? (change(current) as Subscription) : unchanged), target.subscription);
 	} else {
-		await store.follows.update(key, (current) => (current ? (change(current) as Follow) : unchanged));
+		await store.follows.update(key, (current) => (current ? (change(current) as Follow) : unchanged), target.follow);
 	}
 }
 

@@ -65,7 +65,26 @@ export function slotMinutes(time: string): number {
 	return (hours ?? 0) * 60 + (minutes ?? 0);
 }
 
+/** Days already shifted, by day and offset; two generations like the clocks above. */
+const DAY_MEMO_SIZE = 1024;
+let recentDays = new Map<string, string>();
+let olderDays = new Map<string, string>();
+
+/** Remembered: a fan-out shifts the same few days for every target (its window, its sent history's cut). */
 export function addDays(day: string, days: number): string {
+	const key = `${day}|${days}`;
+	let shifted = recentDays.get(key);
+	if (shifted !== undefined) return shifted;
+	shifted = olderDays.get(key) ?? shiftDay(day, days);
+	if (recentDays.size >= DAY_MEMO_SIZE / 2) {
+		olderDays = recentDays;
+		recentDays = new Map();
+	}
+	recentDays.set(key, shifted);
+	return shifted;
+}
+
+function shiftDay(day: string, days: number): string {
 	const date = new Date(`${day}T00:00:00Z`);
 	date.setUTCDate(date.getUTCDate() + days);
 	return date.toISOString().slice(0, 10);

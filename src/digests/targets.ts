@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DigestSchedule, Follow, Subscription } from '../store/records.js';
 import { followKey } from './follows.js';
 import { digestNameOf, isDefaultName } from './names.js';
@@ -46,8 +46,6 @@ export const NONCE_LENGTH = 25;
  * Discord (`enforce_nonce`) and answered with the message already posted instead of a second one.
  */
 export function digestNonce(targetKey: string, day: string): string {
-	return `pb${createHash('sha256')
-		.update(`${targetKey}|${day}`)
-		.digest('hex')
-		.slice(0, NONCE_LENGTH - 2)}`;
+	// The one-shot hash: a Hash object per target took three times as long.
+	return `pb${hash('sha256', `${targetKey}|${day}`, 'hex').slice(0, NONCE_LENGTH - 2)}`;
 }

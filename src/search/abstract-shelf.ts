@@ -1,4 +1,4 @@
-import { closeSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { Paper } from '../papers/paper.js';
 
 /**
@@ -38,22 +38,26 @@ export class AbstractShelf {
 		return this.starts.length - 1;
 	}
 
+	/**
+	 * Where another thread of this process finds the abstracts (file descriptors are the process's): the open file
+	 * and its inode, which that thread checks first, since a closed descriptor's number can come back for another file.
+	 */
+	location(): ShelfLocation | undefined {
+		return this.closed ? undefined : { fd: this.fd, inode: fstatSync(this.fd).ino };
+	}
+
+	/** The file bytes [start, end) of abstract `slot`; undefined once closed or out of range. */
+	range(slot: number): [start: number, end: number] | undefined {
+		if (this.closed || !(slot >= 0 && slot < this.count)) return undefined;
+		return [this.starts[slot] as number, this.starts[slot + 1] as number];
+	}
+
 	read(slot: number): string {
 		const cached = this.cache.get(slot);
 		if (cached !== undefined) return cached;
 		// A paper held past its shelf's grace period reads as abstract-less rather than as another file's bytes.
 		if (this.closed || !(slot >= 0 && slot < this.count)) return '';
-		const start = this.starts[slot] as number;
-		const length = (this.starts[slot + 1] as number) - start;
-		if (length === 0) return '';
-		const bytes = Buffer.allocUnsafe(length);
-		let read = 0;
-		while (read < length) {
-			const got = readSync(this.fd, bytes, read, length - read, start + read);
-			if (got === 0) break;
-			read += got;
-		}
-		const text = bytes.toString('utf8', 0, read);
+		const text = readRange(this.fd, this.starts[slot] as number, this.starts[slot + 1] as number);
 		if (this.cache.size >= AbstractShelfDefaults.cachedAbstracts) this.cache.delete(this.cache.keys().next().value as number);
 		this.cache.set(slot, text);
 		return text;
@@ -90,4 +94,40 @@ export function shelveAbstract(paper: Paper, shelf: AbstractShelf, slot: number)
 
 export function shelfOf(paper: Paper): AbstractShelf | undefined {
 	return (paper as Partial<ShelvedPaper>)[SHELF];
+}
+
+export interface ShelfLocation {
+	fd: number;
+	inode: number;
+}
+
+/** Where a shelved paper's abstract lies in its shelf's file, without reading it. */
+export function shelvedRange(paper: Paper): { shelf: AbstractShelf; range: [start: number, end: number] } | undefined {
+	const shelved = paper as Partial<ShelvedPaper>;
+	const shelf = shelved[SHELF];
+	const range = shelf?.range(shelved[SLOT] as number);
+	return shelf && range ? { shelf, range } : undefined;
+}
+
+/** Reads the UTF-8 bytes [start, end) of an open file, from any thread. */
+export function readRange(fd: number, start: number, end: number): string {
+	const length = end - start;
+	if (length <= 0) return '';
+	const bytes = Buffer.allocUnsafe(length);
+	let read = 0;
+	while (read < length) {
+		const got = readSync(fd, bytes, read, length - read, start + read);
+		if (got === 0) break;
+		read += got;
+	}
+	return bytes.toString('utf8', 0, read);
+}
+
+/** Whether `fd` is still the file a location was taken from. */
+export function isShelfFile(location: ShelfLocation): boolean {
+	try {
+		return fstatSync(location.fd).ino === location.inode;
+	} catch {
+		return false;
+	}
 }

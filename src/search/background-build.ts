@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Paper } from '../papers/paper.js';
+import { shelvedRange, type AbstractShelf, type ShelfLocation } from './abstract-shelf.js';
 import { buildSegment, segmentFromParts, type Segment, type SegmentParts } from './segment.js';
 
 /**
@@ -9,13 +10,15 @@ import { buildSegment, segmentFromParts, type Segment, type SegmentParts } from 
  * that come back, which are moved, not copied.
  */
 
-export type WorkerRequest = { type: 'papers'; papers: Paper[] } | { type: 'build' };
+/** A paper as sent: a shelved abstract goes as its place in a snapshot file (shelf number, byte range), not as text. */
+export type SentPaper = Paper & { abstractAt?: [shelf: number, start: number, end: number] };
+export type WorkerRequest = { type: 'shelves'; shelves: ShelfLocation[] } | { type: 'papers'; papers: SentPaper[] } | { type: 'build' };
 /** SegmentParts with the word lists joined by newlines: one string crosses threads far faster than 500,000. */
 export type BuiltParts = Omit<SegmentParts, 'terms' | 'grams'> & { terms: string; grams: string; threadId: number };
 
 export const BackgroundBuildDefaults = Object.freeze({
 	/** Papers per message to the worker: each slice costs the event loop a few milliseconds to copy. */
-	papersPerSlice: 1000,
+	papersPerSlice: 500,
 });
 
 export type SegmentBuilder = (papers: readonly Paper[]) => Promise<Segment>;
@@ -31,29 +34,103 @@ export const buildSegmentOffThread: SegmentBuilder = async (papers) => {
 	return segmentFromParts(papers, { ...built, terms: splitWords(built.terms), grams: splitWords(built.grams) }, { trusted: true });
 };
 
-/** The segment's parts as the worker built them (with the worker's thread id); rejects when the worker fails. */
-export async function buildPartsOffThread(papers: readonly Paper[]): Promise<BuiltParts> {
-	const worker = startWorker();
+/**
+ * The segment's parts as the worker built them (with the worker's thread id); rejects when the worker fails.
+ * Builds take turns on one long-lived worker: starting one (and tsx in it) cost half a second of CPU per build,
+ * and upserts ask for a small compaction every few seconds.
+ */
+export function buildPartsOffThread(papers: readonly Paper[]): Promise<BuiltParts> {
+	const built = turns.then(() => buildOnSharedWorker(papers));
+	turns = built.catch(() => {});
+	return built;
+}
+
+let turns: Promise<unknown> = Promise.resolve();
+let shared: Worker | undefined;
+
+async function buildOnSharedWorker(papers: readonly Paper[]): Promise<BuiltParts> {
+	const worker = sharedWorker();
+	// Only a build in flight keeps the process alive; an idle worker never does.
+	worker.ref();
 	try {
-		const answered = new Promise<BuiltParts>((resolve, reject) => {
-			worker.once('message', resolve);
-			worker.once('error', reject);
-			worker.once('exit', (code) => reject(new Error(`the index worker exited (${code})`)));
-		});
+		const answered = answerOf(worker);
+		const shelves = new Map<AbstractShelf, number>();
+		const locations: ShelfLocation[] = [];
+		// Abstracts still in a snapshot file are read there by the worker: reading and copying 100,000 of them here
+		// held the event loop for a second in all.
+		const shelfNumber = (shelf: AbstractShelf): number | undefined => {
+			if (!shelves.has(shelf)) {
+				const location = shelf.location();
+				if (!location) return undefined;
+				shelves.set(shelf, locations.length);
+				locations.push(location);
+				worker.postMessage({ type: 'shelves', shelves: locations } satisfies WorkerRequest);
+			}
+			return shelves.get(shelf);
+		};
+		const send = (paper: Paper): SentPaper => {
+			const shelved = shelvedRange(paper);
+			const shelf = shelved && shelfNumber(shelved.shelf);
+			if (!shelved || shelf === undefined) return textOf(paper, paper.abstract);
+			return { ...textOf(paper, ''), abstractAt: [shelf, ...shelved.range] };
+		};
 		for (let from = 0; from < papers.length; from += BackgroundBuildDefaults.papersPerSlice) {
-			worker.postMessage({ type: 'papers', papers: papers.slice(from, from + BackgroundBuildDefaults.papersPerSlice).map(textOf) } satisfies WorkerRequest);
+			worker.postMessage({ type: 'papers', papers: papers.slice(from, from + BackgroundBuildDefaults.papersPerSlice).map(send) } satisfies WorkerRequest);
 			await new Promise((resolve) => setImmediate(resolve));
 		}
 		worker.postMessage({ type: 'build' } satisfies WorkerRequest);
 		return await answered;
-	} finally {
+	} catch (error) {
+		// Whatever state it was left in, the next build gets a fresh one.
+		if (shared === worker) shared = undefined;
 		void worker.terminate();
+		throw error;
+	} finally {
+		worker.unref();
 	}
 }
 
+function sharedWorker(): Worker {
+	if (shared) return shared;
+	const worker = startWorker();
+	worker.unref();
+	worker.once('exit', () => {
+		if (shared === worker) shared = undefined;
+	});
+	// An error with no build in flight (there is none between builds) must not become an uncaught exception.
+	worker.on('error', () => {});
+	shared = worker;
+	return worker;
+}
+
+function answerOf(worker: Worker): Promise<BuiltParts> {
+	return new Promise<BuiltParts>((resolve, reject) => {
+		const settle = () => {
+			worker.off('message', onMessage);
+			worker.off('error', onError);
+			worker.off('exit', onExit);
+		};
+		const onMessage = (built: BuiltParts) => {
+			settle();
+			resolve(built);
+		};
+		const onError = (error: unknown) => {
+			settle();
+			reject(error);
+		};
+		const onExit = (code: number) => {
+			settle();
+			reject(new Error(`the index worker exited (${code})`));
+		};
+		worker.on('message', onMessage);
+		worker.on('error', onError);
+		worker.on('exit', onExit);
+	});
+}
+
 /** What the segment reads of a paper: its text, and what orders it by recency. */
-function textOf(paper: Paper): Paper {
-	const { id, title, abstract, authors, keywords, listedOn, upvotes, source } = paper;
+function textOf(paper: Paper, abstract: string): Paper {
+	const { id, title, authors, keywords, listedOn, upvotes, source } = paper;
 	return { id, title, abstract, authors, listedOn, source, ...(keywords ? { keywords } : {}), ...(upvotes === undefined ? {} : { upvotes }) };
 }
 

@@ -22,9 +22,12 @@ export interface PaperIndex {
 	autocomplete(prefix: string, limit?: number): Paper[];
 	/** The most related papers, excluding the paper itself; [] for an unknown id. */
 	similar(id: string, limit?: number): SearchHit[];
-	/** Adds or replaces (same id) papers live, without rebuilding the whole index; searchable at once. */
+	/**
+	 * Adds or replaces (same id) papers live, without rebuilding the whole index; searchable at once. The cost is
+	 * the batch's own (a small segment of just these papers): callers with many papers pass them in slices.
+	 */
 	upsert(papers: readonly Paper[]): void;
-	/** Resolves once no merge of upserts into the base runs in the background (tests, benchmarks). */
+	/** Resolves once no merge of upserts runs in the background (tests, benchmarks). */
 	idle(): Promise<void>;
 	all(): readonly Paper[];
 }
@@ -45,8 +48,10 @@ export const SearchDefaults = Object.freeze({
 	passageWords: 16,
 	/** Words of a paper used to find similar ones. */
 	similarTerms: 30,
-	/** Upserts collect in a live segment rebuilt on each one; at this size it is frozen as it is. */
-	liveSegmentMax: 250,
+	/** Upsert segments (one per upsert call) past which they are compacted into one, in the background. */
+	compactAfterSegments: 8,
+	/** Past this many, the newest half is compacted at once, here: the background cannot keep up. */
+	maxUpsertSegments: 32,
 	/** Once upserts hold this share of the base (and at least minLiveSegmentSize), they are merged into it in the background. */
 	liveSegmentShare: 0.05,
 	minLiveSegmentSize: 2000,
@@ -84,22 +89,25 @@ export function restorePaperIndex(base: Segment, livePapers: readonly Paper[], o
 }
 
 /**
- * A large immutable base segment, frozen segments of recent upserts, and a small live segment rebuilt on
- * every upsert (cheap while small); a replaced paper is tombstoned where it was. Once the upserts outgrow
- * their share of the base, base and frozen segments are merged into a new base in a worker thread while
- * these go on serving (background-build.ts); upserts during the merge stay out of it and are kept.
+ * A large immutable base segment and small segments of upserts, one per upsert call (its cost is the batch's
+ * own, never the index's); a replaced paper is tombstoned where it was. Upsert segments past a few are
+ * compacted into one, and once upserts outgrow their share of the base, everything is merged into a new base;
+ * both are built in a worker thread while the old segments go on serving (background-build.ts).
+ *
+ * A paper of an upsert segment is live while `livePapers` holds that very object: any copy that is not the
+ * current one (replaced since, or merged elsewhere meanwhile) is tombstoned where it sits.
  */
 class SegmentedIndex implements PaperIndex {
 	private base!: Segment;
 	private baseIds!: Map<string, number>;
 	private baseDeleted = 0;
-	/** Every paper not in the base: in a frozen segment or the live one, by id. */
+	/** Every paper not in the base, by id: the current copy, in one of the upsert segments. */
 	private livePapers = new Map<string, Paper>();
-	private frozen: FrozenSegment[] = [];
-	/** The papers of the live segment, rebuilt on each upsert until it is frozen. */
-	private pending = new Map<string, Paper>();
-	private live: Segment | undefined;
+	/** Oldest first. */
+	private upserted: UpsertSegment[] = [];
 	private merging: Promise<void> | undefined;
+	/** The upsert segments the running merge is rebuilding. */
+	private mergingSegments = new Set<UpsertSegment>();
 	/** arXiv id → paper id, for papers known under another id (a seed's title id enriched by a live listing). */
 	private arxivAliases = new Map<string, string>();
 	/** Title id → paper id, built on the first miss: a seed's card posted before its arXiv twin merged still opens. */
@@ -188,18 +196,17 @@ class SegmentedIndex implements PaperIndex {
 
 	upsert(papers: readonly Paper[]): void {
 		if (papers.length === 0) return;
-		for (const paper of papers) {
+		const batch = dedupeById(papers);
+		for (const paper of batch) {
 			if (this.tombstone(this.base, this.baseIds.get(paper.id))) this.baseDeleted++;
-			for (const frozen of this.frozen) this.tombstone(frozen.segment, frozen.ids.get(paper.id));
-			this.pending.delete(paper.id);
-			this.pending.set(paper.id, paper);
+			for (const segment of this.upserted) this.tombstone(segment.segment, segment.ids.get(paper.id));
 			this.livePapers.set(paper.id, paper);
 			rememberAlias(this.arxivAliases, paper);
 		}
+		this.upserted.push(upsertSegment(buildSegment(batch)));
 		this.allCache = undefined;
 		this.titleAliases = undefined;
-		if (this.pending.size >= SearchDefaults.liveSegmentMax) this.freezeLive();
-		else this.live = buildSegment([...this.pending.values()]);
+		this.compactWhenBehind();
 		this.mergeWhenDue();
 	}
 
@@ -236,49 +243,93 @@ class SegmentedIndex implements PaperIndex {
 		return true;
 	}
 
-	private freezeLive(): void {
-		const papers = [...this.pending.values()];
-		this.frozen.push({ segment: buildSegment(papers), ids: new Map(papers.map((paper, doc) => [paper.id, doc])) });
-		this.pending = new Map();
-		this.live = undefined;
+	/** Tombstones every paper of an upsert segment that is no longer the current copy. */
+	private retireStale(segment: Segment): void {
+		for (let doc = 0; doc < segment.documentCount; doc++) {
+			const paper = segment.papers[doc] as Paper;
+			if (this.livePapers.get(paper.id) !== paper) segment.deleted[doc] = 1;
+		}
+	}
+
+	/** The live papers of some upsert segments, in order. */
+	private livePapersOf(segments: readonly UpsertSegment[]): Paper[] {
+		return segments.flatMap(({ segment }) => segment.papers.filter((_, doc) => !segment.deleted[doc]));
+	}
+
+	/**
+	 * Upserts in a tight loop (one paper per call) outrun the background: past maxUpsertSegments, the newest half
+	 * of those no merge is rebuilding becomes one segment here, so a search never visits more than a few dozen.
+	 */
+	private compactWhenBehind(): void {
+		const free = this.upserted.filter((segment) => !this.mergingSegments.has(segment));
+		if (free.length <= SearchDefaults.maxUpsertSegments - this.mergingSegments.size) return;
+		const newest = new Set(free.slice(-Math.ceil(free.length / 2)));
+		const compacted = upsertSegment(buildSegment(this.livePapersOf([...newest])));
+		this.upserted = [...this.upserted.filter((segment) => !newest.has(segment)), compacted];
 	}
 
 	private mergeWhenDue(): void {
+		if (this.merging) return;
 		const threshold = Math.max(SearchDefaults.minLiveSegmentSize, this.base.documentCount * SearchDefaults.liveSegmentShare);
-		if (this.merging || this.livePapers.size <= threshold) return;
-		const papers = this.all();
-		const merged = new Map(this.livePapers);
-		const frozen = new Set(this.frozen);
+		if (this.livePapers.size > threshold) this.startMerge('base');
+		else if (this.upserted.length > SearchDefaults.compactAfterSegments) this.startMerge('upserts');
+	}
+
+	/** Rebuilds, in the background, either everything into a new base or the upsert segments into one. */
+	private startMerge(kind: 'base' | 'upserts'): void {
+		const segments = kind === 'base' ? [...this.upserted] : this.compactionChoice();
+		const papers = kind === 'base' ? this.all() : this.livePapersOf(segments);
+		const liveAtStart = new Map(this.livePapers);
+		this.mergingSegments = new Set(segments);
 		this.merging = this.buildInBackground(papers)
 			// A worker that died mid-build (out of memory, killed): build here; slower for once, never lost.
 			.catch(() => buildSegment(papers))
-			.then(indexIds)
-			.then(({ base, ids }) => this.finishMerge(base, ids, merged, frozen))
+			.then(async (built) => {
+				if (kind === 'base') this.finishBaseMerge(await indexIds(built), liveAtStart);
+				else this.finishCompaction(upsertSegment(built));
+			})
 			.finally(() => {
 				this.merging = undefined;
+				this.mergingSegments = new Set();
 				this.mergeWhenDue();
 			});
 	}
 
 	/** Swaps in the merged base; papers upserted while it was built stay live, their merged copies tombstoned. */
-	private finishMerge(base: Segment, ids: Map<string, number>, merged: Map<string, Paper>, mergedFrozen: Set<FrozenSegment>): void {
+	private finishBaseMerge({ base, ids }: { base: Segment; ids: Map<string, number> }, merged: ReadonlyMap<string, Paper>): void {
 		const remaining = new Map<string, Paper>();
 		for (const [id, paper] of this.livePapers) if (merged.get(id) !== paper) remaining.set(id, paper);
 		for (const id of remaining.keys()) this.tombstone(base, ids.get(id));
 		this.setBase(base, ids);
 		this.livePapers = remaining;
-		this.frozen = this.frozen.filter((segment) => !mergedFrozen.has(segment));
-		const pending = [...this.pending.values()].filter((paper) => remaining.get(paper.id) === paper);
-		if (pending.length !== this.pending.size) {
-			this.pending = new Map(pending.map((paper) => [paper.id, paper]));
-			this.live = pending.length === 0 ? undefined : buildSegment(pending);
-		}
+		this.upserted = this.upserted.filter((segment) => !this.mergingSegments.has(segment));
+		for (const { segment } of this.upserted) this.retireStale(segment);
+		this.upserted = this.upserted.filter(({ segment }) => segment.deleted.includes(0));
+	}
+
+	/**
+	 * Size-tiered, as in an LSM tree: the oldest upsert segment (the earlier compactions' result) joins only once
+	 * the rest hold a quarter of its papers. Re-compacting it every time sent every upserted paper to the worker
+	 * again at each compaction: quadratic in the upserts, and the sending is the event loop's work.
+	 */
+	private compactionChoice(): UpsertSegment[] {
+		const [oldest, ...rest] = this.upserted;
+		if (!oldest) return [];
+		const restSize = rest.reduce((sum, { segment }) => sum + segment.documentCount, 0);
+		return oldest.segment.documentCount > restSize * 4 ? rest : [...this.upserted];
+	}
+
+	/** Puts the compacted segment where the ones it replaces were; papers replaced meanwhile are tombstoned in it. */
+	private finishCompaction(compacted: UpsertSegment): void {
+		this.retireStale(compacted.segment);
+		const first = this.upserted.findIndex((segment) => this.mergingSegments.has(segment));
+		const kept = this.upserted.filter((segment) => !this.mergingSegments.has(segment));
+		kept.splice(Math.max(0, first), 0, compacted);
+		this.upserted = kept;
 	}
 
 	private segments(): Segment[] {
-		const segments = [this.base, ...this.frozen.map((frozen) => frozen.segment)];
-		if (this.live) segments.push(this.live);
-		return segments;
+		return [this.base, ...this.upserted.map((upserted) => upserted.segment)];
 	}
 
 	private rank(text: string, tokens: readonly string[], limit: number): SearchHit[] {
@@ -354,9 +405,13 @@ function dedupeById(papers: readonly Paper[]): Paper[] {
 	return [...byId.values()];
 }
 
-interface FrozenSegment {
+interface UpsertSegment {
 	segment: Segment;
 	ids: Map<string, number>;
+}
+
+function upsertSegment(segment: Segment): UpsertSegment {
+	return { segment, ids: new Map(segment.papers.map((paper, doc) => [paper.id, doc])) };
 }
 
 /** The id → doc map of a new base, built a slice at a time: 100,000 entries at once would stall the loop. */

@@ -1,7 +1,7 @@
 import type { Paper } from '../papers/paper.js';
 import { boundedEditDistance } from './edit-distance.js';
 import { compareRecency } from './rank-order.js';
-import { hashRange, isStopword, scanHashedTokens } from './tokenize.js';
+import { isStopword, scanHashedTokens } from './tokenize.js';
 import { Vocabulary } from './vocabulary.js';
 import { grow } from './grow.js';
 
@@ -53,8 +53,12 @@ export class Segment {
 		readonly papers: readonly Paper[],
 		/** The vocabulary, sorted, so a prefix is a contiguous id range. */
 		readonly terms: readonly string[],
-		private readonly vocabulary: Vocabulary,
-		private readonly idRemap: Uint32Array,
+		/**
+		 * The build's hash table, for a segment built here; a segment from parts (a snapshot, a worker) looks terms
+		 * up by binary search in `terms` instead: re-hashing two million terms cost a second of every start.
+		 */
+		private readonly vocabulary: Vocabulary | undefined,
+		private readonly idRemap: Uint32Array | undefined,
 		readonly offsets: Uint32Array,
 		readonly docs: Uint32Array,
 		/** Quantized impact of each posting (see ImpactDefaults). */
@@ -71,7 +75,7 @@ export class Segment {
 		/** Title postings hold recency ranks, ascending, so the first entries are the newest papers. */
 		readonly titleRanks: Uint32Array,
 		readonly docAtRank: Uint32Array,
-		private readonly gramIds: Map<string, number>,
+		private readonly gramIds: Map<number, number>,
 		private readonly gramOffsets: Uint32Array,
 		private readonly gramTerms: Uint32Array,
 	) {
@@ -83,6 +87,10 @@ export class Segment {
 	}
 
 	termId(term: string): number {
+		if (!this.vocabulary || !this.idRemap) {
+			const at = lowerBound(this.terms, term);
+			return this.terms[at] === term ? at : -1;
+		}
 		const raw = this.vocabulary.find(term);
 		return raw < 0 ? -1 : (this.idRemap[raw] as number);
 	}
@@ -108,12 +116,13 @@ export class Segment {
 	 */
 	similarTerms(token: string, maxEdits: number): SimilarTerm[] {
 		if (maxEdits <= 0) return [];
-		const lists = uniqueGrams(token)
-			.map((gram) => this.gramIds.get(gram))
+		const codes = uniqueGramCodes(token);
+		const lists = codes
+			.map((code) => this.gramIds.get(code))
 			.filter((id): id is number => id !== undefined)
 			.map((id) => ({ start: this.gramOffsets[id] as number, end: this.gramOffsets[id + 1] as number }))
 			.sort((a, b) => a.end - a.start - (b.end - b.start));
-		const gramCount = uniqueGrams(token).length;
+		const gramCount = codes.length;
 		// A neighbour shares at least `gramCount - 3 * maxEdits` trigrams; skipping the k longest lists
 		// (`ion`, `ing`: thousands of words) still leaves it sharing that minus k with the rest.
 		let needed = gramCount - 3 * maxEdits;
@@ -158,7 +167,7 @@ export class Segment {
 			titleOffsets: this.titleOffsets,
 			titleRanks: this.titleRanks,
 			docAtRank: this.docAtRank,
-			grams: [...this.gramIds.keys()],
+			grams: [...this.gramIds.keys()].map(gramText),
 			gramOffsets: this.gramOffsets,
 			gramTerms: this.gramTerms,
 		};
@@ -203,23 +212,17 @@ export const SEGMENT_ARRAYS = Object.freeze([
 ] as const satisfies readonly (keyof SegmentParts)[]);
 
 /**
- * A segment from saved parts, without tokenizing a single paper. The vocabulary is re-hashed from the sorted
- * terms (so build order and sorted order coincide and the id remap is the identity). Throws on parts that do
+ * A segment from saved parts, without tokenizing a single paper; terms are found by binary search. Throws on parts that do
  * not fit together: a snapshot is checked, never trusted blindly (only a worker's own build skips the checks).
  */
 export function segmentFromParts(papers: readonly Paper[], parts: SegmentParts, options: { trusted?: boolean } = {}): Segment {
 	// Parts this process just built in a worker need no checking; parts read from a file always do.
 	if (!options.trusted) checkParts(papers.length, parts);
-	const vocabulary = new Vocabulary();
-	for (const term of parts.terms) vocabulary.idOfRange(term, 0, term.length, hashRange(term, 0, term.length), true);
-	if (vocabulary.size !== parts.terms.length) throw new Error('segment parts: the vocabulary repeats a term');
-	const identity = new Uint32Array(parts.terms.length);
-	for (let i = 0; i < identity.length; i++) identity[i] = i;
 	return new Segment(
 		papers,
 		parts.terms,
-		vocabulary,
-		identity,
+		undefined,
+		undefined,
 		parts.offsets,
 		parts.docs,
 		parts.impacts,
@@ -228,7 +231,7 @@ export function segmentFromParts(papers: readonly Paper[], parts: SegmentParts, 
 		parts.titleOffsets,
 		parts.titleRanks,
 		parts.docAtRank,
-		new Map(parts.grams.map((gram, id) => [gram, id])),
+		new Map(parts.grams.map((gram, id) => [gramCode(gram.charCodeAt(0), gram.charCodeAt(1), gram.charCodeAt(2)), id])),
 		parts.gramOffsets,
 		parts.gramTerms,
 	);
@@ -249,6 +252,7 @@ function checkParts(paperCount: number, parts: SegmentParts): void {
 	checkOffsets(parts.titleOffsets, termCount, parts.titleRanks.length, 'title postings', fail);
 	if (!allBelow(parts.titleRanks, paperCount)) fail('a title posting names a rank that is not there');
 	if (parts.docAtRank.length !== paperCount || !allBelow(parts.docAtRank, paperCount)) fail('the recency order does not fit the papers');
+	if (!parts.grams.every((gram) => gram.length === 3)) fail('a trigram is not three characters');
 	checkOffsets(parts.gramOffsets, parts.grams.length, parts.gramTerms.length, 'trigram lists', fail);
 	if (!allBelow(parts.gramTerms, termCount)) fail('a trigram names a term that is not there');
 }
@@ -267,6 +271,36 @@ export function buildSegment(papers: readonly Paper[]): Segment {
 	const builder = createPostingsBuilder(papers.length);
 	for (const paper of papers) builder.addPaper(paper);
 	return builder.finish(papers);
+}
+
+/**
+ * One number per trigram: a Map keyed by small integers is several times faster to fill and probe than one
+ * keyed by three-character strings, and a build looks up a few hundred thousand. Three code units under 1024
+ * pack into a small integer; any other trigram gets a distinct number above those.
+ */
+function gramCode(a: number, b: number, c: number): number {
+	return a < 1024 && b < 1024 && c < 1024 ? (a << 20) | (b << 10) | c : 2 ** 30 + a * 2 ** 32 + b * 2 ** 16 + c;
+}
+
+function gramText(code: number): string {
+	if (code < 2 ** 30) return String.fromCharCode(code >> 20, (code >> 10) & 1023, code & 1023);
+	const rest = code - 2 ** 30;
+	return String.fromCharCode(Math.floor(rest / 2 ** 32), Math.floor(rest / 2 ** 16) % 2 ** 16, rest % 2 ** 16);
+}
+
+const GRAM_START = '^'.charCodeAt(0);
+const GRAM_END = '$'.charCodeAt(0);
+
+/** uniqueGrams as gram codes, without making a string per trigram. */
+export function uniqueGramCodes(token: string): number[] {
+	const padded = token.length + 2;
+	const unit = (i: number) => (i === 0 ? GRAM_START : i === padded - 1 ? GRAM_END : token.charCodeAt(i - 1));
+	const codes: number[] = [];
+	for (let i = 0; i + 3 <= padded; i++) {
+		const code = gramCode(unit(i), unit(i + 1), unit(i + 2));
+		if (!codes.includes(code)) codes.push(code);
+	}
+	return codes;
 }
 
 /** Trigrams of `^token$`; the padding makes word starts and ends count, which short words need. */
@@ -454,18 +488,18 @@ function impactOf(code: number, relativeLength: number): number {
 
 /** Trigram → vocabulary ids, as flat arrays; only words long enough to be typo-corrected are in it. */
 function buildGramIndex(terms: readonly string[]) {
-	const ids = new Map<string, number>();
+	const ids = new Map<number, number>();
 	let gramOf: Uint32Array = new Uint32Array(terms.length * 8 + 16);
 	let termOf: Uint32Array = new Uint32Array(gramOf.length);
 	let count = 0;
 	for (let t = 0; t < terms.length; t++) {
 		const term = terms[t] as string;
 		if (term.length < 3) continue;
-		for (const gram of uniqueGrams(term)) {
-			let id = ids.get(gram);
+		for (const code of uniqueGramCodes(term)) {
+			let id = ids.get(code);
 			if (id === undefined) {
 				id = ids.size;
-				ids.set(gram, id);
+				ids.set(code, id);
 			}
 			if (count === gramOf.length) {
 				gramOf = grow(gramOf, count * 2);

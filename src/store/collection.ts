@@ -21,8 +21,10 @@ export interface Collection<T> {
 	 * it, or `unchanged` to leave it. Under this process's lock for `key`, and written with a compare-and-set,
 	 * so another process writing the record meanwhile makes `change` run again on its version: a command and
 	 * the scheduler never overwrite each other's fields. `change` must be free of side effects beyond its answer.
+	 * `likely` is the record as the caller last saw it (a listing's copy): tried as the stored row instead of
+	 * reading it first, so when the row no longer holds exactly its encoding, the row is read and `change` runs again.
 	 */
-	update(key: string, change: (current: T | undefined) => T | undefined | typeof unchanged): Promise<T | undefined>;
+	update(key: string, change: (current: T | undefined) => T | undefined | typeof unchanged, likely?: T): Promise<T | undefined>;
 	/** Every entry whose key starts with `prefix` (all when omitted), in key order (by code point). */
 	entries(prefix?: string): Promise<Array<[string, T]>>;
 	values(prefix?: string): Promise<T[]>;
@@ -70,6 +72,12 @@ const DECODE_SLICE_ROWS = 500;
 
 /** Rows an update may try without reading first: enough for every record a fan-out has in flight. */
 const SEEN_ROWS = 2_000;
+
+/**
+ * A row last seen missing. Guessed like a text: the compare-and-set then inserts only where there is still no
+ * row, so a target's first delivery record is not read twice (once by `get`, once more by its first update).
+ */
+const ABSENT: unique symbol = Symbol('absent');
 
 /** Another process changing the record between each read and write this often means something is wrong. */
 const UPDATE_ATTEMPTS = 50;
@@ -145,6 +153,15 @@ export function createCollection<T>(
 	};
 	// Keyv's codec called directly (src/store/codec.ts): awaiting Keyv's async wrapper per row made a 10,000-row listing twice as slow.
 	const encode = (value: unknown, expires?: number) => serializeRecord({ value, expires });
+	/** A caller's copy as its row would read, for a first guess; none when it cannot be encoded. */
+	const encodeLikely = (value: T | undefined): string | undefined => {
+		if (value === undefined) return undefined;
+		try {
+			return encode(value);
+		} catch {
+			return undefined;
+		}
+	};
 	const isLive = (row: { expires?: number }) => row.expires === undefined || Date.now() <= row.expires;
 	const reportCorrupt = (key: string, reason: string) => {
 		logger.error('unreadable stored record skipped', { file: label, namespace: name, key, reason });
@@ -200,7 +217,7 @@ export function createCollection<T>(
 	};
 	const readLatest = async (key: string) => decodeKnown(key, await readOne(key));
 	/**
-	 * The row as this collection last read or wrote it, per key (the most recent few only). An update tries it as
+	 * The row (or its absence) as this collection last read or wrote it, per key (the most recent few only). An update tries it as
 	 * the expected row instead of reading first: the compare-and-set applies only if the row still holds exactly
 	 * that text, so `change` saw the latest record; otherwise the row is read and `change` runs again on it. A
 	 * fan-out's read-modify-writes of a record it just read or wrote then cost one statement, not two.
@@ -208,16 +225,16 @@ export function createCollection<T>(
 	const seen = createRecentTexts(SEEN_ROWS);
 	const readFresh = async (key: string) => {
 		const latest = await readLatest(key);
-		seen.remember(key, latest.stored);
+		seen.remember(key, latest.stored ?? ABSENT);
 		return latest;
 	};
 	const collection: Collection<T> = {
 		name,
-		update(key, change) {
+		update(key, change, likely) {
 			return lock.run(key, async () => {
 				for (let tries = 1; ; tries += 1) {
-					const guess = tries === 1 ? seen.recall(key) : undefined;
-					const { stored, current } = guess === undefined ? await readFresh(key) : decodeKnown(key, guess);
+					const guess = tries === 1 ? (seen.recall(key) ?? encodeLikely(likely)) : undefined;
+					const { stored, current } = guess === undefined ? await readFresh(key) : decodeKnown(key, guess === ABSENT ? undefined : guess);
 					const next = change(current);
 					// Answering without a write needs the record as it is now, not as it was last seen.
 					if (guess !== undefined && (next === unchanged || (next === undefined && current === undefined))) continue;
@@ -225,7 +242,8 @@ export function createCollection<T>(
 					if (next === undefined && current === undefined) return undefined;
 					const text = next === undefined ? undefined : encode(next);
 					const applied = await swapOne({ key, expected: stored, next: text });
-					seen.remember(key, applied ? text : undefined);
+					if (applied) seen.remember(key, text ?? ABSENT);
+					else seen.forget(key);
 					if (applied) return next;
 					if (tries >= UPDATE_ATTEMPTS) {
 						throw new StoreError(`Database ${label}: updating ${key} in "${name}" failed: it changed under every one of ${UPDATE_ATTEMPTS} attempts`, label, {
@@ -320,9 +338,9 @@ async function swapByKind(raw: RawNamespace, changes: readonly RawChange[]): Pro
 }
 
 interface RecentTexts {
-	recall(key: string): string | undefined;
-	/** `undefined` forgets the key: a missing row is always read. */
-	remember(key: string, text: string | undefined): void;
+	/** `undefined`: not seen lately. */
+	recall(key: string): string | typeof ABSENT | undefined;
+	remember(key: string, text: string | typeof ABSENT): void;
 	forget(key: string): void;
 }
 
@@ -331,8 +349,8 @@ interface RecentTexts {
  * Map evicting its first key one by one would walk the holes its deletions left, on every insertion.
  */
 function createRecentTexts(limit: number): RecentTexts {
-	let current = new Map<string, string>();
-	let previous = new Map<string, string>();
+	let current = new Map<string, string | typeof ABSENT>();
+	let previous = new Map<string, string | typeof ABSENT>();
 	const forget = (key: string) => {
 		current.delete(key);
 		previous.delete(key);
@@ -341,7 +359,6 @@ function createRecentTexts(limit: number): RecentTexts {
 		recall: (key) => current.get(key) ?? previous.get(key),
 		remember(key, text) {
 			forget(key);
-			if (text === undefined) return;
 			if (current.size >= limit / 2) {
 				previous = current;
 				current = new Map();

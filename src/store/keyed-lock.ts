@@ -12,15 +12,18 @@ export function createKeyedLock(): KeyedLock {
 	return {
 		async run(key, work) {
 			const previous = tails.get(key);
-			let release = () => {};
-			const mine = new Promise<void>((resolve) => (release = resolve));
+			// Assigned, not declared as a function: tsx names every function a `const`/`let` declares, a property write per call.
+			let release: (() => void) | undefined;
+			const mine = new Promise<void>((resolve) => {
+				release = resolve;
+			});
 			tails.set(key, mine);
 			try {
 				if (previous) await previous;
 				return await work();
 			} finally {
 				if (tails.get(key) === mine) tails.delete(key);
-				release();
+				release?.();
 			}
 		},
 	};

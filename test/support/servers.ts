@@ -238,7 +238,11 @@ export async function startPostgres(): Promise<StartedServer> {
 }
 
 export async function startRedis(): Promise<StartedServer> {
-	const binary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync) ?? 'redis-server';
+	const binary =
+		['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync) ??
+		spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+	// Without this check the spawn fails as an uncaught 'error' event, which takes the whole test file down.
+	if (!binary) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
 	const dir = mkdtempSync(join(tmpdir(), 'paperboy-redis-'));
 	const port = await freePort();
 	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {

@@ -28,12 +28,21 @@ export const MODE_VARIABLES: readonly string[] = [
 export function runScript(
 	file: string,
 	args: readonly string[],
-	options: { env?: Record<string, string>; stdin?: string; onStderr?: (text: string) => void; onStdout?: (text: string) => void; timeoutMs?: number } = {},
+	options: {
+		env?: Record<string, string>;
+		stdin?: string;
+		onStderr?: (text: string) => void;
+		onStdout?: (text: string) => void;
+		timeoutMs?: number;
+		/** Plain node, no tsx: for a JavaScript entry point (bin/start.js) as `npm start` runs it. */
+		plainNode?: boolean;
+	} = {},
 ): { done: Promise<ScriptRun>; kill: (signal?: NodeJS.Signals) => void } {
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !MODE_VARIABLES.includes(key)) env[key] = value;
 	Object.assign(env, { DISCORD_TOKEN: '', HF_ENABLED: 'false' }, options.env);
-	const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+	const loader = options.plainNode ? [] : ['--import', 'tsx'];
+	const child = spawn(process.execPath, [...loader, file, ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log.js';
-import { PAPER_FEED_NAMESPACE, PaperFeedDefaults, paperFeedTime, readPaperFeed } from '../../store/paper-feed.js';
+import { PAPER_FEED_NAMESPACE, PaperFeedDefaults, paperFeedTime, readPaperFeed, writtenBy } from '../../store/paper-feed.js';
 import type { StoredPaper } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { createLiveIndex } from './live-index.js';
@@ -60,11 +60,12 @@ export function followPaperFeed(options: PaperFeedFollowerOptions): PaperFeedFol
 			return (await options.store.listPapers()).filter((paper) => Date.parse(paper.updatedAt ?? paper.firstSeenAt) >= from);
 		}
 		const byId = new Map<string, StoredPaper>();
-		for (const [key, entry] of await readPaperFeed(raw, from, at + lookbackMs)) {
-			if (seen.has(key)) continue;
+		const skip = (key: string, text: string) => {
+			if (seen.has(key)) return true;
 			seen.set(key, paperFeedTime(key));
-			if (entry.by !== instanceId) byId.set(entry.paper.id, entry.paper);
-		}
+			return writtenBy(text, instanceId);
+		};
+		for (const [, entry] of await readPaperFeed(raw, from, at + lookbackMs, skip)) if (entry.by !== instanceId) byId.set(entry.paper.id, entry.paper);
 		return [...byId.values()];
 	};
 
@@ -85,7 +86,7 @@ export function followPaperFeed(options: PaperFeedFollowerOptions): PaperFeedFol
 		// The next poll lists from at - lookback: older keys cannot come back.
 		for (const [key, time] of seen) if (!(time >= at - lookbackMs)) seen.delete(key);
 		if (stopped || papers.length === 0) return 0;
-		live.upsert(papers);
+		await live.upsert(papers);
 		options.onApplied?.(papers.length);
 		logger.info('papers from the shared store indexed', { papers: papers.length, ids: papers.slice(0, 10).map((paper) => paper.id) });
 		return papers.length;

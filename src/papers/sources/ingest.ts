@@ -60,7 +60,7 @@ async function ingestSource(source: LiveSource, date: string | undefined, ports:
 	}
 	try {
 		const { added, updated } = await ports.savePapers(papers);
-		ports.index.upsert([...added, ...updated]);
+		await ports.index.upsert([...added, ...updated]);
 		run.added = added.length;
 		run.updated = updated.length;
 	} catch (error) {

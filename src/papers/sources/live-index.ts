@@ -6,8 +6,11 @@ import { mergePaper } from './merge.js';
 export interface LiveIndex {
 	/** The known record a fetched paper must merge into, when that keeps ids stable (see createLiveIndex). */
 	findExisting(paper: Paper): Paper | undefined;
-	/** Upserts stored records; a paper whose seed twin (same title, no arXiv id) is indexed enriches that entry. */
-	upsert(papers: readonly Paper[]): void;
+	/**
+	 * Upserts stored records; a paper whose seed twin (same title, no arXiv id) is indexed enriches that entry.
+	 * Resolves once all are searchable.
+	 */
+	upsert(papers: readonly Paper[]): Promise<void>;
 }
 
 /**
@@ -19,15 +22,21 @@ export interface LiveIndex {
  * so search lists the paper once.
  */
 export function createLiveIndex(index: Pick<PaperIndex, 'get' | 'all' | 'upsert'>): LiveIndex {
-	// Normalizing 100,000 titles takes a third of a second: done a slice at a time from the start, and finished in one
-	// go only if an ingest needs the map before then.
-	const titles = new Map<string, string>();
+	// A fetched paper with an arXiv id can only be the twin of a paper without one: one with the same id is found by
+	// it, one with another id is another paper. So the titles that matter are the few papers without an arXiv id
+	// (seeds); every title (a second of work at 100,000 papers, which slowed every start) only for a fetched paper
+	// without an id, which no source sends today.
+	const idlessTitles = new Map<string, string>();
+	let everyTitle: Map<string, string> | undefined;
 	let pending: readonly Paper[] | undefined = index.all();
 	let next = 0;
 	const fill = (until: number) => {
 		if (!pending) return;
 		const end = Math.min(pending.length, until);
-		for (; next < end; next++) rememberTitle(titles, pending[next] as Paper);
+		for (; next < end; next++) {
+			const paper = pending[next] as Paper;
+			if (!paper.arxivId) rememberTitle(idlessTitles, paper);
+		}
 		if (next >= pending.length) pending = undefined;
 	};
 	const warm = () => {
@@ -35,13 +44,28 @@ export function createLiveIndex(index: Pick<PaperIndex, 'get' | 'all' | 'upsert'
 		if (pending) setImmediate(warm).unref();
 	};
 	setImmediate(warm).unref();
-	const titleIds = () => {
+	let upserting: Promise<void> = Promise.resolve();
+	const titleIds = (paper: Paper) => {
+		if (paper.arxivId) {
+			fill(Number.POSITIVE_INFINITY);
+			return idlessTitles;
+		}
+		if (!everyTitle) {
+			everyTitle = new Map();
+			for (const known of index.all()) rememberTitle(everyTitle, known);
+		}
+		return everyTitle;
+	};
+	const rememberTitles = (papers: readonly Paper[]) => {
 		fill(Number.POSITIVE_INFINITY);
-		return titles;
+		for (const paper of papers) {
+			if (!paper.arxivId) rememberTitle(idlessTitles, paper);
+			if (everyTitle) rememberTitle(everyTitle, paper);
+		}
 	};
 	const titleTwin = (paper: Paper): Paper | undefined => {
 		const key = normalizeTitle(paper.title);
-		const id = key === '' ? undefined : titleIds().get(key);
+		const id = key === '' ? undefined : titleIds(paper).get(key);
 		const twin = id === undefined ? undefined : index.get(id);
 		if (!twin || twin.id === paper.id) return undefined;
 		// Two different arXiv ids under one title are two papers (mergePapers agrees).
@@ -59,21 +83,40 @@ export function createLiveIndex(index: Pick<PaperIndex, 'get' | 'all' | 'upsert'
 			return twin && keepsId(twin) ? twin : undefined;
 		},
 		upsert(papers) {
-			const entries = papers.map((paper) => {
-				const known = index.get(paper.id);
-				// Found under another id: the arXiv id of a seed twin shown through the seed's entry.
-				if (known) return known.id === paper.id ? paper : { ...mergePaper(known, paper), id: known.id };
-				const twin = titleTwin(paper);
-				// The seed's listing day and id stay; everything the live record knows is shown.
-				return twin ? { ...mergePaper(twin, paper), id: twin.id } : paper;
-			});
-			index.upsert(entries);
-			for (const entry of entries) rememberTitle(titleIds(), entry);
+			// In call order: a slice of an older batch landing after a newer one would bring back stale records.
+			const done = upserting.then(() => upsertInSlices(papers));
+			upserting = done.catch(() => {});
+			return done;
 		},
 	};
+
+	/**
+	 * A day's listing (400 papers) indexed at once held the event loop for 100-200 ms; slices of a few dozen cost a
+	 * few milliseconds each, with the loop running between them.
+	 */
+	async function upsertInSlices(papers: readonly Paper[]): Promise<void> {
+		for (let from = 0; from < papers.length; from += PAPERS_PER_UPSERT) {
+			if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+			upsertSlice(papers.slice(from, from + PAPERS_PER_UPSERT));
+		}
+	}
+
+	function upsertSlice(papers: readonly Paper[]): void {
+		const entries = papers.map((paper) => {
+			const known = index.get(paper.id);
+			// Found under another id: the arXiv id of a seed twin shown through the seed's entry.
+			if (known) return known.id === paper.id ? paper : { ...mergePaper(known, paper), id: known.id };
+			const twin = titleTwin(paper);
+			// The seed's listing day and id stay; everything the live record knows is shown.
+			return twin ? { ...mergePaper(twin, paper), id: twin.id } : paper;
+		});
+		index.upsert(entries);
+		rememberTitles(entries);
+	}
 }
 
-const TITLES_PER_SLICE = 5000;
+const TITLES_PER_SLICE = 20_000;
+const PAPERS_PER_UPSERT = 25;
 
 function rememberTitle(titles: Map<string, string>, paper: Paper): void {
 	const key = normalizeTitle(paper.title);
