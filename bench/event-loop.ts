@@ -171,6 +171,8 @@ try {
 				...latency,
 				// Dispatched → the handler called (gateway, discord.js, the event loop's backlog); the store's read-modify-writes.
 				arrivalMs: { p50: arrival.p50, p95: arrival.p95, max: arrival.max },
+				// Where the slow replies are: the seconds of the window with the worst p95 (a live ingest's day, a compaction).
+				worstSeconds: worstSeconds(subscribed.dispatched, subscribed.latenciesMs, performance.timeOrigin + windowStart, 3),
 				storeWriteMs: summarize(subscriptionWrites),
 			},
 			ingest: {
@@ -199,9 +201,23 @@ try {
 } finally {
 	// The fan-out is still being paced through the emulator; stopping the bot would wait it out.
 	await world.ask({ type: 'stop' }).catch(() => undefined);
-	await world.worker.terminate();
+	await world.stop();
 	await rm(dir, { recursive: true, force: true });
 	process.exit(process.exitCode ?? 0);
+}
+
+function worstSeconds(dispatched: ReadonlyArray<{ at: number }>, latencies: readonly number[], windowStartedAt: number, count: number) {
+	const bySecond = new Map<number, number[]>();
+	dispatched.forEach(({ at }, position) => {
+		const second = Math.floor((at - windowStartedAt) / 1000);
+		const list = bySecond.get(second) ?? [];
+		list.push(latencies[position] as number);
+		bySecond.set(second, list);
+	});
+	return [...bySecond]
+		.map(([atS, list]) => ({ atS, p95: summarize(list).p95 }))
+		.sort((a, b) => b.p95 - a.p95)
+		.slice(0, count);
 }
 
 function progress(message: string): void {
@@ -213,7 +229,7 @@ function ms(nanoseconds: number): number {
 }
 
 /** The worker thread, asked one thing at a time. */
-function startWorld(): { worker: Worker; ask(request: WorldRequest): Promise<WorldReply> } {
+function startWorld(): { worker: Worker; stop(): Promise<number>; ask(request: WorldRequest): Promise<WorldReply> } {
 	// A worker does not inherit tsx's loader: it registers it, then loads the world (as src/search/background-build.ts does).
 	const tsx = import.meta.resolve('tsx/esm/api');
 	const entry = new URL('./event-loop-world.ts', import.meta.url).href;
@@ -223,11 +239,17 @@ function startWorld(): { worker: Worker; ask(request: WorldRequest): Promise<Wor
 		failure = error;
 		process.stderr.write(`[event-loop] the world thread failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 	});
+	let stopping = false;
 	worker.on('exit', (code) => {
-		if (code !== 0) process.stderr.write(`[event-loop] the world thread exited with ${code}\n`);
+		// terminate() ends it with 1; only an exit nobody asked for is news.
+		if (code !== 0 && !stopping) process.stderr.write(`[event-loop] the world thread exited with ${code}\n`);
 	});
 	return {
 		worker,
+		stop: () => {
+			stopping = true;
+			return worker.terminate();
+		},
 		ask: (request) =>
 			new Promise<WorldReply>((resolve, reject) => {
 				if (failure) return reject(failure);

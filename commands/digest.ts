@@ -25,7 +25,7 @@ import { previewDigest } from '../src/digests/preview.js';
 import { nextRunAt } from '../src/digests/schedule.js';
 import { suggestTimeZones } from '../src/digests/time-zones.js';
 import {
-	checkDigestRoom,
+	checkDigestRoomIn,
 	getSubscription,
 	listChannelSubscriptions,
 	listGuildSubscriptions,
@@ -214,13 +214,16 @@ async function subscribe(interaction: ChatInputCommandInteraction, context: BotC
 	};
 	// Bad input is reported before a permission problem: it is the one the admin just typed.
 	validateSubscribeInput(input);
-	const existing = await getSubscription(context.store, guildId, channelId, parseDigestName(input.name));
+	// One read for both: the digest being changed, if any, and whether there is room for a new one.
+	const name = parseDigestName(input.name);
+	const guildDigests = await listGuildSubscriptions(context.store, guildId);
+	const existing = guildDigests.find((digest) => digest.channelId === channelId && digestNameOf(digest) === name);
 	checkBotCanPost(interaction, channelId, kind, input.thread ?? existing?.thread === true);
 	const topics = input.topics === undefined ? (existing?.topics ?? []) : parseTopics(input.topics);
 	const forumTags = kind === 'forum' ? checkForumTags(interaction, channelId, topics) : undefined;
-	await checkDigestRoom(context.store, guildId, channelId, input.name);
+	checkDigestRoomIn(guildDigests, channelId, input.name);
 	const now = context.clock();
-	const { subscription, created, defaultedWeekday } = await subscribeChannel(context.store, input, now);
+	const { subscription, created, defaultedWeekday } = await subscribeChannel(context.store, input, now, { existing });
 	context.schedulesChanged();
 	context.logger.info('digest subscribed', {
 		guildId,

@@ -103,6 +103,26 @@ describe('openStore', () => {
 	});
 });
 
+describe('openSqliteBackend', () => {
+	it('answers a read while its namespace is busy writing, and shows every write committed before it', async () => {
+		const store = await open();
+		await store.meta.set('greeting', 'hello');
+		let longWriteDone = false;
+		// Not a SELECT, so it takes the write queue and the namespace's own connection for a while.
+		const longWrite = store
+			.query('WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) SELECT count(*) AS c FROM n')
+			.then((rows) => {
+				longWriteDone = true;
+				return rows;
+			});
+		expect(await store.meta.get('greeting')).toBe('hello');
+		expect(longWriteDone).toBe(false);
+		expect(await longWrite).toEqual([{ c: 3000000 }]);
+		await store.meta.set('greeting', 'hello again');
+		expect(await store.meta.get('greeting')).toBe('hello again');
+	});
+});
+
 describe('Collection.entries', () => {
 	it('lists one namespace only, optionally by key prefix, in key order', async () => {
 		const store = await open();

@@ -39,6 +39,20 @@ describe('subscribeChannel', () => {
 		expect(await getSubscription(store, 'g1', 'c1')).toEqual(subscription);
 	});
 
+	it('applies the change to the stored digest when the copy the caller saw is out of date', async () => {
+		await subscribeChannel(store, { ...base, topics: 'llm' }, NOW);
+		// The caller's listing said there was none, and another copy is older than the stored one: both are re-read.
+		const fromNothing = await subscribeChannel(store, { ...base, maxPapers: 5 }, LATER, { existing: undefined });
+		expect(fromNothing.created).toBe(false);
+		expect(fromNothing.subscription).toMatchObject({ topics: ['llm'], maxPapers: 5, createdAt: NOW.toISOString() });
+		const stale = { ...fromNothing.subscription, topics: ['stale'], maxPapers: 10 };
+		const fromStale = await subscribeChannel(store, { ...base, time: '07:00' }, LATER, { existing: stale });
+		expect(fromStale.subscription).toMatchObject({ topics: ['llm'], maxPapers: 5, time: '07:00' });
+		expect(await getSubscription(store, 'g1', 'c1')).toEqual(fromStale.subscription);
+		const fresh = await subscribeChannel(store, { ...base, channelId: 'c2' }, LATER, { existing: undefined });
+		expect(fresh.created).toBe(true);
+	});
+
 	it('updates on re-subscribe, keeping options left out and clearing a pause', async () => {
 		await subscribeChannel(store, { ...base, time: '08:15', timezone: 'europe/london', topics: 'llm, agents', maxPapers: 5 }, NOW);
 		const stored = await getSubscription(store, 'g1', 'c1');

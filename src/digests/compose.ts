@@ -10,6 +10,7 @@ import { DigestMessages } from './messages.js';
 import { digestNameOf, isDefaultName } from './names.js';
 import { digestNonce, targetSchedule, type DigestTarget } from './targets.js';
 import { prepareTopicText, type TopicMatcher } from './topics.js';
+import { yieldToInteractions } from '../interactive-priority.js';
 
 /** A paper a digest may carry; seeds have no `firstSeenAt` and count as known from the start. */
 export type DigestPaper = Paper & { firstSeenAt?: string };
@@ -273,9 +274,7 @@ function anyMaskAt(masks: readonly Uint8Array[], position: number): boolean {
 	return false;
 }
 
-function nextTurn(): Promise<void> {
-	return new Promise((resolve) => setImmediate(resolve));
-}
+const nextTurn = yieldToInteractions;
 
 /** A personal digest has no max_papers option; it gets as many as a channel can have. */
 const DIGEST_MAX_PAPERS = 10;

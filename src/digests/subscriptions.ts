@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { unchanged } from '../store/collection.js';
+import { noRow, unchanged } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 import type { Subscription } from '../store/records.js';
 import { DEFAULT_WEEKDAY, frequencyOf, parseFrequency, parseWeekday } from './cadence.js';
@@ -70,7 +70,13 @@ export function validateSubscribeInput(input: Omit<SubscribeInput, 'guildId' | '
  * subscribing again clears a pause (the admin is acting on the channel). Delivery history is kept, so
  * a re-subscribed channel is never sent a paper twice.
  */
-export async function subscribeChannel(store: SubscriptionStore, input: SubscribeInput, now: Date): Promise<SubscribeResult> {
+/** `seen`: the digest as the caller just read it (`existing` undefined: there was none); saves reading it again while that holds. */
+export async function subscribeChannel(
+	store: SubscriptionStore,
+	input: SubscribeInput,
+	now: Date,
+	seen?: { existing: Subscription | undefined },
+): Promise<SubscribeResult> {
 	validateSubscribeInput(input);
 	const name = parseDigestName(input.name);
 	const time = input.time === undefined ? undefined : parseDigestTime(input.time);
@@ -82,35 +88,39 @@ export async function subscribeChannel(store: SubscriptionStore, input: Subscrib
 	let created = false;
 	let defaultedWeekday = false;
 	// Applied to the latest record under its lock: a delivery recording meanwhile keeps its fields, and so does this change.
-	const subscription = (await store.subscriptions.update(key, (existing) => {
-		created = !existing;
-		const base: Subscription = existing
-			? {
-					...existing,
-					time: time ?? existing.time,
-					timezone: timezone ?? existing.timezone,
-					topics: topics ?? existing.topics,
-					maxPapers: maxPapers ?? existing.maxPapers,
-					updatedAt: at,
-				}
-			: {
-					guildId: input.guildId,
-					channelId: input.channelId,
-					...(isDefaultName(name) ? {} : { name }),
-					time: time ?? parseDigestTime(undefined),
-					timezone: timezone ?? parseTimeZone(undefined),
-					topics: topics ?? [],
-					maxPapers: maxPapers ?? parseMaxPapers(undefined),
-					createdBy: input.userId,
-					createdAt: at,
-				};
-		const next = applyCadence(base, input);
-		defaultedWeekday = input.frequency !== undefined && next.frequency === 'weekly' && input.day === undefined && existing?.weekday === undefined;
-		applyFilters(next, input);
-		applyChannelKind(next, input);
-		delete next.paused;
-		return next;
-	})) as Subscription;
+	const subscription = (await store.subscriptions.update(
+		key,
+		(existing) => {
+			created = !existing;
+			const base: Subscription = existing
+				? {
+						...existing,
+						time: time ?? existing.time,
+						timezone: timezone ?? existing.timezone,
+						topics: topics ?? existing.topics,
+						maxPapers: maxPapers ?? existing.maxPapers,
+						updatedAt: at,
+					}
+				: {
+						guildId: input.guildId,
+						channelId: input.channelId,
+						...(isDefaultName(name) ? {} : { name }),
+						time: time ?? parseDigestTime(undefined),
+						timezone: timezone ?? parseTimeZone(undefined),
+						topics: topics ?? [],
+						maxPapers: maxPapers ?? parseMaxPapers(undefined),
+						createdBy: input.userId,
+						createdAt: at,
+					};
+			const next = applyCadence(base, input);
+			defaultedWeekday = input.frequency !== undefined && next.frequency === 'weekly' && input.day === undefined && existing?.weekday === undefined;
+			applyFilters(next, input);
+			applyChannelKind(next, input);
+			delete next.paused;
+			return next;
+		},
+		seen && (seen.existing ?? noRow),
+	)) as Subscription;
 	return { subscription, created, defaultedWeekday };
 }
 
@@ -162,8 +172,12 @@ function applyChannelKind(next: Subscription, input: SubscribeInput): void {
  * before the write, so two admins creating at the same instant could pass one over: a cap, not an invariant.
  */
 export async function checkDigestRoom(store: SubscriptionStore, guildId: string, channelId: string, rawName: string | undefined): Promise<void> {
+	checkDigestRoomIn(await listGuildSubscriptions(store, guildId), channelId, rawName);
+}
+
+/** checkDigestRoom on the server's digests as the caller already read them. */
+export function checkDigestRoomIn(existing: readonly Subscription[], channelId: string, rawName: string | undefined): void {
 	const name = parseDigestName(rawName);
-	const existing = await listGuildSubscriptions(store, guildId);
 	if (existing.some((subscription) => subscription.channelId === channelId && digestNameOf(subscription) === name)) return;
 	if (existing.filter((subscription) => subscription.channelId === channelId).length >= DigestNameLimits.perChannel) {
 		throw new UserError(DigestMessages.tooManyInChannel(channelId, DigestNameLimits.perChannel));

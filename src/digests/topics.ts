@@ -1,4 +1,5 @@
 import { normalizeTitle, type Paper } from '../papers/paper.js';
+import { yieldToInteractions } from '../interactive-priority.js';
 
 /** Which of `papers` match any of `topics` (ids). Called only with a non-empty topic list. */
 export type TopicMatcher = (topics: readonly string[], papers: readonly Paper[]) => ReadonlySet<string> | Promise<ReadonlySet<string>>;
@@ -36,7 +37,7 @@ const PREPARE_SLICE = 200;
 export async function prepareTopicText(papers: readonly Paper[]): Promise<void> {
 	for (let start = 0; start < papers.length; start += PREPARE_SLICE) {
 		for (const paper of papers.slice(start, start + PREPARE_SLICE)) searchableText(paper);
-		await new Promise((resolve) => setImmediate(resolve));
+		await yieldToInteractions();
 	}
 }
 

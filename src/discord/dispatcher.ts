@@ -1,5 +1,6 @@
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import { isUserError } from '../errors.js';
+import { beginInteraction } from '../interactive-priority.js';
 import { StoreError } from '../store/errors.js';
 import { StoreMessages } from '../store/messages.js';
 import type { SlashCommand } from './command.js';
@@ -26,6 +27,7 @@ export function createDispatcher(commands: readonly SlashCommand[], context: Bot
 
 	async function dispatch(interaction: Interaction): Promise<void> {
 		inFlight += 1;
+		const endInteraction = beginInteraction();
 		const started = performance.now();
 		let outcome: 'ok' | 'user-error' | 'failed' = 'ok';
 		try {
@@ -34,6 +36,7 @@ export function createDispatcher(commands: readonly SlashCommand[], context: Bot
 			outcome = isUserError(error) ? 'user-error' : 'failed';
 			await answerFailure(interaction, error, context);
 		} finally {
+			endInteraction();
 			inFlight -= 1;
 			if (inFlight === 0) idle?.();
 			const { command, kind } = metricLabels(interaction);

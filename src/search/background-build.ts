@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Paper } from '../papers/paper.js';
 import { shelvedRange, type AbstractShelf, type ShelfLocation } from './abstract-shelf.js';
 import { buildSegment, segmentFromParts, type Segment, type SegmentParts } from './segment.js';
+import { yieldToInteractions } from '../interactive-priority.js';
 
 /**
  * Building a segment of the whole corpus takes seconds (4 s at 100,000 papers): on the bot's event loop that
@@ -76,7 +77,7 @@ async function buildOnSharedWorker(papers: readonly Paper[]): Promise<BuiltParts
 		};
 		for (let from = 0; from < papers.length; from += BackgroundBuildDefaults.papersPerSlice) {
 			worker.postMessage({ type: 'papers', papers: papers.slice(from, from + BackgroundBuildDefaults.papersPerSlice).map(send) } satisfies WorkerRequest);
-			await new Promise((resolve) => setImmediate(resolve));
+			await yieldToInteractions();
 		}
 		worker.postMessage({ type: 'build' } satisfies WorkerRequest);
 		return await answered;

@@ -9,6 +9,7 @@ import { compareRecency } from './rank-order.js';
 import { buildSegmentOffThread, type SegmentBuilder } from './background-build.js';
 import { buildSegment, type Segment } from './segment.js';
 import { foldText, forEachToken, isStopword, tokenize } from './tokenize.js';
+import { yieldToInteractions } from '../interactive-priority.js';
 
 export type { SearchHit } from './final-rank.js';
 
@@ -420,7 +421,7 @@ async function indexIds(base: Segment): Promise<{ base: Segment; ids: Map<string
 	const { papers } = base;
 	for (let doc = 0; doc < papers.length; doc++) {
 		ids.set((papers[doc] as Paper).id, doc);
-		if (doc % ID_SLICE === ID_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+		if (doc % ID_SLICE === ID_SLICE - 1) await yieldToInteractions();
 	}
 	return { base, ids };
 }

@@ -3,11 +3,13 @@ import type { Paper } from '../papers/paper.js';
 import { buildSegment, SEGMENT_ARRAYS } from './segment.js';
 import { isShelfFile, readRange, type ShelfLocation } from './abstract-shelf.js';
 import type { BuiltParts, WorkerRequest } from './background-build.js';
+import { lowerThreadPriority } from './lower-priority.js';
 
 /**
  * The worker half of buildSegmentOffThread (background-build.ts): collects the papers sent in slices,
  * builds the segment and hands its arrays back without copying them (transferred).
  */
+lowerThreadPriority();
 let papers: Paper[] = [];
 let shelves: ShelfLocation[] = [];
 parentPort?.on('message', (request: WorkerRequest) => {

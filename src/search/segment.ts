@@ -311,11 +311,16 @@ export function uniqueGrams(token: string): string[] {
 	return [...grams];
 }
 
+const TERMS_PER_PAPER_GUESS = 200;
+
 function createPostingsBuilder(paperCount: number) {
-	const vocabulary = new Vocabulary();
-	let flagsOf: Uint8Array = new Uint8Array(1 << 16);
-	let tfOf: Uint16Array = new Uint16Array(1 << 16);
-	let stopword: Uint8Array = new Uint8Array(1 << 16);
+	// Distinct words grow slower than papers; a few hundred a paper is plenty for a small build, and the tables grow.
+	const expectedTerms = paperCount * TERMS_PER_PAPER_GUESS;
+	const vocabulary = new Vocabulary(expectedTerms);
+	const termSlots = Math.min(1 << 16, Math.max(1024, expectedTerms));
+	let flagsOf: Uint8Array = new Uint8Array(termSlots);
+	let tfOf: Uint16Array = new Uint16Array(termSlots);
+	let stopword: Uint8Array = new Uint8Array(termSlots);
 	let pairTerms: Uint32Array = new Uint32Array(Math.max(1024, paperCount * 128));
 	let pairCodes: Uint8Array = new Uint8Array(pairTerms.length);
 	let pairCount = 0;

@@ -6,6 +6,7 @@ import type { Paper } from '../papers/paper.js';
 import { AbstractShelf, shelfOf, shelveAbstract } from './abstract-shelf.js';
 import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
 import { ImpactDefaults, SEGMENT_ARRAYS, segmentFromParts, type SegmentParts } from './segment.js';
+import { yieldToInteractions } from '../interactive-priority.js';
 
 /**
  * The search index on disk, so a restart loads it instead of tokenizing the corpus again. Layout: sections
@@ -153,7 +154,7 @@ export async function writeIndexSnapshot(
 	for (let from = 0; from < papers.length; from += PAPERS_PER_SLICE * 5) {
 		const to = Math.min(papers.length, from + PAPERS_PER_SLICE * 5);
 		for (let doc = from; doc < to; doc++) shelveAbstract(papers[doc] as Paper, shelf, doc);
-		await new Promise((resolve) => setImmediate(resolve));
+		await yieldToInteractions();
 	}
 	return { bytes: position + TRAILER_BYTES, papers: papers.length, baseGeneration: state.baseGeneration, shelf };
 }
@@ -178,7 +179,7 @@ async function encodePapers(papers: readonly Paper[]): Promise<Buffer> {
 			);
 		}
 		lines.push(Buffer.from(`[${texts.join(',')}]\n`, 'utf8'));
-		await new Promise((resolve) => setImmediate(resolve));
+		await yieldToInteractions();
 	}
 	return Buffer.concat(lines);
 }

@@ -24,7 +24,7 @@ export interface Collection<T> {
 	 * `likely` is the record as the caller last saw it (a listing's copy): tried as the stored row instead of
 	 * reading it first, so when the row no longer holds exactly its encoding, the row is read and `change` runs again.
 	 */
-	update(key: string, change: (current: T | undefined) => T | undefined | typeof unchanged, likely?: T): Promise<T | undefined>;
+	update(key: string, change: (current: T | undefined) => T | undefined | typeof unchanged, likely?: T | typeof noRow): Promise<T | undefined>;
 	/** Every entry whose key starts with `prefix` (all when omitted), in key order (by code point). */
 	entries(prefix?: string): Promise<Array<[string, T]>>;
 	values(prefix?: string): Promise<T[]>;
@@ -78,6 +78,8 @@ const SEEN_ROWS = 2_000;
  * row, so a target's first delivery record is not read twice (once by `get`, once more by its first update).
  */
 const ABSENT: unique symbol = Symbol('absent');
+/** `update`'s `likely` when the caller's own listing just showed no row for the key. */
+export const noRow: typeof ABSENT = ABSENT;
 
 /** Another process changing the record between each read and write this often means something is wrong. */
 const UPDATE_ATTEMPTS = 50;
@@ -154,8 +156,9 @@ export function createCollection<T>(
 	// Keyv's codec called directly (src/store/codec.ts): awaiting Keyv's async wrapper per row made a 10,000-row listing twice as slow.
 	const encode = (value: unknown, expires?: number) => serializeRecord({ value, expires });
 	/** A caller's copy as its row would read, for a first guess; none when it cannot be encoded. */
-	const encodeLikely = (value: T | undefined): string | undefined => {
+	const encodeLikely = (value: T | typeof ABSENT | undefined): string | typeof ABSENT | undefined => {
 		if (value === undefined) return undefined;
+		if (value === ABSENT) return ABSENT;
 		try {
 			return encode(value);
 		} catch {

@@ -6,6 +6,7 @@ import type { RawNamespace } from './collection.js';
 import { PAPER_FEED_NAMESPACE, prunePaperFeed } from './paper-feed.js';
 import type { DeliveryRecord } from './records.js';
 import { QUERY_MEMO_TTL_MS, type Store } from './store.js';
+import { yieldToInteractions } from '../interactive-priority.js';
 
 /**
  * Keeps the database bounded: expired query memos are deleted, `sent` maps are trimmed to what a digest
@@ -75,7 +76,7 @@ interface ReadableRow<T> {
 
 /** Rows handled per turn of the event loop: a prune over 10,000 records must not hold up interactions. */
 const ROWS_PER_TURN = 500;
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const nextTurn = yieldToInteractions;
 
 /**
  * The envelopes as raw JSON (plain JSON.parse, no Keyv reviver): a rewrite keeps every string exactly as Keyv

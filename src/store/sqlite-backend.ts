@@ -1,5 +1,6 @@
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
+import { createSqliteReader, type SqliteReader } from './sqlite-reader.js';
 import { chunk, MAX_KEY_CHAR, type BackendContext, type NamespaceBackend, type RawChange, type RawRow, type StoreBackend } from './backend.js';
 
 /** Rows per multi-row INSERT; far below SQLite's bound-parameter limit. */
@@ -12,9 +13,10 @@ const SWAP_ROWS = 5_000;
 const BUSY_TIMEOUT_MS = 10_000;
 /**
  * Characters of values per batch statement too: 400 ingested papers (with their abstracts) made a 2 MB commit that
- * every other write of the process (a `/digest subscribe`) queued behind; smaller ones let those in between.
+ * every other write of the process (a `/digest subscribe`) queued behind; smaller ones let those in between. At
+ * 256 KB a statement still took up to ~100 ms during a live ingest; at 64 KB, under 50.
  */
-const BATCH_BYTES = 256 * 1024;
+const BATCH_BYTES = 64 * 1024;
 /** Rows per statement of a listing; a row written between two pages is read at its newest, none twice. */
 const LIST_PAGE_ROWS = 1_000;
 
@@ -28,11 +30,12 @@ interface Row {
  * (its own @keyv/sqlite adapter), so WAL lets one read while another writes; batches are single statements.
  * The connections open one after another: each adapter runs CREATE TABLE IF NOT EXISTS as it connects, and on
  * a new file concurrent ones can deadlock into SQLITE_BUSY (which no busy timeout waits out), failing that
- * connection for good.
+ * connection for good. Reads share one more connection, opened after the first namespace's (src/store/sqlite-reader.ts).
  */
 export function openSqliteBackend(file: string, context: BackendContext): StoreBackend {
 	const namespaces = new Map<string, NamespaceBackend & { close(): Promise<void> }>();
 	const writes = createWriteQueue();
+	const reader = createSqliteReader(file, BUSY_TIMEOUT_MS, context);
 	let previous: Promise<unknown> = Promise.resolve();
 	let closing: Promise<void> | undefined;
 	return {
@@ -42,17 +45,21 @@ export function openSqliteBackend(file: string, context: BackendContext): StoreB
 		namespace(name) {
 			let opened = namespaces.get(name);
 			if (!opened) {
-				opened = openNamespace(file, name, context, previous, namespaces.size === 0, writes);
+				const first = namespaces.size === 0;
+				opened = openNamespace(file, name, context, previous, first, writes, reader);
 				namespaces.set(name, opened);
-				previous = opened.ready.catch(() => {});
+				previous = opened.ready.then(() => (first ? reader.open() : undefined)).catch(() => {});
 			}
 			return opened;
 		},
-		close: () => (closing ??= Promise.all([...namespaces.values()].map((namespace) => namespace.close())).then(() => undefined)),
+		close: () =>
+			(closing ??= Promise.all([...namespaces.values()].map((namespace) => namespace.close()))
+				.then(() => reader.close())
+				.then(() => undefined)),
 	};
 }
 
-function openNamespace(file: string, name: string, context: BackendContext, after: Promise<unknown>, first: boolean, writes: WriteQueue) {
+function openNamespace(file: string, name: string, context: BackendContext, after: Promise<unknown>, first: boolean, writes: WriteQueue, reader: SqliteReader) {
 	let adapter: KeyvSqlite | undefined;
 	let keyv: Keyv | undefined;
 	const raw = async (sql: string, ...parameters: unknown[]) => {
@@ -65,7 +72,7 @@ function openNamespace(file: string, name: string, context: BackendContext, afte
 	const ready = (async () => {
 		await after;
 		adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: BUSY_TIMEOUT_MS, iterationLimit: 1000 });
-		queueWrites(adapter, writes);
+		routeQueries(adapter, writes, reader);
 		keyv = new Keyv({ store: adapter, namespace: name, throwOnErrors: true });
 		// Keyv re-emits adapter errors; the listener keeps them from vanishing, throwOnErrors makes them loud.
 		keyv.on('error', (error: unknown) => context.logger.debug('store error event', { namespace: name, error }));
@@ -181,11 +188,17 @@ function createWriteQueue(): WriteQueue {
 	};
 }
 
-/** Reads go straight through: WAL lets them run beside the writer. Everything else may write, so it queues. */
-function queueWrites(adapter: KeyvSqlite, writes: WriteQueue): void {
+/**
+ * Reads go to the shared read connection once it is open: WAL lets it read beside the writer, where on the
+ * namespace's own connection a read waited for that connection's commit and its fsync (a subscribe's lookup
+ * queued behind a fan-out's delivery writes). Everything else may write, so it queues.
+ */
+function routeQueries(adapter: KeyvSqlite, writes: WriteQueue, reader: SqliteReader): void {
 	const query = adapter.query.bind(adapter);
-	adapter.query = (sql: string, ...parameters: unknown[]) =>
-		/^\s*SELECT\b/i.test(sql) ? query(sql, ...parameters) : writes.run(() => query(sql, ...parameters));
+	adapter.query = (sql: string, ...parameters: unknown[]) => {
+		if (!/^\s*SELECT\b/i.test(sql)) return writes.run(() => query(sql, ...parameters));
+		return reader.isOpen() ? reader.query(sql, ...parameters) : query(sql, ...parameters);
+	};
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { PaperIndex } from '../../search/index.js';
 import { normalizeTitle, paperIdFor, type Paper } from '../paper.js';
 import { mergePaper } from './merge.js';
+import { yieldToInteractions } from '../../interactive-priority.js';
 
 /** The ingest's view of the running search index: what is already known, and where a fetched paper goes. */
 export interface LiveIndex {
@@ -96,7 +97,7 @@ export function createLiveIndex(index: Pick<PaperIndex, 'get' | 'all' | 'upsert'
 	 */
 	async function upsertInSlices(papers: readonly Paper[]): Promise<void> {
 		for (let from = 0; from < papers.length; from += PAPERS_PER_UPSERT) {
-			if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+			if (from > 0) await yieldToInteractions();
 			upsertSlice(papers.slice(from, from + PAPERS_PER_UPSERT));
 		}
 	}
