@@ -5,6 +5,7 @@ import { createDigestScheduler, type DigestScheduler } from '../digests/schedule
 import { createIndexTopicMatcher } from '../digests/topics.js';
 import type { Logger } from '../log.js';
 import { loadCorpusOrSnapshot, type Corpus, type SnapshotSource } from '../search/corpus.js';
+import { warmUpIndex } from '../search/warm-up.js';
 import { keepIndexSnapshot, type SnapshotKeeper } from '../search/snapshot-keeper.js';
 import { PaperFeedDefaults } from '../store/paper-feed.js';
 import { followPaperFeed, type PaperFeedFollower } from '../papers/sources/feed.js';
@@ -222,6 +223,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 			shards: formatShardIds(gateway.plan.ids),
 			shardCount: gateway.plan.count,
 		});
+		const warmingFrom = performance.now();
+		void warmUpIndex(corpus.index).then(
+			(searches) => logger.debug('search warmed up', { searches, ms: Math.round(performance.now() - warmingFrom) }),
+			(error: unknown) => logger.warn('search warm-up failed', { error }),
+		);
 
 		// Before anything is scheduled: a port already in use fails start-up with nothing left running.
 		const metricsServer =
