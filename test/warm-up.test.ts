@@ -3,7 +3,14 @@ import type { Paper } from '../src/papers/paper.js';
 import { buildPaperIndex } from '../src/search/index.js';
 import { warmUpIndex } from '../src/search/warm-up.js';
 
-const paper = (id: string, title: string): Paper => ({ id, title, abstract: `${title} abstract`, authors: ['A. Author'], listedOn: '2026-03-14', source: 'hf-daily' });
+const paper = (id: string, title: string): Paper => ({
+	id,
+	title,
+	abstract: `${title} abstract`,
+	authors: ['A. Author'],
+	listedOn: '2026-03-14',
+	source: 'hf-daily',
+});
 
 describe('warmUpIndex', () => {
 	it('runs searches drawn from the corpus titles and leaves the index as it was', async () => {
