@@ -56,33 +56,49 @@ export function parsePaperJson(text: string, file: string): JsonResult {
 }
 
 export function parsePaperJsonLines(text: string, options: JsonLinesOptions): JsonResult {
-	const { file, badLines } = options;
+	const reader = createJsonLinesReader(options.file);
+	const lines = text.replace(/^\uFEFF/, '').split('\n');
+	for (const [index, raw] of lines.entries()) {
+		if (options.badLines?.has(index + 1)) reader.badLine(index + 1);
+		else reader.line(raw, index + 1);
+	}
+	return reader.finish();
+}
+
+/** parsePaperJsonLines a line at a time, for a file read as a stream (src/papers/jsonl-file.ts). */
+export interface JsonLinesReader {
+	line(raw: string, line: number): void;
+	/** A line that was not valid UTF-8: reported and skipped. */
+	badLine(line: number): void;
+	finish(): JsonResult;
+}
+
+export function createJsonLinesReader(file: string): JsonLinesReader {
 	const result: JsonResult = { papers: [], skipped: 0, problems: [] };
 	const skip = (line: number, message: string) => {
 		result.skipped++;
 		result.problems.push({ file, line, message });
 	};
-	const lines = text.replace(/^\uFEFF/, '').split('\n');
-	for (const [index, raw] of lines.entries()) {
-		const line = index + 1;
-		if (badLines?.has(line)) {
-			skip(line, 'not valid UTF-8 text, line skipped');
-			continue;
-		}
-		if (raw.trim() === '') continue;
-		let value: unknown;
-		try {
-			value = JSON.parse(raw);
-		} catch (error) {
-			skip(line, `invalid JSON: ${(error as Error).message}`);
-			continue;
-		}
-		const read = paperFromRecord(value);
-		if (read.ok) keepPaper(result, read.paper, { file, line });
-		else skip(line, read.reason);
-	}
-	if (result.papers.length === 0 && result.problems.length === 0) result.problems.push({ file, message: 'empty file, no papers' });
-	return result;
+	return {
+		line(raw, line) {
+			if (raw.trim() === '') return;
+			let value: unknown;
+			try {
+				value = JSON.parse(raw);
+			} catch (error) {
+				skip(line, `invalid JSON: ${(error as Error).message}`);
+				return;
+			}
+			const read = paperFromRecord(value);
+			if (read.ok) keepPaper(result, read.paper, { file, line });
+			else skip(line, read.reason);
+		},
+		badLine: (line) => skip(line, 'not valid UTF-8 text, line skipped'),
+		finish() {
+			if (result.papers.length === 0 && result.problems.length === 0) result.problems.push({ file, message: 'empty file, no papers' });
+			return result;
+		},
+	};
 }
 
 /** Keeps the paper within PAPER_LIMITS; each field shortened is reported where it was read, the paper still loads. */

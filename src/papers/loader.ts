@@ -5,7 +5,8 @@ import { gunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
 import { decodeText } from './decode.js';
 import { parseDailyDump } from './dump.js';
-import { parsePaperJson, parsePaperJsonLines } from './json.js';
+import { parsePaperJson } from './json.js';
+import { readJsonLinesFile } from './jsonl-file.js';
 import type { FileReport, LoadProblem, LoadReport } from './load-report.js';
 import { mergePapers } from './merge.js';
 import type { Paper } from './paper.js';
@@ -72,6 +73,12 @@ export async function loadPaperFile(path: string, options: LoadOptions = {}): Pr
 		return { papers: [], report: wholeFileSkip(path, `unsupported file type (${what}); expected .txt, .json or .jsonl, optionally .gz; skipped`) };
 	}
 
+	if (kind === 'jsonl') {
+		const read = await readJsonLinesFile(path, gzipped);
+		if (!read.ok) return { papers: [], report: wholeFileSkip(path, read.reason, read.line) };
+		const { papers, skipped, problems } = read.parsed;
+		return { papers, report: { file: path, loaded: papers.length, skipped, problems } };
+	}
 	let bytes: Uint8Array;
 	try {
 		bytes = await readFile(path);
@@ -82,15 +89,10 @@ export async function loadPaperFile(path: string, options: LoadOptions = {}): Pr
 	}
 	if (bytes.length === 0) return { papers: [], report: { file: path, loaded: 0, skipped: 0, problems: [{ file: path, message: 'empty file, no papers' }] } };
 
-	const decoded = decodeText(bytes, kind === 'jsonl');
+	const decoded = decodeText(bytes);
 	if (!decoded.ok) return { papers: [], report: wholeFileSkip(path, decoded.reason, decoded.line) };
 
-	const parsed =
-		kind === 'dump'
-			? parseDailyDump(decoded.text, { file: path, ...options })
-			: kind === 'json'
-				? parsePaperJson(decoded.text, path)
-				: parsePaperJsonLines(decoded.text, { file: path, ...(decoded.badLines ? { badLines: decoded.badLines } : {}) });
+	const parsed = kind === 'dump' ? parseDailyDump(decoded.text, { file: path, ...options }) : parsePaperJson(decoded.text, path);
 	return {
 		papers: parsed.papers,
 		report: { file: path, loaded: parsed.papers.length, skipped: parsed.skipped, problems: parsed.problems },
