@@ -7,6 +7,7 @@ import { AbstractShelf, shelfOf, shelveAbstract } from './abstract-shelf.js';
 import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
 import { ImpactDefaults, SEGMENT_ARRAYS, segmentFromParts, type SegmentParts } from './segment.js';
 import { yieldToInteractions } from '../interactive-priority.js';
+import { checkSectionsAside, type ChecksummedSection, type SectionChecks } from './section-checks.js';
 
 /**
  * The search index on disk, so a restart loads it instead of tokenizing the corpus again. Layout: sections
@@ -222,25 +223,28 @@ export function readSnapshotHeader(path: string): SnapshotHeader {
 export function loadIndexSnapshot(path: string): LoadedSnapshot {
 	const fd = openSnapshot(path);
 	let kept = false;
+	let checks: SectionChecks | undefined;
 	try {
 		const { header, size } = readHeader(fd);
 		const { sections } = header;
-		const papers = decodePapers(readSection(fd, need(sections, 'papers')));
-		const livePapers = parseJson<Paper[]>(readSection(fd, need(sections, 'livePapers')), 'live papers');
+		checks = checkSectionsAside(path, fd, checksummed(sections));
+		const verified = checks;
+		const papers = decodePapers(readSectionBytes(fd, need(sections, 'papers')));
+		const livePapers = parseJson<Paper[]>(readSectionBytes(fd, need(sections, 'livePapers')), 'live papers');
 		if (!Array.isArray(papers) || !Array.isArray(livePapers)) throw new SnapshotError('the papers are not lists');
-		const starts = new Float64Array(readSection(fd, need(sections, 'abstractStarts')).buffer);
+		const starts = new Float64Array(readSectionBytes(fd, need(sections, 'abstractStarts')).buffer);
 		const abstracts = need(sections, 'abstracts');
 		checkStarts(starts, papers.length, abstracts, size);
 		const text = (name: string) => {
-			const bytes = readSection(fd, need(sections, name));
+			const bytes = readSectionBytes(fd, need(sections, name));
 			const joined = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 			return joined === '' ? [] : joined.split('\n');
 		};
-		const uint32 = (name: string) => new Uint32Array(readSection(fd, need(sections, name), 4).buffer);
+		const uint32 = (name: string) => new Uint32Array(readSectionBytes(fd, need(sections, name), 4).buffer);
 		const parts: SegmentParts = {
 			terms: text('terms'),
 			grams: text('grams'),
-			impacts: readSection(fd, need(sections, 'impacts')),
+			impacts: readSectionBytes(fd, need(sections, 'impacts')),
 			offsets: uint32('offsets'),
 			docs: uint32('docs'),
 			fieldWords: uint32('fieldWords'),
@@ -260,11 +264,17 @@ export function loadIndexSnapshot(path: string): LoadedSnapshot {
 		} catch (error) {
 			throw new SnapshotError((error as Error).message);
 		}
-		const deleted = readSection(fd, need(sections, 'deleted'));
+		const deleted = readSectionBytes(fd, need(sections, 'deleted'));
 		if (deleted.length !== papers.length) throw new SnapshotError('the tombstones do not fit the papers');
 		base.deleted.set(deleted);
+		const damaged = verified.damaged();
+		if (damaged !== undefined) throw new SnapshotError(`section ${damaged} is damaged (checksum)`);
 		kept = true;
 		return { index: restorePaperIndex(base, livePapers), header, shelf, bytes: size };
+	} catch (error) {
+		// Damaged bytes fail wherever they are decoded first; the checksum names them.
+		const damaged = checks?.damaged();
+		throw damaged === undefined ? error : new SnapshotError(`section ${damaged} is damaged (checksum)`);
 	} finally {
 		if (!kept) closeSync(fd);
 	}
@@ -333,12 +343,16 @@ function need(sections: Record<string, SectionEntry>, name: string): SectionEntr
 	return entry;
 }
 
-/** The section's bytes in a buffer of their own (so typed arrays over it start aligned), checksum verified. */
-function readSection(fd: number, entry: SectionEntry, elementBytes = 1): Uint8Array {
+/** The section's bytes in a buffer of their own (so typed arrays over it start aligned); checksums are checked aside. */
+function readSectionBytes(fd: number, entry: SectionEntry, elementBytes = 1): Uint8Array {
 	if (entry.length % elementBytes !== 0) throw new SnapshotError('a section does not hold whole elements');
-	const bytes = readBytes(fd, entry.offset, entry.length);
-	if (entry.crc !== undefined && crc32(bytes) !== entry.crc) throw new SnapshotError('a section is damaged (checksum)');
-	return bytes;
+	return readBytes(fd, entry.offset, entry.length);
+}
+
+function checksummed(sections: Record<string, SectionEntry>): ChecksummedSection[] {
+	return Object.entries(sections).flatMap(([name, entry]) =>
+		entry.crc === undefined ? [] : [{ name, offset: entry.offset, length: entry.length, crc: entry.crc }],
+	);
 }
 
 function readBytes(fd: number, position: number, length: number): Uint8Array {
