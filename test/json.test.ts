@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePaperJson, parsePaperJsonLines } from '../src/papers/json.js';
+import { createJsonLinesReader, parsePaperJson, parsePaperJsonLines } from '../src/papers/json.js';
 import { PAPER_LIMITS } from '../src/papers/limits.js';
 
 const entry = (id: string, title: string) => ({
@@ -114,7 +114,12 @@ describe('parsePaperJsonLines', () => {
 			'xx',
 			JSON.stringify(entry('2503.00002', 'B')),
 		].join('\n');
-		const result = parsePaperJsonLines(text, { file: 'x.jsonl', badLines: new Set([4]) });
+		const reader = createJsonLinesReader('x.jsonl');
+		for (const [index, line] of text.split('\n').entries()) {
+			if (index + 1 === 4) reader.badLine(4);
+			else reader.line(line, index + 1);
+		}
+		const result = reader.finish();
 		expect(result.papers).toHaveLength(2);
 		expect(result.problems.map((problem) => [problem.line, problem.message.replace(/:.*/, '')])).toEqual([
 			[2, 'invalid JSON'],

@@ -5,12 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePaperJsonLines } from '../src/papers/json.js';
 import { readJsonLinesFile } from '../src/papers/jsonl-file.js';
+import { hfEntryLine } from './support/hf-entry.js';
 
-const entryLine = (id: string, title: string, summary = 'An abstract.') =>
-	JSON.stringify({
-		paper: { id, title, summary, authors: [{ name: 'A. Author' }], publishedAt: '2025-03-03T00:00:00Z', upvotes: 1 },
-		publishedAt: '2025-03-03T00:00:00Z',
-	});
+const entryLine = (id: string, title: string, summary = 'An abstract.') => hfEntryLine(id, title, { summary });
 
 let dir: string;
 beforeEach(async () => {

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
 import { formatLoadProblem, loadPaperFile, loadSeedsDir } from '../src/papers/loader.js';
+import { hfEntryLine } from './support/hf-entry.js';
 
 const seedsDir = fileURLToPath(new URL('../seeds', import.meta.url));
 const seedFile = join(seedsDir, '000_44d1e5d38125c694.txt');
@@ -16,11 +17,7 @@ const dayFixtures = join(shared, 'fixtures', 'hf-daily');
 const malformedDay = join(dayFixtures, 'malformed-python-repr-2024-12-12.json');
 const noShared = !existsSync(shared);
 const now = new Date('2026-05-01T00:00:00Z');
-const entryLine = (id: string, title: string) =>
-	JSON.stringify({
-		paper: { id, title, summary: 'An abstract.', authors: [], publishedAt: '2025-03-03T00:00:00Z', upvotes: 1 },
-		publishedAt: '2025-03-03T00:00:00Z',
-	});
+const entryLine = (id: string, title: string) => hfEntryLine(id, title);
 
 let dir: string;
 beforeEach(async () => {

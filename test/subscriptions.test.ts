@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-	checkDigestRoom,
+	checkDigestRoomIn,
 	getSubscription,
 	listChannelSubscriptions,
 	listGuildSubscriptions,
@@ -167,14 +167,16 @@ describe('subscribeChannel with names, cadence and filters', () => {
 	});
 });
 
-describe('checkDigestRoom', () => {
+describe('checkDigestRoomIn', () => {
 	it('allows 5 digests a channel and 50 a server, always lets an existing one be updated', async () => {
+		const room = async (guildId: string, channelId: string, name: string | undefined) =>
+			checkDigestRoomIn(await listGuildSubscriptions(store, guildId), channelId, name);
 		for (const name of ['default', 'a', 'b', 'c', 'd']) await subscribeChannel(store, { ...base, name }, NOW);
-		await expect(checkDigestRoom(store, 'g1', 'c1', 'e')).rejects.toThrow(/already has 5 digests/);
-		await expect(checkDigestRoom(store, 'g1', 'c1', 'd')).resolves.toBeUndefined();
+		await expect(room('g1', 'c1', 'e')).rejects.toThrow(/already has 5 digests/);
+		await expect(room('g1', 'c1', 'd')).resolves.toBeUndefined();
 		for (let index = 0; index < 45; index += 1) await subscribeChannel(store, { ...base, channelId: `x${index}` }, NOW);
-		await expect(checkDigestRoom(store, 'g1', 'c-new', undefined)).rejects.toThrow(/already has 50 digests/);
-		await expect(checkDigestRoom(store, 'g2', 'c1', undefined)).resolves.toBeUndefined();
+		await expect(room('g1', 'c-new', undefined)).rejects.toThrow(/already has 50 digests/);
+		await expect(room('g2', 'c1', undefined)).resolves.toBeUndefined();
 	});
 });
 

@@ -170,12 +170,8 @@ function applyChannelKind(next: Subscription, input: SubscribeInput): void {
 /**
  * Refuses a new digest past the per-channel or per-server cap; updating an existing one always works. Checked
  * before the write, so two admins creating at the same instant could pass one over: a cap, not an invariant.
+ * `existing`: the server's digests, as the caller read them.
  */
-export async function checkDigestRoom(store: SubscriptionStore, guildId: string, channelId: string, rawName: string | undefined): Promise<void> {
-	checkDigestRoomIn(await listGuildSubscriptions(store, guildId), channelId, rawName);
-}
-
-/** checkDigestRoom on the server's digests as the caller already read them. */
 export function checkDigestRoomIn(existing: readonly Subscription[], channelId: string, rawName: string | undefined): void {
 	const name = parseDigestName(rawName);
 	if (existing.some((subscription) => subscription.channelId === channelId && digestNameOf(subscription) === name)) return;

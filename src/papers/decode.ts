@@ -1,43 +1,35 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Bytes to text, refusing what is not text: a NUL byte means binary, and invalid UTF-8 is located
- * by line so the message says where to look (and JSON Lines can skip just those lines).
+ * by line so the message says where to look.
  */
 
-export type DecodeResult = { ok: true; text: string; badLines?: ReadonlySet<number> } | { ok: false; line: number; reason: string };
+export type DecodeResult = { ok: true; text: string } | { ok: false; line: number; reason: string };
 
 const strict = new TextDecoder('utf-8', { fatal: true });
-const lenient = new TextDecoder('utf-8');
 
-/** With `perLine`, invalid UTF-8 lines are listed in `badLines` instead of failing the whole text. */
-export function decodeText(bytes: Uint8Array, perLine = false): DecodeResult {
+/** JSON Lines are decoded a line at a time instead, each bad line skipped alone (src/papers/jsonl-file.ts). */
+export function decodeText(bytes: Uint8Array): DecodeResult {
 	const nul = bytes.indexOf(0);
 	if (nul >= 0) return { ok: false, line: lineAt(bytes, nul), reason: 'binary data (a NUL byte), not a text file; file skipped' };
 	try {
 		return { ok: true, text: strict.decode(bytes) };
 	} catch {
-		const badLines = findBadLines(bytes);
-		if (perLine) return { ok: true, text: lenient.decode(bytes), badLines };
-		const first = Math.min(...badLines);
-		return { ok: false, line: first, reason: 'not valid UTF-8 text; file skipped' };
+		return { ok: false, line: firstBadLine(bytes), reason: 'not valid UTF-8 text; file skipped' };
 	}
 }
 
-function findBadLines(bytes: Uint8Array): Set<number> {
-	const bad = new Set<number>();
+/** The first line that is not UTF-8 on its own (the whole text already failed, so there is one). */
+function firstBadLine(bytes: Uint8Array): number {
 	let start = 0;
-	let line = 1;
-	while (start <= bytes.length) {
+	for (let line = 1; start <= bytes.length; line++) {
 		let end = bytes.indexOf(0x0a, start);
 		if (end < 0) end = bytes.length;
-		try {
-			strict.decode(bytes.subarray(start, end));
-		} catch {
-			bad.add(line);
-		}
+		if (!isUtf8(bytes.subarray(start, end))) return line;
 		start = end + 1;
-		line++;
 	}
-	return bad;
+	return lineAt(bytes, bytes.length);
 }
 
 function lineAt(bytes: Uint8Array, offset: number): number {

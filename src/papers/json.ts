@@ -16,8 +16,6 @@ export interface JsonResult {
 
 export interface JsonLinesOptions {
 	file: string;
-	/** 1-based lines that were not valid UTF-8 (found by the loader): reported and skipped. */
-	badLines?: ReadonlySet<number>;
 }
 
 export function parsePaperJson(text: string, file: string): JsonResult {
@@ -58,10 +56,7 @@ export function parsePaperJson(text: string, file: string): JsonResult {
 export function parsePaperJsonLines(text: string, options: JsonLinesOptions): JsonResult {
 	const reader = createJsonLinesReader(options.file);
 	const lines = text.replace(/^\uFEFF/, '').split('\n');
-	for (const [index, raw] of lines.entries()) {
-		if (options.badLines?.has(index + 1)) reader.badLine(index + 1);
-		else reader.line(raw, index + 1);
-	}
+	for (const [index, raw] of lines.entries()) reader.line(raw, index + 1);
 	return reader.finish();
 }
 

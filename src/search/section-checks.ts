@@ -80,14 +80,17 @@ export function checkSectionsAside(path: string, fd: number, sections: readonly 
 		// No thread to spare: damaged() checks here.
 	}
 	const checkHere = () => sections.find((section) => crc32Of(fd, section) !== section.crc)?.name;
+	const verdictOf = (): string | undefined => {
+		if (!started || Atomics.wait(state, 0, State.running, WAIT_MS) === 'timed-out') return checkHere();
+		const verdict = Atomics.load(state, 1);
+		// -2: the checker could not read the file as the loader sees it; the loader's own descriptor decides.
+		if (verdict === -2) return checkHere();
+		return verdict >= 0 ? sections[verdict]?.name : undefined;
+	};
+	// Asked again on the way out of a failed load: answered once, so a check made here never reads the file twice.
+	let answer: { damaged: string | undefined } | undefined;
 	return {
-		damaged() {
-			if (!started || Atomics.wait(state, 0, State.running, WAIT_MS) === 'timed-out') return checkHere();
-			const verdict = Atomics.load(state, 1);
-			// -2: the checker could not read the file as the loader sees it; the loader's own descriptor decides.
-			if (verdict === -2) return checkHere();
-			return verdict >= 0 ? sections[verdict]?.name : undefined;
-		},
+		damaged: () => (answer ??= { damaged: verdictOf() }).damaged,
 	};
 }
 

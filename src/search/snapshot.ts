@@ -228,7 +228,6 @@ export function loadIndexSnapshot(path: string): LoadedSnapshot {
 		const { header, size } = readHeader(fd);
 		const { sections } = header;
 		checks = checkSectionsAside(path, fd, checksummed(sections));
-		const verified = checks;
 		const papers = decodePapers(readSectionBytes(fd, need(sections, 'papers')));
 		const livePapers = parseJson<Paper[]>(readSectionBytes(fd, need(sections, 'livePapers')), 'live papers');
 		if (!Array.isArray(papers) || !Array.isArray(livePapers)) throw new SnapshotError('the papers are not lists');
@@ -267,7 +266,7 @@ export function loadIndexSnapshot(path: string): LoadedSnapshot {
 		const deleted = readSectionBytes(fd, need(sections, 'deleted'));
 		if (deleted.length !== papers.length) throw new SnapshotError('the tombstones do not fit the papers');
 		base.deleted.set(deleted);
-		const damaged = verified.damaged();
+		const damaged = checks.damaged();
 		if (damaged !== undefined) throw new SnapshotError(`section ${damaged} is damaged (checksum)`);
 		kept = true;
 		return { index: restorePaperIndex(base, livePapers), header, shelf, bytes: size };
