@@ -37,7 +37,7 @@ describe('buildSegmentOffThread (papers loaded from a snapshot)', () => {
 			const there = await buildSegmentOffThread(papers);
 			const here = buildSegment(papers);
 			expect(there.parts().terms).toEqual(here.parts().terms);
-			expect(Buffer.from(there.parts().docs.buffer).equals(Buffer.from(here.parts().docs.buffer))).toBe(true);
+			expect(Buffer.from(there.parts().postings.buffer).equals(Buffer.from(here.parts().postings.buffer))).toBe(true);
 			expect(there.termId('quantization')).toBeGreaterThanOrEqual(0);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

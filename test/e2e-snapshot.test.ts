@@ -60,8 +60,8 @@ describe('startBot', () => {
 		await h.bot.stop();
 		const path = h.config.indexSnapshot as string;
 		const bytes = readFileSync(path);
-		const docs = readSnapshotHeader(path).sections.docs as { offset: number };
-		bytes[docs.offset] = (bytes[docs.offset] as number) ^ 0xff;
+		const postings = readSnapshotHeader(path).sections.postings as { offset: number };
+		bytes[postings.offset] = (bytes[postings.offset] as number) ^ 0xff;
 		writeFileSync(path, bytes);
 		const saves = count('index snapshot saved');
 		await h.restart();

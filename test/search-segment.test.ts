@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSegment, ITEM_START, segmentFromParts, TERM_MASK, uniqueGramCodes, uniqueGrams } from '../src/search/segment.js';
+import { decodePostingList } from '../src/search/postings-codec.js';
 import { makePaper } from './search-helpers.js';
 
 const papers = [
@@ -10,7 +11,7 @@ const papers = [
 const segment = buildSegment(papers);
 const postings = (term: string) => {
 	const id = segment.termId(term);
-	return id < 0 ? [] : [...segment.docs.subarray(segment.offsets[id], segment.offsets[id + 1])];
+	return id < 0 ? [] : decodePostingList(segment, segment.offsets, id);
 };
 
 describe('buildSegment', () => {

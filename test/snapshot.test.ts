@@ -116,21 +116,21 @@ describe('loadIndexSnapshot', () => {
 		const path = await written();
 		const header = readSnapshotHeader(path);
 		const bytes = readFileSync(path);
-		const docs = header.sections.docs as { offset: number };
-		bytes[docs.offset + 3] = (bytes[docs.offset + 3] as number) ^ 0xff;
+		const postings = header.sections.postings as { offset: number };
+		bytes[postings.offset + 3] = (bytes[postings.offset + 3] as number) ^ 0xff;
 		writeFileSync(path, bytes);
-		expect(() => loadIndexSnapshot(path)).toThrow(/section docs is damaged \(checksum\)/);
+		expect(() => loadIndexSnapshot(path)).toThrow(/section postings is damaged \(checksum\)/);
 	});
 
 	it('refuses a section whose changed bytes would still decode (checked on another thread)', async () => {
 		const path = await written();
 		const header = readSnapshotHeader(path);
 		const bytes = readFileSync(path);
-		const docs = header.sections.docs as { offset: number };
-		// Posting 0 ↔ 1: a paper that exists, so nothing but the checksum can tell.
-		bytes[docs.offset] = (bytes[docs.offset] as number) ^ 1;
+		const postings = header.sections.postings as { offset: number };
+		// The first paper of the first posting list, 0 ↔ 1: a paper that exists, so nothing but the checksum can tell.
+		bytes[postings.offset] = (bytes[postings.offset] as number) ^ 1;
 		writeFileSync(path, bytes);
-		expect(() => loadIndexSnapshot(path)).toThrow(/section docs is damaged \(checksum\)/);
+		expect(() => loadIndexSnapshot(path)).toThrow(/section postings is damaged \(checksum\)/);
 	});
 
 	it('refuses a damaged header', async () => {

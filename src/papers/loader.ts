@@ -10,6 +10,7 @@ import { readJsonLinesFile } from './jsonl-file.js';
 import type { FileReport, LoadProblem, LoadReport } from './load-report.js';
 import { mergePapers } from './merge.js';
 import type { Paper } from './paper.js';
+import { StringPool } from './shared-strings.js';
 
 export { formatLoadProblem, type FileReport, type LoadProblem, type LoadReport } from './load-report.js';
 
@@ -37,6 +38,7 @@ export async function loadSeedsDir(dir: string, options: LoadOptions = {}): Prom
 	});
 	const files: FileReport[] = [];
 	const all: Paper[] = [];
+	const strings = new StringPool();
 	// Dotfiles (.gitkeep, .DS_Store) are by convention not content.
 	const names = entries.filter((entry) => !entry.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	for (const entry of names) {
@@ -46,7 +48,9 @@ export async function loadSeedsDir(dir: string, options: LoadOptions = {}): Prom
 			continue;
 		}
 		const { papers, report } = await loadPaperFile(path, options);
-		all.push(...papers);
+		// File by file, so the copies die young instead of piling up until the merge.
+		strings.shareAll(papers);
+		for (const paper of papers) all.push(paper);
 		files.push(report);
 	}
 	const { papers, merged } = mergePapers(all);

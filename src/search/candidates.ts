@@ -213,8 +213,18 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 			if (termId < 0) continue;
 			const factor = weight * termIdf * scale;
 			const end = segment.offsets[termId + 1] as number;
+			// The gap decoding of postings-codec.ts, inline: this loop is most of a search's time.
+			const postings = segment.postings;
+			let at = segment.postingStarts[termId] as number;
+			let doc = 0;
 			for (let i = segment.offsets[termId] as number; i < end; i++) {
-				const doc = segment.docs[i] as number;
+				let byte = postings[at++] as number;
+				let gap = byte & 0x7f;
+				for (let shift = 7; byte & 0x80; shift += 7) {
+					byte = postings[at++] as number;
+					gap |= (byte & 0x7f) << shift;
+				}
+				doc += gap;
 				if (onlyKnown && total[doc] === 0) continue;
 				const contribution = factor * (segment.impacts[i] as number);
 				const previous = best[doc] as number;

@@ -4,6 +4,7 @@ import { compareRecency } from './rank-order.js';
 import { isStopword, scanHashedTokens } from './tokenize.js';
 import { Vocabulary } from './vocabulary.js';
 import { grow } from './grow.js';
+import { encodePostings, postingsProblem } from './postings-codec.js';
 
 /**
  * An immutable, compact inverted index over a fixed list of papers: one sorted vocabulary, postings
@@ -59,8 +60,11 @@ export class Segment {
 		 */
 		private readonly vocabulary: Vocabulary | undefined,
 		private readonly idRemap: Uint32Array | undefined,
+		/** Term `t`'s postings are [offsets[t], offsets[t + 1]): their count, and where their impacts are. */
 		readonly offsets: Uint32Array,
-		readonly docs: Uint32Array,
+		/** The postings' papers, gap-encoded (postings-codec.ts); term `t`'s are the bytes from postingStarts[t]. */
+		readonly postings: Uint8Array,
+		readonly postingStarts: Uint32Array,
 		/** Quantized impact of each posting (see ImpactDefaults). */
 		readonly impacts: Uint8Array,
 		/**
@@ -160,7 +164,8 @@ export class Segment {
 		return {
 			terms: this.terms,
 			offsets: this.offsets,
-			docs: this.docs,
+			postings: this.postings,
+			postingStarts: this.postingStarts,
 			impacts: this.impacts,
 			fieldWords: this.fieldWords,
 			fieldStarts: this.fieldStarts,
@@ -184,7 +189,8 @@ export interface SegmentParts {
 	/** Sorted. */
 	terms: readonly string[];
 	offsets: Uint32Array;
-	docs: Uint32Array;
+	postings: Uint8Array;
+	postingStarts: Uint32Array;
 	impacts: Uint8Array;
 	fieldWords: Uint32Array;
 	fieldStarts: Uint32Array;
@@ -200,7 +206,8 @@ export interface SegmentParts {
 /** The parts that are typed arrays (moved between threads, saved as sections). */
 export const SEGMENT_ARRAYS = Object.freeze([
 	'offsets',
-	'docs',
+	'postings',
+	'postingStarts',
 	'impacts',
 	'fieldWords',
 	'fieldStarts',
@@ -224,7 +231,8 @@ export function segmentFromParts(papers: readonly Paper[], parts: SegmentParts, 
 		undefined,
 		undefined,
 		parts.offsets,
-		parts.docs,
+		parts.postings,
+		parts.postingStarts,
 		parts.impacts,
 		parts.fieldWords,
 		parts.fieldStarts,
@@ -243,9 +251,9 @@ function checkParts(paperCount: number, parts: SegmentParts): void {
 		throw new Error(`segment parts: ${what}`);
 	};
 	for (let i = 1; i < termCount; i++) if (!((parts.terms[i - 1] as string) < (parts.terms[i] as string))) fail('terms are not sorted');
-	checkOffsets(parts.offsets, termCount, parts.docs.length, 'postings', fail);
-	if (parts.impacts.length !== parts.docs.length) fail('impacts and postings differ in length');
-	if (!allBelow(parts.docs, paperCount)) fail('a posting names a paper that is not there');
+	checkOffsets(parts.offsets, termCount, parts.impacts.length, 'postings', fail);
+	const postings = postingsProblem(parts, parts.offsets, paperCount);
+	if (postings) fail(postings);
 	checkOffsets(parts.fieldStarts, paperCount, parts.fieldWords.length, 'field words', fail);
 	const words = parts.fieldWords;
 	for (let i = 0; i < words.length; i++) if (((words[i] as number) & TERM_MASK) >= termCount) fail('a field word names a term that is not there');
@@ -460,13 +468,15 @@ function createPostingsBuilder(paperCount: number) {
 			}
 
 			const grams = buildGramIndex(sorted);
+			const { postings, postingStarts } = encodePostings(offsets, docs);
 			return new Segment(
 				list,
 				sorted,
 				vocabulary,
 				remap,
 				offsets,
-				docs,
+				postings,
+				postingStarts,
 				impacts,
 				words,
 				fieldStarts,

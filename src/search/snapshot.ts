@@ -8,6 +8,7 @@ import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
 import { ImpactDefaults, SEGMENT_ARRAYS, segmentFromParts, type SegmentParts } from './segment.js';
 import { yieldToInteractions } from '../interactive-priority.js';
 import { checkSectionsAside, type ChecksummedSection, type SectionChecks } from './section-checks.js';
+import { decodePaperRecords, encodePaperRecords } from './paper-records.js';
 
 /**
  * The search index on disk, so a restart loads it instead of tokenizing the corpus again. Layout: sections
@@ -18,7 +19,7 @@ import { checkSectionsAside, type ChecksummedSection, type SectionChecks } from 
  */
 
 /** Bump when the segment's layout, the tokenizer or the impact formula changes: older snapshots are rebuilt. */
-export const INDEX_SNAPSHOT_FORMAT = 2;
+export const INDEX_SNAPSHOT_FORMAT = 3;
 
 const MAGIC = 'PBINDEX1';
 const TRAILER_BYTES = 24;
@@ -49,7 +50,7 @@ export class SnapshotError extends Error {
 	override name = 'SnapshotError';
 }
 
-const UINT32_SECTIONS = SEGMENT_ARRAYS.filter((name) => name !== 'impacts');
+const UINT32_SECTIONS = SEGMENT_ARRAYS.filter((name): name is Exclude<typeof name, 'impacts' | 'postings'> => name !== 'impacts' && name !== 'postings');
 
 export interface WrittenSnapshot {
 	bytes: number;
@@ -114,12 +115,15 @@ export async function writeIndexSnapshot(
 		abstractStarts[papers.length] = position;
 		sections.abstracts = { offset: abstractsAt, length: position - abstractsAt };
 		await section('abstractStarts', bytesOf(abstractStarts));
-		await section('papers', await encodePapers(papers));
+		const records = await encodePaperRecords(papers);
+		await section('papers', records.papers);
+		await section('strings', records.strings);
 		await section('livePapers', Buffer.from(JSON.stringify(state.livePapers), 'utf8'));
 		const parts = state.base.parts();
 		await section('terms', Buffer.from(parts.terms.join('\n'), 'utf8'));
 		await section('grams', Buffer.from(parts.grams.join('\n'), 'utf8'));
 		await section('impacts', parts.impacts);
+		await section('postings', parts.postings);
 		await section('deleted', deleted);
 		for (const name of UINT32_SECTIONS) await section(name, bytesOf(parts[name]));
 		const header: SnapshotHeader = {
@@ -160,45 +164,6 @@ export async function writeIndexSnapshot(
 	return { bytes: position + TRAILER_BYTES, papers: papers.length, baseGeneration: state.baseGeneration, shelf };
 }
 
-/**
- * Papers without their abstracts: one JSON array per slice, a line each. Lines, because a million papers are more
- * text than one JavaScript string may hold; JSON escapes every newline inside a value, so a line is a whole array.
- */
-async function encodePapers(papers: readonly Paper[]): Promise<Buffer> {
-	const lines: Buffer[] = [];
-	for (let from = 0; from < papers.length; from += PAPERS_PER_SLICE) {
-		const to = Math.min(papers.length, from + PAPERS_PER_SLICE);
-		const texts: string[] = [];
-		// A key list leaves the abstract out without reading it (a shelved one would be read from disk).
-		for (let doc = from; doc < to; doc++) {
-			const paper = papers[doc] as Paper;
-			texts.push(
-				JSON.stringify(
-					paper,
-					Object.keys(paper).filter((key) => key !== 'abstract'),
-				),
-			);
-		}
-		lines.push(Buffer.from(`[${texts.join(',')}]\n`, 'utf8'));
-		await yieldToInteractions();
-	}
-	return Buffer.concat(lines);
-}
-
-function decodePapers(bytes: Uint8Array): Paper[] {
-	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-	const papers: Paper[] = [];
-	for (let start = 0; start < buffer.length; ) {
-		let end = buffer.indexOf(10, start);
-		if (end < 0) end = buffer.length;
-		const slice = parseJson<Paper[]>(buffer.subarray(start, end), 'papers');
-		if (!Array.isArray(slice)) throw new SnapshotError('the papers are not lists');
-		for (const paper of slice) papers.push(paper);
-		start = end + 1;
-	}
-	return papers;
-}
-
 export interface LoadedSnapshot {
 	index: PaperIndex;
 	header: SnapshotHeader;
@@ -228,7 +193,9 @@ export function loadIndexSnapshot(path: string): LoadedSnapshot {
 		const { header, size } = readHeader(fd);
 		const { sections } = header;
 		checks = checkSectionsAside(path, fd, checksummed(sections));
-		const papers = decodePapers(readSectionBytes(fd, need(sections, 'papers')));
+		const papers = decodePaperRecords(readSectionBytes(fd, need(sections, 'papers')), readSectionBytes(fd, need(sections, 'strings')), (message) => {
+			throw new SnapshotError(message);
+		});
 		const livePapers = parseJson<Paper[]>(readSectionBytes(fd, need(sections, 'livePapers')), 'live papers');
 		if (!Array.isArray(papers) || !Array.isArray(livePapers)) throw new SnapshotError('the papers are not lists');
 		const starts = new Float64Array(readSectionBytes(fd, need(sections, 'abstractStarts')).buffer);
@@ -245,7 +212,8 @@ export function loadIndexSnapshot(path: string): LoadedSnapshot {
 			grams: text('grams'),
 			impacts: readSectionBytes(fd, need(sections, 'impacts')),
 			offsets: uint32('offsets'),
-			docs: uint32('docs'),
+			postings: readSectionBytes(fd, need(sections, 'postings')),
+			postingStarts: uint32('postingStarts'),
 			fieldWords: uint32('fieldWords'),
 			fieldStarts: uint32('fieldStarts'),
 			titleOffsets: uint32('titleOffsets'),
@@ -254,7 +222,6 @@ export function loadIndexSnapshot(path: string): LoadedSnapshot {
 			gramOffsets: uint32('gramOffsets'),
 			gramTerms: uint32('gramTerms'),
 		};
-		for (const paper of papers) if (!isPaperShaped(paper)) throw new SnapshotError('a paper record is not a paper');
 		const shelf = new AbstractShelf(fd, starts);
 		for (let doc = 0; doc < papers.length; doc++) shelveAbstract(papers[doc] as Paper, shelf, doc);
 		let base: ReturnType<typeof segmentFromParts>;
@@ -377,11 +344,6 @@ function parseJson<T>(bytes: Uint8Array, what: string): T {
 	} catch {
 		throw new SnapshotError(`the ${what} are not valid JSON`);
 	}
-}
-
-function isPaperShaped(value: unknown): value is Paper {
-	const paper = value as Paper;
-	return typeof paper === 'object' && paper !== null && typeof paper.id === 'string' && typeof paper.title === 'string' && Array.isArray(paper.authors);
 }
 
 function bytesOf(array: Float64Array | Uint32Array): Uint8Array {

@@ -1,0 +1,108 @@
+import type { Paper } from '../papers/paper.js';
+import { yieldToInteractions } from '../interactive-priority.js';
+
+/**
+ * A snapshot's papers, without their abstracts (those are shelved, see abstract-shelf.ts). Author names, keywords
+ * and listing days are written once, in a string table, and papers name them by number: loading then makes one
+ * string per distinct name instead of one per mention (most of a million papers' heap) and parses less JSON.
+ * Both sections are JSON arrays, one per line: a million papers are more text than one JavaScript string holds,
+ * and JSON escapes every newline inside a value, so a line is a whole array.
+ */
+
+/** Papers (or table strings) per line, and per slice of the writer: between slices the event loop runs. */
+const PER_LINE = 500;
+/** An `arxivId` equal to the paper's id (nearly all of them) is written as this. */
+const SAME_AS_ID = 1;
+
+export interface EncodedRecords {
+	papers: Buffer;
+	strings: Buffer;
+}
+
+export async function encodePaperRecords(papers: readonly Paper[]): Promise<EncodedRecords> {
+	const table = new Map<string, number>();
+	const ref = (text: string) => {
+		let at = table.get(text);
+		if (at === undefined) {
+			at = table.size;
+			table.set(text, at);
+		}
+		return at;
+	};
+	const lines: Buffer[] = [];
+	for (let from = 0; from < papers.length; from += PER_LINE) {
+		const to = Math.min(papers.length, from + PER_LINE);
+		const texts: string[] = [];
+		for (let doc = from; doc < to; doc++) texts.push(JSON.stringify(encodeRecord(papers[doc] as Paper, ref)));
+		lines.push(Buffer.from(`[${texts.join(',')}]\n`, 'utf8'));
+		await yieldToInteractions();
+	}
+	const strings = [...table.keys()];
+	const stringLines: Buffer[] = [];
+	for (let from = 0; from < strings.length; from += PER_LINE * 20) {
+		stringLines.push(Buffer.from(`${JSON.stringify(strings.slice(from, from + PER_LINE * 20))}\n`, 'utf8'));
+	}
+	return { papers: Buffer.concat(lines), strings: Buffer.concat(stringLines) };
+}
+
+function encodeRecord(paper: Paper, ref: (text: string) => number): Record<string, unknown> {
+	const record: Record<string, unknown> = {};
+	// Keys, not a spread: a shelved abstract would be read from disk only to be dropped.
+	for (const key of Object.keys(paper) as (keyof Paper)[]) {
+		if (key === 'abstract') continue;
+		const value = paper[key];
+		if (key === 'authors' || key === 'keywords') record[key] = (value as string[]).map(ref);
+		else if (key === 'listedOn') record[key] = ref(value as string);
+		else if (key === 'arxivId' && value === paper.id) record[key] = SAME_AS_ID;
+		else record[key] = value;
+	}
+	return record;
+}
+
+/** The papers back, every reference resolved; `fail` throws for anything that is not a paper record. */
+export function decodePaperRecords(papersBytes: Uint8Array, stringsBytes: Uint8Array, fail: (message: string) => never): Paper[] {
+	const strings: string[] = [];
+	forEachLine(stringsBytes, 'string table', fail, (text) => {
+		if (typeof text !== 'string') fail('the string table holds a non-string');
+		strings.push(text);
+	});
+	const text = (ref: unknown): string => {
+		const value = typeof ref === 'number' ? strings[ref] : undefined;
+		return value ?? fail('a paper names a string the table does not hold');
+	};
+	const papers: Paper[] = [];
+	forEachLine(papersBytes, 'papers', fail, (value) => {
+		const record = value as Record<string, unknown>;
+		if (typeof record !== 'object' || record === null || typeof record.id !== 'string' || typeof record.title !== 'string')
+			fail('a paper record is not a paper');
+		resolveList(record.authors, text, fail);
+		if (record.keywords !== undefined) resolveList(record.keywords, text, fail);
+		record.listedOn = text(record.listedOn);
+		if (record.arxivId === SAME_AS_ID) record.arxivId = record.id;
+		papers.push(record as unknown as Paper);
+	});
+	return papers;
+}
+
+function resolveList(list: unknown, text: (ref: unknown) => string, fail: (message: string) => never): void {
+	if (!Array.isArray(list)) fail('a paper record is not a paper');
+	// In place: the parsed array becomes the paper's, with no second allocation.
+	for (let i = 0; i < list.length; i++) list[i] = text(list[i]);
+}
+
+function forEachLine(bytes: Uint8Array, what: string, fail: (message: string) => never, visit: (value: unknown) => void): void {
+	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+	for (let start = 0; start < buffer.length; ) {
+		let end = buffer.indexOf(10, start);
+		if (end < 0) end = buffer.length;
+		let line: unknown;
+		try {
+			line = JSON.parse(buffer.toString('utf8', start, end));
+		} catch {
+			fail(`the ${what} are not valid JSON`);
+		}
+		if (!Array.isArray(line)) fail(`the ${what} are not lists`);
+		for (const value of line) visit(value);
+		start = end + 1;
+	}
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Paper } from '../src/papers/paper.js';
+import { decodePaperRecords, encodePaperRecords } from '../src/search/paper-records.js';
+import { makePaper } from './search-helpers.js';
+
+class RecordsError extends Error {}
+const fail = (message: string): never => {
+	throw new RecordsError(message);
+};
+
+const papers: Paper[] = [
+	makePaper({
+		id: '2401.00001',
+		arxivId: '2401.00001',
+		title: 'One',
+		authors: ['Ada Lovelace', 'Alan Turing'],
+		keywords: ['diffusion models'],
+		listedOn: '2024-01-02',
+	}),
+	makePaper({ id: 't-0123456789ab', title: 'Two', authors: ['Alan Turing'], listedOn: '2024-01-02', codeUrl: 'https://github.com/a/b' }),
+	// An arXiv id other than the paper's id stays as written.
+	makePaper({ id: '2401.00003', arxivId: 'hep-th/9901001', title: 'Three "quoted"\nline', authors: [], keywords: ['diffusion models', 'ünïcode'], upvotes: 7 }),
+];
+
+const withoutAbstracts = (list: readonly Paper[]) => list.map(({ abstract: _, ...rest }) => rest);
+
+async function roundTrip(list: readonly Paper[]) {
+	const encoded = await encodePaperRecords(list);
+	return { encoded, decoded: decodePaperRecords(encoded.papers, encoded.strings, fail) };
+}
+
+describe('encodePaperRecords', () => {
+	it('does write each repeated name, keyword and day once, in the string table', async () => {
+		const { encoded } = await roundTrip(papers);
+		const table = JSON.parse(encoded.strings.toString('utf8')) as string[];
+		expect(table.filter((text) => text === 'Alan Turing')).toHaveLength(1);
+		expect(table.filter((text) => text === 'diffusion models')).toHaveLength(1);
+		expect(table.filter((text) => text === '2024-01-02')).toHaveLength(1);
+		expect(encoded.papers.toString('utf8')).not.toContain('abstract');
+	});
+
+	it('does write papers that decode back to themselves, abstract aside', async () => {
+		const { decoded } = await roundTrip(papers);
+		expect(decoded).toStrictEqual(withoutAbstracts(papers));
+	});
+
+	it('does handle more papers than fit on one line, and none', async () => {
+		const many = Array.from({ length: 1234 }, (_, i) =>
+			makePaper({ id: `2402.${String(i).padStart(5, '0')}`, title: `Paper ${i}`, authors: [`Author ${i % 10}`] }),
+		);
+		expect((await roundTrip(many)).decoded).toStrictEqual(withoutAbstracts(many));
+		expect((await roundTrip([])).decoded).toStrictEqual([]);
+	});
+});
+
+describe('decodePaperRecords', () => {
+	it('does refuse a paper naming a string the table does not hold', async () => {
+		const { encoded } = await roundTrip(papers);
+		const shortTable = Buffer.from(`${JSON.stringify(['Ada Lovelace'])}\n`);
+		expect(() => decodePaperRecords(encoded.papers, shortTable, fail)).toThrow('a paper names a string the table does not hold');
+	});
+
+	it('does refuse records that are not papers, tables that are not strings, and lines that are not JSON', () => {
+		const table = Buffer.from('["a"]\n');
+		expect(() => decodePaperRecords(Buffer.from('[{"title":"no id","authors":[]}]\n'), table, fail)).toThrow('a paper record is not a paper');
+		expect(() => decodePaperRecords(Buffer.from('[{"id":"x","title":"t","authors":"a","listedOn":0}]\n'), table, fail)).toThrow(
+			'a paper record is not a paper',
+		);
+		expect(() => decodePaperRecords(Buffer.from('[]\n'), Buffer.from('[1]\n'), fail)).toThrow('the string table holds a non-string');
+		expect(() => decodePaperRecords(Buffer.from('[{"id"\n'), table, fail)).toThrow('the papers are not valid JSON');
+		expect(() => decodePaperRecords(Buffer.from('{"id":"x"}\n'), table, fail)).toThrow('the papers are not lists');
+	});
+});
