@@ -75,19 +75,22 @@ export function postingsProblem(encoded: EncodedPostings, offsets: Uint32Array, 
 	for (let t = 0; t < termCount; t++) {
 		let at = postingStarts[t] as number;
 		const byteEnd = postingStarts[t + 1] as number;
-		let doc = -1;
-		const end = offsets[t + 1] as number;
-		for (let i = offsets[t] as number; i < end; i++) {
-			let gap = 0;
-			let byte = 0x80;
-			for (let shift = 0; byte & 0x80; shift += 7) {
+		const count = (offsets[t + 1] as number) - (offsets[t] as number);
+		let doc = 0;
+		for (let k = 0; k < count; k++) {
+			if (at >= byteEnd) return 'a posting list runs past its end';
+			let byte = postings[at++] as number;
+			let gap = byte & 0x7f;
+			for (let shift = 7; byte & 0x80; shift += 7) {
 				// Five bytes hold any paper number; a sixth would be a corrupt run.
 				if (at >= byteEnd || shift > 28) return 'a posting list runs past its end';
 				byte = postings[at++] as number;
-				gap += (byte & 0x7f) * 2 ** shift;
+				gap |= (byte & 0x7f) << shift;
 			}
-			if (doc >= 0 && gap === 0) return 'a posting list repeats a paper';
-			doc = doc < 0 ? gap : doc + gap;
+			// A negative gap overflowed 31 bits: no paper has that number.
+			if (gap < 0) return 'a posting names a paper that is not there';
+			if (k > 0 && gap === 0) return 'a posting list repeats a paper';
+			doc += gap;
 			if (doc >= paperCount) return 'a posting names a paper that is not there';
 		}
 		if (at !== byteEnd) return 'a posting list does not end where the next starts';
