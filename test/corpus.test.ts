@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.js';
 import type { Paper } from '../src/papers/paper.js';
+import { shelfOf } from '../src/search/abstract-shelf.js';
 import { loadCorpusOrSnapshot, type Corpus, type SnapshotExtra, type SnapshotSource } from '../src/search/corpus.js';
 import { readSnapshotHeader, writeIndexSnapshot } from '../src/search/snapshot.js';
 import { makePaper, SEED_PATH } from './search-helpers.js';
@@ -40,7 +41,7 @@ function source(overrides: Partial<SnapshotSource> = {}): SnapshotSource {
 
 function load(snapshot: SnapshotSource | null = source()): Promise<Corpus> {
 	const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
-	return loadCorpusOrSnapshot({ seedsDir, papersYear: 2026, now: NOW, logger, listStoredPapers: async () => stored, snapshot: snapshot ?? undefined });
+	return loadCorpusOrSnapshot({ seedsDir, papersYear: 2026, now: NOW, logger, listStoredPapers: async () => stored.map((paper) => ({ ...paper })), snapshot: snapshot ?? undefined });
 }
 
 /** A first start: built, then saved as the keeper would. */
@@ -90,7 +91,7 @@ describe('loadCorpusOrSnapshot', () => {
 	it('rebuilds when the year-less seed dump now resolves to another day', async () => {
 		await saveBuilt();
 		const logger = createLogger({ write: (line) => logs.push(line) });
-		const later = await loadCorpusOrSnapshot({ seedsDir, papersYear: 2027, now: NOW, logger, listStoredPapers: async () => stored, snapshot: source() });
+		const later = await loadCorpusOrSnapshot({ seedsDir, papersYear: 2027, now: NOW, logger, listStoredPapers: async () => stored.map((paper) => ({ ...paper })), snapshot: source() });
 		expect(later.snapshot).toBeUndefined();
 		expect(later.index.all()[0]?.listedOn).toBe('2027-03-14');
 	});
@@ -124,5 +125,25 @@ describe('loadCorpusOrSnapshot', () => {
 		const corpus = await load(null);
 		expect(corpus.snapshot).toBeUndefined();
 		expect(corpus.fingerprint).toBeUndefined();
+	});
+
+	it('builds with the abstracts moved to a spool in the snapshot directory, leaving no file there but the snapshot', async () => {
+		const inMemory = await load(null);
+		const spooled = await load();
+		expect(spooled.index.all().map((paper) => paper.abstract)).toEqual(inMemory.index.all().map((paper) => paper.abstract));
+		expect(spooled.index.all().every((paper) => shelfOf(paper) !== undefined)).toBe(true);
+		expect(inMemory.index.all().some((paper) => shelfOf(paper) !== undefined)).toBe(false);
+		expect(spooled.index.search('Stored, not seeded', 1)[0]?.paper.id).toBe('2603.00042');
+		expect(readdirSync(dir).sort()).toEqual(['seeds']);
+	});
+
+	it('keeps the abstracts in memory, and says why, when the snapshot directory cannot take a spool', async () => {
+		writeFileSync(join(dir, 'not-a-dir'), '');
+		const corpus = await load(source({ path: join(dir, 'not-a-dir', 'paperboy.index') }));
+		expect(corpus.index.size).toBe(64);
+		expect(corpus.index.all().some((paper) => shelfOf(paper) !== undefined)).toBe(false);
+		expect(logs.map((line) => JSON.parse(line) as { message: string })).toContainEqual(
+			expect.objectContaining({ message: 'cannot spool abstracts to disk during the build; keeping them in memory' }),
+		);
 	});
 });

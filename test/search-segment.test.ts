@@ -97,4 +97,21 @@ describe('uniqueGramCodes', () => {
 		expect(words.similarTerms('cambroi', 1).map(({ termId }) => words.terms[termId])).toEqual(['cambroj']);
 		expect(words.similarTerms('量子计算', 1).map(({ termId }) => words.terms[termId])).toEqual(['量子计算机']);
 	});
+
+	it('finds each paper by id, and no paper for an id it does not hold', () => {
+		const ids = ['b2', 'a10', 'a9', 'Z', 'ä'];
+		const segment = buildSegment(ids.map((id) => makePaper({ id, title: `Paper ${id}` })));
+		for (const [doc, id] of ids.entries()) expect(segment.docOf(id)).toBe(doc);
+		for (const missing of ['a', 'a1', 'zz', '', 'b3']) expect(segment.docOf(missing)).toBeUndefined();
+		expect(segmentFromParts(segment.papers, segment.parts()).docOf('a9')).toBe(2);
+	});
+
+	it('refuses saved parts whose id order does not fit the papers', () => {
+		const parts = segment.parts();
+		const swapped = { ...parts, idOrder: Uint32Array.from(parts.idOrder).reverse() };
+		expect(() => segmentFromParts(segment.papers, swapped)).toThrow('the id order does not fit the papers');
+		const repeated = { ...parts, idOrder: Uint32Array.from([0, 0, 1]) };
+		expect(() => segmentFromParts(segment.papers, repeated)).toThrow('the id order does not fit the papers');
+		expect(() => segmentFromParts(segment.papers, { ...parts, idOrder: parts.idOrder.subarray(1) })).toThrow('the id order does not fit the papers');
+	});
 });

@@ -30,7 +30,12 @@ type FileKind = 'dump' | 'json' | 'jsonl';
 const KINDS: Record<string, FileKind> = { '.txt': 'dump', '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
 const gunzipAsync = promisify(gunzip);
 
-export async function loadSeedsDir(dir: string, options: LoadOptions = {}): Promise<LoadReport> {
+export interface SeedsLoadOptions extends LoadOptions {
+	/** Each file's papers as soon as it is read, before the merge (where the caller may move their abstracts off the heap). */
+	onFileLoaded?: (papers: readonly Paper[]) => void;
+}
+
+export async function loadSeedsDir(dir: string, options: SeedsLoadOptions = {}): Promise<LoadReport> {
 	const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
 		if (error.code === 'ENOENT') throw new UserError(`Seeds directory not found: ${dir} (set SEEDS_DIR to the folder of corpus files)`);
 		if (error.code === 'ENOTDIR') throw new UserError(`Seeds path is not a directory: ${dir}`);
@@ -50,6 +55,7 @@ export async function loadSeedsDir(dir: string, options: LoadOptions = {}): Prom
 		const { papers, report } = await loadPaperFile(path, options);
 		// File by file, so the copies die young instead of piling up until the merge.
 		strings.shareAll(papers);
+		options.onFileLoaded?.(papers);
 		for (const paper of papers) all.push(paper);
 		files.push(report);
 	}

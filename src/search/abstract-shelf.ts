@@ -32,6 +32,8 @@ export class AbstractShelf {
 		private readonly fd: number,
 		/** File offsets, one more than there are abstracts. */
 		private readonly starts: Float64Array,
+		/** How the file is let go: a spool's shelves share one descriptor (abstract-spool.ts). */
+		private readonly closeFile: () => void = () => closeSync(fd),
 	) {}
 
 	get count(): number {
@@ -72,7 +74,7 @@ export class AbstractShelf {
 		if (this.closed) return;
 		this.closed = true;
 		this.cache.clear();
-		closeSync(this.fd);
+		this.closeFile();
 	}
 }
 
@@ -92,8 +94,12 @@ export function shelveAbstract(paper: Paper, shelf: AbstractShelf, slot: number)
 	target[SLOT] = slot;
 }
 
+/**
+ * The shelf a paper reads its abstract from. A spread copy carries the symbols along but holds its abstract as a
+ * plain value, which a merge may have changed (mergePair fills an empty one): such a copy reads from no shelf.
+ */
 export function shelfOf(paper: Paper): AbstractShelf | undefined {
-	return (paper as Partial<ShelvedPaper>)[SHELF];
+	return Object.getOwnPropertyDescriptor(paper, 'abstract')?.get === readShelved ? (paper as ShelvedPaper)[SHELF] : undefined;
 }
 
 export interface ShelfLocation {
@@ -103,9 +109,8 @@ export interface ShelfLocation {
 
 /** Where a shelved paper's abstract lies in its shelf's file, without reading it. */
 export function shelvedRange(paper: Paper): { shelf: AbstractShelf; range: [start: number, end: number] } | undefined {
-	const shelved = paper as Partial<ShelvedPaper>;
-	const shelf = shelved[SHELF];
-	const range = shelf?.range(shelved[SLOT] as number);
+	const shelf = shelfOf(paper);
+	const range = shelf?.range((paper as ShelvedPaper)[SLOT]);
 	return shelf && range ? { shelf, range } : undefined;
 }
 

@@ -2,6 +2,9 @@ import type { Logger } from '../log.js';
 import { formatLoadProblem, loadSeedsDir, stampSeedsDir, type LoadReport } from '../papers/loader.js';
 import { mergePapers } from '../papers/merge.js';
 import type { Paper } from '../papers/paper.js';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AbstractSpool } from './abstract-spool.js';
 import { buildPaperIndex, type PaperIndex } from './index.js';
 import { loadIndexSnapshot, readSnapshotHeader, SnapshotError, type LoadedSnapshot } from './snapshot.js';
 
@@ -24,6 +27,8 @@ interface CorpusOptions {
 	papersYear?: number;
 	now: Date;
 	logger: Logger;
+	/** Where a build moves the abstracts while it runs (see abstract-spool.ts); unset, they stay on the heap. */
+	spoolDir?: string;
 }
 
 /**
@@ -31,7 +36,10 @@ interface CorpusOptions {
  * ingested record enriches its seed twin instead of duplicating it. Problems are logged, never fatal.
  */
 export async function loadCorpus(options: CorpusOptions & { storedPapers: readonly Paper[] }): Promise<Corpus> {
-	const report = await loadSeedsDir(options.seedsDir, { papersYear: options.papersYear, now: options.now });
+	const spool = options.spoolDir === undefined ? undefined : openSpool(options.spoolDir, options.logger);
+	const report = await loadSeedsDir(options.seedsDir, { papersYear: options.papersYear, now: options.now, onFileLoaded: spool?.shelve });
+	spool?.shelve(options.storedPapers);
+	spool?.finish();
 	for (const problem of report.problems) options.logger.warn('corpus problem', { problem: formatLoadProblem(problem) });
 	// The loader already merged the seeds among themselves; only stored papers can add duplicates now.
 	const { papers, merged } =
@@ -50,6 +58,34 @@ export async function loadCorpus(options: CorpusOptions & { storedPapers: readon
 		indexMs: buildMs,
 	});
 	return { index, report: { ...summary, seedPapers: seedPapers.length }, storedCount: options.storedPapers.length, buildMs };
+}
+
+/**
+ * The spool, or nothing when the directory is not writable or the disk fills: the papers then keep their abstracts
+ * on the heap, which costs memory, never papers.
+ */
+function openSpool(dir: string, logger: Logger): { shelve: (papers: readonly Paper[]) => void; finish: () => void } | undefined {
+	let spool: AbstractSpool;
+	try {
+		mkdirSync(dir, { recursive: true });
+		spool = AbstractSpool.open(dir);
+	} catch (error) {
+		logger.warn('cannot spool abstracts to disk during the build; keeping them in memory', { dir, error });
+		return undefined;
+	}
+	let failed = false;
+	return {
+		shelve: (papers) => {
+			if (failed) return;
+			try {
+				spool.shelve(papers);
+			} catch (error) {
+				failed = true;
+				logger.warn('cannot spool abstracts to disk during the build; keeping the rest in memory', { dir, error });
+			}
+		},
+		finish: () => spool.finish(),
+	};
 }
 
 export interface SnapshotSource {
@@ -114,7 +150,8 @@ export async function loadCorpusOrSnapshot(
 			};
 		}
 	}
-	const corpus = await loadCorpus({ ...options, storedPapers: await options.listStoredPapers() });
+	const spoolDir = snapshot ? dirname(snapshot.path) : undefined;
+	const corpus = await loadCorpus({ ...options, ...(spoolDir ? { spoolDir } : {}), storedPapers: await options.listStoredPapers() });
 	return fingerprint ? { ...corpus, fingerprint } : corpus;
 }
 

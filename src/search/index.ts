@@ -9,7 +9,6 @@ import { compareRecency } from './rank-order.js';
 import { buildSegmentOffThread, type SegmentBuilder } from './background-build.js';
 import { buildSegment, type Segment } from './segment.js';
 import { foldText, forEachToken, isStopword, tokenize } from './tokenize.js';
-import { yieldToInteractions } from '../interactive-priority.js';
 
 export type { SearchHit } from './final-rank.js';
 
@@ -100,7 +99,6 @@ export function restorePaperIndex(base: Segment, livePapers: readonly Paper[], o
  */
 class SegmentedIndex implements PaperIndex {
 	private base!: Segment;
-	private baseIds!: Map<string, number>;
 	private baseDeleted = 0;
 	/** Every paper not in the base, by id: the current copy, in one of the upsert segments. */
 	private livePapers = new Map<string, Paper>();
@@ -123,7 +121,7 @@ class SegmentedIndex implements PaperIndex {
 		private readonly buildInBackground: SegmentBuilder,
 	) {
 		const segment = base ?? buildSegment(papers);
-		this.setBase(segment, docsById(segment.papers));
+		this.setBase(segment);
 		for (const paper of segment.papers) rememberAlias(this.arxivAliases, paper);
 	}
 
@@ -146,7 +144,7 @@ class SegmentedIndex implements PaperIndex {
 		for (const key of new Set([trimmed, normalizeArxivId(trimmed) ?? trimmed])) {
 			const live = this.livePapers.get(key);
 			if (live) return live;
-			const doc = this.baseIds.get(key);
+			const doc = this.base.docOf(key);
 			if (doc !== undefined && !this.base.deleted[doc]) return this.base.papers[doc];
 		}
 		const alias = this.arxivAliases.get(normalizeArxivId(trimmed) ?? '') ?? this.titleAlias(trimmed);
@@ -200,8 +198,8 @@ class SegmentedIndex implements PaperIndex {
 		if (papers.length === 0) return;
 		const batch = dedupeById(papers);
 		for (const paper of batch) {
-			if (this.tombstone(this.base, this.baseIds.get(paper.id))) this.baseDeleted++;
-			for (const segment of this.upserted) this.tombstone(segment.segment, segment.ids.get(paper.id));
+			if (this.tombstone(this.base, this.base.docOf(paper.id))) this.baseDeleted++;
+			for (const { segment } of this.upserted) this.tombstone(segment, segment.docOf(paper.id));
 			this.livePapers.set(paper.id, paper);
 			rememberAlias(this.arxivAliases, paper);
 		}
@@ -229,9 +227,8 @@ class SegmentedIndex implements PaperIndex {
 		return this.titleAliases.get(id);
 	}
 
-	private setBase(base: Segment, ids: Map<string, number>): void {
+	private setBase(base: Segment): void {
 		this.base = base;
-		this.baseIds = ids;
 		this.baseDeleted = 0;
 		for (let doc = 0; doc < base.documentCount; doc++) if (base.deleted[doc]) this.baseDeleted++;
 		this.baseGeneration++;
@@ -287,7 +284,7 @@ class SegmentedIndex implements PaperIndex {
 			// A worker that died mid-build (out of memory, killed): build here; slower for once, never lost.
 			.catch(() => buildSegment(papers))
 			.then(async (built) => {
-				if (kind === 'base') this.finishBaseMerge(await indexIds(built), liveAtStart);
+				if (kind === 'base') this.finishBaseMerge(built, liveAtStart);
 				else this.finishCompaction(upsertSegment(built));
 			})
 			.finally(() => {
@@ -298,11 +295,11 @@ class SegmentedIndex implements PaperIndex {
 	}
 
 	/** Swaps in the merged base; papers upserted while it was built stay live, their merged copies tombstoned. */
-	private finishBaseMerge({ base, ids }: { base: Segment; ids: Map<string, number> }, merged: ReadonlyMap<string, Paper>): void {
+	private finishBaseMerge(base: Segment, merged: ReadonlyMap<string, Paper>): void {
 		const remaining = new Map<string, Paper>();
 		for (const [id, paper] of this.livePapers) if (merged.get(id) !== paper) remaining.set(id, paper);
-		for (const id of remaining.keys()) this.tombstone(base, ids.get(id));
-		this.setBase(base, ids);
+		for (const id of remaining.keys()) this.tombstone(base, base.docOf(id));
+		this.setBase(base);
 		this.livePapers = remaining;
 		this.upserted = this.upserted.filter((segment) => !this.mergingSegments.has(segment));
 		for (const { segment } of this.upserted) this.retireStale(segment);
@@ -407,33 +404,13 @@ function dedupeById(papers: readonly Paper[]): Paper[] {
 	return [...byId.values()];
 }
 
+/** A wrapper, not the segment itself: a merge tracks which of them it is rebuilding by identity. */
 interface UpsertSegment {
 	segment: Segment;
-	ids: Map<string, number>;
 }
 
 function upsertSegment(segment: Segment): UpsertSegment {
-	return { segment, ids: docsById(segment.papers) };
-}
-
-/** The id → doc map of a new base, built a slice at a time: 100,000 entries at once would stall the loop. */
-async function indexIds(base: Segment): Promise<{ base: Segment; ids: Map<string, number> }> {
-	const ids = new Map<string, number>();
-	const { papers } = base;
-	for (let doc = 0; doc < papers.length; doc++) {
-		ids.set((papers[doc] as Paper).id, doc);
-		if (doc % ID_SLICE === ID_SLICE - 1) await yieldToInteractions();
-	}
-	return { base, ids };
-}
-
-const ID_SLICE = 20_000;
-
-/** Paper id → its doc; filled in a loop, since a million [id, doc] pairs made first cost the start-up half a second of garbage. */
-function docsById(papers: readonly Paper[]): Map<string, number> {
-	const ids = new Map<string, number>();
-	for (let doc = 0; doc < papers.length; doc++) ids.set((papers[doc] as Paper).id, doc);
-	return ids;
+	return { segment };
 }
 
 function rememberAlias(aliases: Map<string, string>, paper: Paper): void {

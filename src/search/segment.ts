@@ -79,6 +79,8 @@ export class Segment {
 		/** Title postings hold recency ranks, ascending, so the first entries are the newest papers. */
 		readonly titleRanks: Uint32Array,
 		readonly docAtRank: Uint32Array,
+		/** Papers in id order: a binary search finds a paper's number with no million-entry map to build at every start. */
+		readonly idOrder: Uint32Array,
 		private readonly gramIds: Map<number, number>,
 		private readonly gramOffsets: Uint32Array,
 		private readonly gramTerms: Uint32Array,
@@ -97,6 +99,20 @@ export class Segment {
 		}
 		const raw = this.vocabulary.find(term);
 		return raw < 0 ? -1 : (this.idRemap[raw] as number);
+	}
+
+	/** The number of the paper with this id, tombstoned or not; undefined when none has it. */
+	docOf(id: string): number | undefined {
+		const { idOrder, papers } = this;
+		let low = 0;
+		let high = idOrder.length;
+		while (low < high) {
+			const mid = (low + high) >>> 1;
+			if ((papers[idOrder[mid] as number] as Paper).id < id) low = mid + 1;
+			else high = mid;
+		}
+		const doc = idOrder[low];
+		return doc !== undefined && (papers[doc] as Paper).id === id ? doc : undefined;
 	}
 
 	documentFrequency(termId: number): number {
@@ -172,6 +188,7 @@ export class Segment {
 			titleOffsets: this.titleOffsets,
 			titleRanks: this.titleRanks,
 			docAtRank: this.docAtRank,
+			idOrder: this.idOrder,
 			grams: [...this.gramIds.keys()].map(gramText),
 			gramOffsets: this.gramOffsets,
 			gramTerms: this.gramTerms,
@@ -197,6 +214,7 @@ export interface SegmentParts {
 	titleOffsets: Uint32Array;
 	titleRanks: Uint32Array;
 	docAtRank: Uint32Array;
+	idOrder: Uint32Array;
 	/** In gram id order. */
 	grams: readonly string[];
 	gramOffsets: Uint32Array;
@@ -214,6 +232,7 @@ export const SEGMENT_ARRAYS = Object.freeze([
 	'titleOffsets',
 	'titleRanks',
 	'docAtRank',
+	'idOrder',
 	'gramOffsets',
 	'gramTerms',
 ] as const satisfies readonly (keyof SegmentParts)[]);
@@ -224,7 +243,7 @@ export const SEGMENT_ARRAYS = Object.freeze([
  */
 export function segmentFromParts(papers: readonly Paper[], parts: SegmentParts, options: { trusted?: boolean } = {}): Segment {
 	// Parts this process just built in a worker need no checking; parts read from a file always do.
-	if (!options.trusted) checkParts(papers.length, parts);
+	if (!options.trusted) checkParts(papers, parts);
 	return new Segment(
 		papers,
 		parts.terms,
@@ -239,13 +258,15 @@ export function segmentFromParts(papers: readonly Paper[], parts: SegmentParts, 
 		parts.titleOffsets,
 		parts.titleRanks,
 		parts.docAtRank,
+		parts.idOrder,
 		new Map(parts.grams.map((gram, id) => [gramCode(gram.charCodeAt(0), gram.charCodeAt(1), gram.charCodeAt(2)), id])),
 		parts.gramOffsets,
 		parts.gramTerms,
 	);
 }
 
-function checkParts(paperCount: number, parts: SegmentParts): void {
+function checkParts(papers: readonly Paper[], parts: SegmentParts): void {
+	const paperCount = papers.length;
 	const termCount = parts.terms.length;
 	const fail = (what: string) => {
 		throw new Error(`segment parts: ${what}`);
@@ -260,6 +281,8 @@ function checkParts(paperCount: number, parts: SegmentParts): void {
 	checkOffsets(parts.titleOffsets, termCount, parts.titleRanks.length, 'title postings', fail);
 	if (!allBelow(parts.titleRanks, paperCount)) fail('a title posting names a rank that is not there');
 	if (parts.docAtRank.length !== paperCount || !allBelow(parts.docAtRank, paperCount)) fail('the recency order does not fit the papers');
+	if (parts.idOrder.length !== paperCount || !allBelow(parts.idOrder, paperCount) || !strictlyAscendingIds(papers, parts.idOrder))
+		fail('the id order does not fit the papers');
 	if (!parts.grams.every((gram) => gram.length === 3)) fail('a trigram is not three characters');
 	checkOffsets(parts.gramOffsets, parts.grams.length, parts.gramTerms.length, 'trigram lists', fail);
 	if (!allBelow(parts.gramTerms, termCount)) fail('a trigram names a term that is not there');
@@ -268,6 +291,18 @@ function checkParts(paperCount: number, parts: SegmentParts): void {
 function checkOffsets(offsets: Uint32Array, count: number, total: number, what: string, fail: (what: string) => void): void {
 	if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== total) fail(`${what}: offsets do not fit`);
 	for (let i = 0; i < count; i++) if ((offsets[i] as number) > (offsets[i + 1] as number)) fail(`${what}: offsets go backwards`);
+}
+
+/** In range and strictly ascending by id: every paper exactly once, since ids are unique. */
+function strictlyAscendingIds(papers: readonly Paper[], order: Uint32Array): boolean {
+	for (let i = 1; i < order.length; i++) if (!((papers[order[i - 1] as number] as Paper).id < (papers[order[i] as number] as Paper).id)) return false;
+	return true;
+}
+
+/** Paper numbers by ascending id (code unit order, as `<` compares and docOf searches). */
+function orderById(papers: readonly Paper[]): Uint32Array {
+	const ids = papers.map((paper) => paper.id);
+	return Uint32Array.from(ids.keys()).sort((a, b) => ((ids[a] as string) < (ids[b] as string) ? -1 : (ids[a] as string) > (ids[b] as string) ? 1 : 0));
 }
 
 function allBelow(values: Uint32Array, limit: number): boolean {
@@ -483,6 +518,7 @@ function createPostingsBuilder(paperCount: number) {
 				titleOffsets,
 				titleRanks,
 				docAtRank,
+				orderById(list),
 				grams.ids,
 				grams.offsets,
 				grams.terms,

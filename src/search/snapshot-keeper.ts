@@ -54,6 +54,8 @@ export function keepIndexSnapshot(options: SnapshotKeeperOptions): SnapshotKeepe
 		const takenAt = wallNow();
 		const started = performance.now();
 		try {
+			// Shelves the papers read from before this write (a build's spool, see abstract-spool.ts) are let go after it.
+			for (const shelf of shelvesInUse(options.index)) shelves.add(shelf);
 			const storedCount = await options.countStoredPapers();
 			const extra: SnapshotExtra = { report: options.report, storedCount };
 			const result = await writeIndexSnapshot(options.path, options.index, { fingerprint: options.fingerprint, takenAt, extra });

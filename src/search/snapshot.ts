@@ -219,6 +219,7 @@ export function loadIndexSnapshot(path: string): LoadedSnapshot {
 			titleOffsets: uint32('titleOffsets'),
 			titleRanks: uint32('titleRanks'),
 			docAtRank: uint32('docAtRank'),
+			idOrder: uint32('idOrder'),
 			gramOffsets: uint32('gramOffsets'),
 			gramTerms: uint32('gramTerms'),
 		};
