@@ -41,7 +41,14 @@ function source(overrides: Partial<SnapshotSource> = {}): SnapshotSource {
 
 function load(snapshot: SnapshotSource | null = source()): Promise<Corpus> {
 	const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
-	return loadCorpusOrSnapshot({ seedsDir, papersYear: 2026, now: NOW, logger, listStoredPapers: async () => stored.map((paper) => ({ ...paper })), snapshot: snapshot ?? undefined });
+	return loadCorpusOrSnapshot({
+		seedsDir,
+		papersYear: 2026,
+		now: NOW,
+		logger,
+		listStoredPapers: async () => stored.map((paper) => ({ ...paper })),
+		snapshot: snapshot ?? undefined,
+	});
 }
 
 /** A first start: built, then saved as the keeper would. */
@@ -91,7 +98,14 @@ describe('loadCorpusOrSnapshot', () => {
 	it('rebuilds when the year-less seed dump now resolves to another day', async () => {
 		await saveBuilt();
 		const logger = createLogger({ write: (line) => logs.push(line) });
-		const later = await loadCorpusOrSnapshot({ seedsDir, papersYear: 2027, now: NOW, logger, listStoredPapers: async () => stored.map((paper) => ({ ...paper })), snapshot: source() });
+		const later = await loadCorpusOrSnapshot({
+			seedsDir,
+			papersYear: 2027,
+			now: NOW,
+			logger,
+			listStoredPapers: async () => stored.map((paper) => ({ ...paper })),
+			snapshot: source(),
+		});
 		expect(later.snapshot).toBeUndefined();
 		expect(later.index.all()[0]?.listedOn).toBe('2027-03-14');
 	});
