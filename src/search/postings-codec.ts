@@ -10,39 +10,61 @@ export interface EncodedPostings {
 	postingStarts: Uint32Array;
 }
 
-/** `docs` holds each term's papers ascending, term `t` at [offsets[t], offsets[t + 1]) (the builder's layout). */
+/**
+ * Encodes postings in two passes, so a build never holds them as four-byte numbers: `measure` every posting, then
+ * `allocate`, then `put` every posting again, each time in ascending paper order within a term.
+ */
+export class PostingsEncoder {
+	private readonly previous: Uint32Array;
+	private readonly starts: Uint32Array;
+	private cursor: Uint32Array | undefined;
+	private bytes: Uint8Array | undefined;
+
+	constructor(private readonly termCount: number) {
+		this.previous = new Uint32Array(termCount);
+		this.starts = new Uint32Array(termCount + 1);
+	}
+
+	measure(term: number, doc: number): void {
+		this.starts[term + 1] = (this.starts[term + 1] as number) + varintLength(doc - (this.previous[term] as number));
+		this.previous[term] = doc;
+	}
+
+	allocate(): void {
+		for (let t = 0; t < this.termCount; t++) this.starts[t + 1] = (this.starts[t + 1] as number) + (this.starts[t] as number);
+		this.bytes = new Uint8Array(this.starts[this.termCount] as number);
+		this.cursor = this.starts.slice(0, this.termCount);
+		this.previous.fill(0);
+	}
+
+	put(term: number, doc: number): void {
+		const bytes = this.bytes as Uint8Array;
+		const cursor = this.cursor as Uint32Array;
+		let gap = doc - (this.previous[term] as number);
+		this.previous[term] = doc;
+		let at = cursor[term] as number;
+		while (gap >= 0x80) {
+			bytes[at++] = (gap & 0x7f) | 0x80;
+			gap >>>= 7;
+		}
+		bytes[at++] = gap;
+		cursor[term] = at;
+	}
+
+	finish(): EncodedPostings {
+		return { postings: this.bytes ?? new Uint8Array(0), postingStarts: this.starts };
+	}
+}
+
+/** `docs` holds each term's papers ascending, term `t` at [offsets[t], offsets[t + 1]). */
 export function encodePostings(offsets: Uint32Array, docs: Uint32Array): EncodedPostings {
 	const termCount = offsets.length - 1;
-	const postingStarts = new Uint32Array(termCount + 1);
-	let bytes = 0;
-	for (let t = 0; t < termCount; t++) {
-		postingStarts[t] = bytes;
-		let previous = 0;
-		const end = offsets[t + 1] as number;
-		for (let i = offsets[t] as number; i < end; i++) {
-			const doc = docs[i] as number;
-			bytes += varintLength(doc - previous);
-			previous = doc;
-		}
+	const encoder = new PostingsEncoder(termCount);
+	for (const pass of [encoder.measure, encoder.put]) {
+		for (let t = 0; t < termCount; t++) for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) pass.call(encoder, t, docs[i] as number);
+		if (pass === encoder.measure) encoder.allocate();
 	}
-	postingStarts[termCount] = bytes;
-	const postings = new Uint8Array(bytes);
-	let at = 0;
-	for (let t = 0; t < termCount; t++) {
-		let previous = 0;
-		const end = offsets[t + 1] as number;
-		for (let i = offsets[t] as number; i < end; i++) {
-			const doc = docs[i] as number;
-			let gap = doc - previous;
-			previous = doc;
-			while (gap >= 0x80) {
-				postings[at++] = (gap & 0x7f) | 0x80;
-				gap >>>= 7;
-			}
-			postings[at++] = gap;
-		}
-	}
-	return { postings, postingStarts };
+	return encoder.finish();
 }
 
 /** Term `termId`'s papers, ascending (tests, checks; scoring decodes inline). */

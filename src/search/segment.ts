@@ -4,7 +4,8 @@ import { compareRecency } from './rank-order.js';
 import { isStopword, scanHashedTokens } from './tokenize.js';
 import { Vocabulary } from './vocabulary.js';
 import { grow } from './grow.js';
-import { encodePostings, postingsProblem } from './postings-codec.js';
+import { PostingsEncoder, postingsProblem } from './postings-codec.js';
+import { PairList } from './pair-list.js';
 
 /**
  * An immutable, compact inverted index over a fixed list of papers: one sorted vocabulary, postings
@@ -364,11 +365,10 @@ function createPostingsBuilder(paperCount: number) {
 	let flagsOf: Uint8Array = new Uint8Array(termSlots);
 	let tfOf: Uint16Array = new Uint16Array(termSlots);
 	let stopword: Uint8Array = new Uint8Array(termSlots);
-	let pairTerms: Uint32Array = new Uint32Array(Math.max(1024, paperCount * 128));
-	let pairCodes: Uint8Array = new Uint8Array(pairTerms.length);
-	let pairCount = 0;
+	const pairs = new PairList(paperCount * 128);
 	const docPairStart = new Uint32Array(paperCount + 1);
-	let fieldWords: Uint32Array = new Uint32Array(Math.max(1024, paperCount * 32));
+	// Sized for real Daily Papers records (about 47 field words each), grown by half: doubling left a quarter of a gigabyte unused at a million papers.
+	let fieldWords: Uint32Array = new Uint32Array(Math.max(1024, paperCount * 48));
 	let fieldWordCount = 0;
 	let itemStart = 0;
 	const fieldStarts = new Uint32Array(paperCount + 1);
@@ -393,7 +393,7 @@ function createPostingsBuilder(paperCount: number) {
 		}
 		if (mode === ABSTRACT) abstractTokens++;
 		else if (!stopword[id]) {
-			if (fieldWordCount === fieldWords.length) fieldWords = grow(fieldWords, fieldWordCount * 2);
+			if (fieldWordCount === fieldWords.length) fieldWords = grow(fieldWords, Math.ceil(fieldWordCount * 1.5));
 			fieldWords[fieldWordCount++] = (id | itemStart) >>> 0;
 			itemStart = 0;
 		}
@@ -414,7 +414,7 @@ function createPostingsBuilder(paperCount: number) {
 
 	return {
 		addPaper(paper: Paper): void {
-			docPairStart[doc] = pairCount;
+			docPairStart[doc] = pairs.length;
 			fieldStarts[doc] = fieldWordCount;
 			abstractTokens = 0;
 			mode = FieldFlag.title;
@@ -433,16 +433,9 @@ function createPostingsBuilder(paperCount: number) {
 			mode = ABSTRACT;
 			scanHashedTokens(paper.abstract, note);
 			abstractLength[doc] = Math.min(abstractTokens, 0xffff);
-			if (pairCount + docTermCount > pairTerms.length) {
-				const size = Math.ceil((pairCount + docTermCount) * 1.5);
-				pairTerms = grow(pairTerms, size);
-				pairCodes = grow(pairCodes, size);
-			}
 			for (let i = 0; i < docTermCount; i++) {
 				const id = docTerms[i] as number;
-				pairTerms[pairCount] = id;
-				pairCodes[pairCount] = (flagsOf[id] as number) | ((tfOf[id] as number) << TF_SHIFT);
-				pairCount++;
+				pairs.push(id, (flagsOf[id] as number) | ((tfOf[id] as number) << TF_SHIFT));
 				flagsOf[id] = 0;
 				tfOf[id] = 0;
 			}
@@ -450,37 +443,47 @@ function createPostingsBuilder(paperCount: number) {
 			doc++;
 		},
 		finish(list: readonly Paper[]): Segment {
-			docPairStart[doc] = pairCount;
+			docPairStart[doc] = pairs.length;
 			fieldStarts[doc] = fieldWordCount;
 			const termCount = vocabulary.size;
 			const sorted = vocabulary.terms.slice().sort();
 			const remap = new Uint32Array(termCount);
 			for (let i = 0; i < termCount; i++) remap[vocabulary.find(sorted[i] as string)] = i;
 
+			pairs.mapTerms(remap);
 			const offsets = new Uint32Array(termCount + 1);
-			for (let i = 0; i < pairCount; i++) increment(offsets, (remap[pairTerms[i] as number] as number) + 1);
-			for (let t = 0; t < termCount; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
-			const cursor = offsets.slice(0, termCount);
-			const docs = new Uint32Array(pairCount);
-			let totalLength = 0;
-			for (let d = 0; d < doc; d++) totalLength += abstractLength[d] as number;
-			const averageLength = doc > 0 ? Math.max(1, totalLength / doc) : 1;
-			const impacts = new Uint8Array(pairCount);
+			const encoder = new PostingsEncoder(termCount);
 			for (let d = 0; d < doc; d++) {
 				const end = docPairStart[d + 1] as number;
 				for (let i = docPairStart[d] as number; i < end; i++) {
-					const t = remap[pairTerms[i] as number] as number;
-					const at = cursor[t] as number;
-					cursor[t] = at + 1;
-					docs[at] = d;
-					impacts[at] = impactOf(pairCodes[i] as number, (abstractLength[d] as number) / averageLength);
+					const t = pairs.term(i);
+					increment(offsets, t + 1);
+					encoder.measure(t, d);
 				}
 			}
+			for (let t = 0; t < termCount; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
+			encoder.allocate();
+			const cursor = offsets.slice(0, termCount);
+			let totalLength = 0;
+			for (let d = 0; d < doc; d++) totalLength += abstractLength[d] as number;
+			const averageLength = doc > 0 ? Math.max(1, totalLength / doc) : 1;
+			const impacts = new Uint8Array(pairs.length);
+			for (let d = 0; d < doc; d++) {
+				const end = docPairStart[d + 1] as number;
+				for (let i = docPairStart[d] as number; i < end; i++) {
+					const t = pairs.term(i);
+					const at = cursor[t] as number;
+					cursor[t] = at + 1;
+					encoder.put(t, d);
+					impacts[at] = impactOf(pairs.code(i), (abstractLength[d] as number) / averageLength);
+				}
+			}
+			const { postings, postingStarts } = encoder.finish();
 
 			const docAtRank = Uint32Array.from(list.keys()).sort((a, b) => compareRecency(list[a] as Paper, list[b] as Paper));
 			const titleOffsets = new Uint32Array(termCount + 1);
-			for (let i = 0; i < pairCount; i++) {
-				if ((pairCodes[i] as number) & FieldFlag.title) increment(titleOffsets, (remap[pairTerms[i] as number] as number) + 1);
+			for (let i = 0; i < pairs.length; i++) {
+				if (pairs.code(i) & FieldFlag.title) increment(titleOffsets, pairs.term(i) + 1);
 			}
 			for (let t = 0; t < termCount; t++) titleOffsets[t + 1] = (titleOffsets[t + 1] as number) + (titleOffsets[t] as number);
 			const titleCursor = titleOffsets.slice(0, termCount);
@@ -489,8 +492,8 @@ function createPostingsBuilder(paperCount: number) {
 				const d = docAtRank[rank] as number;
 				const end = docPairStart[d + 1] as number;
 				for (let i = docPairStart[d] as number; i < end; i++) {
-					if (!((pairCodes[i] as number) & FieldFlag.title)) continue;
-					const t = remap[pairTerms[i] as number] as number;
+					if (!(pairs.code(i) & FieldFlag.title)) continue;
+					const t = pairs.term(i);
 					titleRanks[titleCursor[t] as number] = rank;
 					titleCursor[t] = (titleCursor[t] as number) + 1;
 				}
@@ -503,7 +506,6 @@ function createPostingsBuilder(paperCount: number) {
 			}
 
 			const grams = buildGramIndex(sorted);
-			const { postings, postingStarts } = encodePostings(offsets, docs);
 			return new Segment(
 				list,
 				sorted,
