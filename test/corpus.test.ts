@@ -39,9 +39,10 @@ function source(overrides: Partial<SnapshotSource> = {}): SnapshotSource {
 	};
 }
 
-function load(snapshot: SnapshotSource | null = source()): Promise<Corpus> {
+function load(snapshot: SnapshotSource | null = source(), spoolMinAbstractBytes?: number): Promise<Corpus> {
 	const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
 	return loadCorpusOrSnapshot({
+		...(spoolMinAbstractBytes === undefined ? {} : { spoolMinAbstractBytes }),
 		seedsDir,
 		papersYear: 2026,
 		now: NOW,
@@ -143,7 +144,7 @@ describe('loadCorpusOrSnapshot', () => {
 
 	it('builds with the abstracts moved to a spool in the snapshot directory, leaving no file there but the snapshot', async () => {
 		const inMemory = await load(null);
-		const spooled = await load();
+		const spooled = await load(source(), 0);
 		expect(spooled.index.all().map((paper) => paper.abstract)).toEqual(inMemory.index.all().map((paper) => paper.abstract));
 		expect(spooled.index.all().every((paper) => shelfOf(paper) !== undefined)).toBe(true);
 		expect(inMemory.index.all().some((paper) => shelfOf(paper) !== undefined)).toBe(false);
@@ -151,9 +152,21 @@ describe('loadCorpusOrSnapshot', () => {
 		expect(readdirSync(dir).sort()).toEqual(['seeds']);
 	});
 
+	it('keeps the abstracts of a small corpus in memory, where reading them back would cost more than it saves', async () => {
+		const corpus = await load();
+		expect(corpus.index.all().some((paper) => shelfOf(paper) !== undefined)).toBe(false);
+		expect(readdirSync(dir).sort()).toEqual(['seeds']);
+	});
+
+	it('spools the papers it held back once their abstracts reach the threshold, along with every paper after', async () => {
+		const corpus = await load(source(), 1);
+		expect(corpus.index.all().every((paper) => shelfOf(paper) !== undefined)).toBe(true);
+		expect(corpus.index.search('Stored, not seeded', 1)[0]?.paper.id).toBe('2603.00042');
+	});
+
 	it('keeps the abstracts in memory, and says why, when the snapshot directory cannot take a spool', async () => {
 		writeFileSync(join(dir, 'not-a-dir'), '');
-		const corpus = await load(source({ path: join(dir, 'not-a-dir', 'paperboy.index') }));
+		const corpus = await load(source({ path: join(dir, 'not-a-dir', 'paperboy.index') }), 0);
 		expect(corpus.index.size).toBe(64);
 		expect(corpus.index.all().some((paper) => shelfOf(paper) !== undefined)).toBe(false);
 		expect(logs.map((line) => JSON.parse(line) as { message: string })).toContainEqual(
