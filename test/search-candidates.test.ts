@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idf, planQuery, scoreCandidates } from '../src/search/candidates.js';
-import { buildSegment } from '../src/search/segment.js';
+import { decodePostingList } from '../src/search/postings-codec.js';
+import { buildSegment, ImpactDefaults, type Segment } from '../src/search/segment.js';
 import { loadSeedPapers, makePaper } from './search-helpers.js';
 
 const segment = buildSegment(loadSeedPapers());
@@ -52,6 +53,50 @@ describe('scoreCandidates', () => {
 		const [first] = scoreCandidates([copy], groups, 5, true);
 		copy.deleted[first?.doc ?? 0] = 1;
 		expect(scoreCandidates([copy], groups, 5, true).map((candidate) => candidate.doc)).not.toContain(first?.doc);
+	});
+});
+
+describe('scoreCandidates on a one-word query', () => {
+	// 1,200 papers with `model` said 0–5 times in abstracts of varying length, some in the title, `models` in others:
+	// far more postings than the 200 kept, so the floor skips most of them.
+	const wordy = Array.from({ length: 1200 }, (_, i) =>
+		makePaper({
+			id: `p${i}`,
+			title: i % 7 === 0 ? `A model of things ${i}` : `Things ${i}`,
+			abstract: `${'model '.repeat(i % 6)}${i % 5 === 0 ? 'models ' : ''}${'filler words here '.repeat(1 + (i % 9))}`,
+		}),
+	);
+	const everyPosting = (segment: Segment, query: string, limit: number) => {
+		const [group] = planQuery([query], [segment], short);
+		const best = new Map<number, number>();
+		for (const { term, weight, idf: termIdf } of group?.terms ?? []) {
+			const termId = segment.termId(term);
+			const first = segment.offsets[termId] as number;
+			decodePostingList(segment, segment.offsets, termId).forEach((doc, i) => {
+				if (segment.deleted[doc]) return;
+				const value = Math.fround((weight * termIdf * (segment.impacts[first + i] as number)) / ImpactDefaults.scale);
+				best.set(doc, Math.max(best.get(doc) ?? 0, value));
+			});
+		}
+		return [...best].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit);
+	};
+
+	it('finds the same best papers, in the same order, as scoring every posting', () => {
+		const wordySegment = buildSegment(wordy);
+		for (const query of ['model', 'models', 'mod', 'things']) {
+			const found = scoreCandidates([wordySegment], planQuery([query], [wordySegment], short), 200, true);
+			const expected = everyPosting(wordySegment, query, 200);
+			expect(found.map((candidate) => candidate.doc)).toEqual(expected.map(([doc]) => doc));
+		}
+	});
+
+	it('still fills the list when tombstones held the postings that set its floor', () => {
+		const wordySegment = buildSegment(wordy);
+		const groups = planQuery(['model'], [wordySegment], short);
+		for (const candidate of scoreCandidates([wordySegment], groups, 200, true)) wordySegment.deleted[candidate.doc] = 1;
+		const found = scoreCandidates([wordySegment], groups, 200, true);
+		expect(found).toHaveLength(200);
+		expect(found.map((candidate) => candidate.doc)).toEqual(everyPosting(wordySegment, 'model', 200).map(([doc]) => doc));
 	});
 });
 

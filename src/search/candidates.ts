@@ -155,7 +155,13 @@ export function scoreCandidates(segments: readonly Segment[], groups: readonly Q
 	const groupIdfSum = groups.reduce((sum, group) => sum + group.idf, 0);
 	if (groupIdfSum <= 0) return [];
 	const all: Candidate[] = [];
-	for (const segment of segments) all.push(...scoreSegment(segment, groups, groupIdfSum, limit, coordinate));
+	for (const segment of segments) {
+		const floor = groups.length === 1 ? contributionFloor(segment, groups[0] as QueryGroup, limit) : 0;
+		let found = scoreSegment(segment, groups, groupIdfSum, limit, coordinate, floor);
+		// Tombstoned papers counted towards the floor: too few are left, so score them all.
+		if (floor > 0 && found.length < limit) found = scoreSegment(segment, groups, groupIdfSum, limit, coordinate, 0);
+		all.push(...found);
+	}
 	return all.sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
@@ -169,7 +175,10 @@ interface Scratch {
 	groupTouched: Int32Array;
 }
 
-/** Per-segment score arrays, reused across queries (zeroed after each) instead of allocated per query. */
+/**
+ * Per-segment score arrays, reused across queries (zeroed after each) instead of allocated per query. One array per
+ * value, not one record per paper: a common word's scan reads only `total`, four bytes a paper, in order.
+ */
 const scratches = new WeakMap<Segment, Scratch>();
 
 function scratchFor(segment: Segment): Scratch {
@@ -190,7 +199,49 @@ function scratchFor(segment: Segment): Scratch {
 	return scratch;
 }
 
-function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfSum: number, limit: number, coordinate: boolean): Candidate[] {
+/**
+ * For a one-word query whose readings all count in full, the least a posting must be worth to place its paper
+ * among the best `limit`: that many papers already reach the floor by one reading alone (its `limit`-th largest
+ * impact), and a paper's score is its best reading's. Scoring then skips nearly all of a common word's postings
+ * (a million and a half for `model` in a million papers). 0 when no floor applies.
+ */
+function contributionFloor(segment: Segment, group: QueryGroup, limit: number): number {
+	const typedIsKnown = isTypedKnown(group);
+	if (group.terms.some((term) => creditOf(term, group, typedIsKnown) < 1)) return 0;
+	const counts = new Uint32Array(256);
+	let floor = 0;
+	for (const { term, weight, idf: termIdf } of group.terms) {
+		const termId = segment.termId(term);
+		if (termId < 0) continue;
+		const start = segment.offsets[termId] as number;
+		const end = segment.offsets[termId + 1] as number;
+		if (end - start < limit) continue;
+		counts.fill(0);
+		for (let i = start; i < end; i++) {
+			const impact = segment.impacts[i] as number;
+			counts[impact] = (counts[impact] as number) + 1;
+		}
+		let impact = 255;
+		for (let seen = 0; impact > 0; impact--) {
+			seen += counts[impact] as number;
+			if (seen >= limit) break;
+		}
+		floor = Math.max(floor, (weight * termIdf * impact) / ImpactDefaults.scale);
+	}
+	// Below float32 rounding, so a paper tied with the last one kept is kept too and ties break as without a floor.
+	return floor * (1 - 1e-6);
+}
+
+function isTypedKnown(group: QueryGroup): boolean {
+	return group.terms.some((term) => term.term === group.token);
+}
+
+/** How much of the typed word a reading covers: a completion or plural in full, a neighbour of a known word by its weight. */
+function creditOf(term: ExpandedTerm, group: QueryGroup, typedIsKnown: boolean): number {
+	return !typedIsKnown || term.term.startsWith(group.token) ? 1 : term.weight;
+}
+
+function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfSum: number, limit: number, coordinate: boolean, floor: number): Candidate[] {
 	const { total, coverage, best, bestCredit, matched, touched, groupTouched } = scratchFor(segment);
 	let touchedCount = 0;
 	const scale = 1 / ImpactDefaults.scale;
@@ -206,9 +257,10 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 	for (const { group, postings } of ordered) {
 		const onlyKnown = coordinate && touchedCount >= limit && postings > commonPostings;
 		let groupCount = 0;
-		const typedIsKnown = group.terms.some((term) => term.term === group.token);
-		for (const { term, weight, idf: termIdf } of group.terms) {
-			const credit = !typedIsKnown || term.startsWith(group.token) ? 1 : weight;
+		const typedIsKnown = isTypedKnown(group);
+		for (const expanded of group.terms) {
+			const { term, weight, idf: termIdf } = expanded;
+			const credit = creditOf(expanded, group, typedIsKnown);
 			const termId = segment.termId(term);
 			if (termId < 0) continue;
 			const factor = weight * termIdf * scale;
@@ -227,6 +279,7 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 				doc += gap;
 				if (onlyKnown && total[doc] === 0) continue;
 				const contribution = factor * (segment.impacts[i] as number);
+				if (contribution < floor) continue;
 				const previous = best[doc] as number;
 				if (previous === 0) groupTouched[groupCount++] = doc;
 				if (contribution > previous) best[doc] = contribution;
