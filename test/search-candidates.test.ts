@@ -56,6 +56,45 @@ describe('scoreCandidates', () => {
 	});
 });
 
+describe('scoreCandidates scores', () => {
+	/** BM25F-style, posting by posting: per word its best reading, summed, times the square of the words' covered share. */
+	const byDefinition = (target: Segment, groups: ReturnType<typeof planQuery>) => {
+		const idfSum = groups.reduce((sum, group) => sum + group.idf, 0);
+		const total = new Map<number, number>();
+		const coverage = new Map<number, number>();
+		for (const group of groups) {
+			const typedIsKnown = group.terms.some((term) => term.term === group.token);
+			const best = new Map<number, { value: number; credit: number }>();
+			for (const { term, weight, idf: termIdf } of group.terms) {
+				const termId = target.termId(term);
+				if (termId < 0) continue;
+				const credit = Math.fround(!typedIsKnown || term.startsWith(group.token) ? 1 : weight);
+				const first = target.offsets[termId] as number;
+				decodePostingList(target, target.offsets, termId).forEach((doc, i) => {
+					const value = Math.fround((weight * termIdf * (target.impacts[first + i] as number)) / ImpactDefaults.scale);
+					const known = best.get(doc) ?? { value: 0, credit: 0 };
+					best.set(doc, { value: Math.max(known.value, value), credit: Math.max(known.credit, credit) });
+				});
+			}
+			for (const [doc, { value, credit }] of best) {
+				total.set(doc, Math.fround((total.get(doc) ?? 0) + value));
+				coverage.set(doc, Math.fround((coverage.get(doc) ?? 0) + group.idf * credit));
+			}
+		}
+		return new Map([...total].map(([doc, value]) => [doc, value * ((coverage.get(doc) as number) / idfSum) ** 2]));
+	};
+
+	it('every paper as the sum of its best reading per word, times the square of the share of words it covers', () => {
+		for (const query of ['preference optimization', 'difusion model', 'reinforcment learning from human feedback', 'llm agents']) {
+			const groups = planQuery(query.split(' '), [segment], short);
+			const expected = byDefinition(segment, groups);
+			const found = scoreCandidates([segment], groups, 200, true);
+			expect(found.length).toBe([...expected.values()].filter((value) => value > 0).length);
+			for (const candidate of found) expect(candidate.score).toBeCloseTo(expected.get(candidate.doc) as number, 4);
+		}
+	});
+});
+
 describe('scoreCandidates on a one-word query', () => {
 	// 1,200 papers with `model` said 0–5 times in abstracts of varying length, some in the title, `models` in others:
 	// far more postings than the 200 kept, so the floor skips most of them.

@@ -242,7 +242,8 @@ function creditOf(term: ExpandedTerm, group: QueryGroup, typedIsKnown: boolean):
 }
 
 function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfSum: number, limit: number, coordinate: boolean, floor: number): Candidate[] {
-	const { total, coverage, best, bestCredit, matched, touched, groupTouched } = scratchFor(segment);
+	const scratch = scratchFor(segment);
+	const { total, coverage, best, bestCredit, matched, touched, groupTouched } = scratch;
 	let touchedCount = 0;
 	const scale = 1 / ImpactDefaults.scale;
 	const postingsOf = (group: QueryGroup) =>
@@ -256,8 +257,12 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 	const commonPostings = segment.documentCount * CandidateDefaults.commonShare;
 	for (const { group, postings } of ordered) {
 		const onlyKnown = coordinate && touchedCount >= limit && postings > commonPostings;
-		let groupCount = 0;
 		const typedIsKnown = isTypedKnown(group);
+		if (group.terms.length === 1) {
+			touchedCount = addOnlyReading(segment, scratch, group, typedIsKnown, { onlyKnown, floor, touchedCount });
+			continue;
+		}
+		let groupCount = 0;
 		for (const expanded of group.terms) {
 			const { term, weight, idf: termIdf } = expanded;
 			const credit = creditOf(expanded, group, typedIsKnown);
@@ -317,6 +322,48 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 		matched[doc] = 0;
 	}
 	return candidates;
+}
+
+/**
+ * A group of one reading (a passage's words, most words of a longer query): a paper's best reading is its only one,
+ * so its contribution goes straight into the totals, with no per-group pass. Returns the new touched count.
+ */
+function addOnlyReading(
+	segment: Segment,
+	{ total, coverage, matched, touched }: Scratch,
+	group: QueryGroup,
+	typedIsKnown: boolean,
+	{ onlyKnown, floor, touchedCount }: { onlyKnown: boolean; floor: number; touchedCount: number },
+): number {
+	const expanded = group.terms[0] as ExpandedTerm;
+	const termId = segment.termId(expanded.term);
+	if (termId < 0) return touchedCount;
+	// Rounded as the float32 arrays of a many-reading group would round them, so both paths score alike.
+	const gain = group.idf * Math.fround(creditOf(expanded, group, typedIsKnown));
+	const factor = (expanded.weight * expanded.idf) / ImpactDefaults.scale;
+	const { postings, impacts } = segment;
+	const end = segment.offsets[termId + 1] as number;
+	let at = segment.postingStarts[termId] as number;
+	let doc = 0;
+	let count = touchedCount;
+	for (let i = segment.offsets[termId] as number; i < end; i++) {
+		let byte = postings[at++] as number;
+		let gap = byte & 0x7f;
+		for (let shift = 7; byte & 0x80; shift += 7) {
+			byte = postings[at++] as number;
+			gap |= (byte & 0x7f) << shift;
+		}
+		doc += gap;
+		const before = total[doc] as number;
+		if (onlyKnown && before === 0) continue;
+		const contribution = factor * (impacts[i] as number);
+		if (contribution < floor) continue;
+		if (before === 0) touched[count++] = doc;
+		total[doc] = before + Math.fround(contribution);
+		coverage[doc] = (coverage[doc] as number) + gain;
+		if ((matched[doc] as number) < 255) matched[doc] = (matched[doc] as number) + 1;
+	}
+	return count;
 }
 
 export function liveCount(segments: readonly Segment[]): number {
