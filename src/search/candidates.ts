@@ -168,11 +168,14 @@ export function scoreCandidates(segments: readonly Segment[], groups: readonly Q
 interface Scratch {
 	total: Float32Array;
 	coverage: Float32Array;
-	best: Float32Array;
-	bestCredit: Float32Array;
 	matched: Uint8Array;
 	touched: Int32Array;
-	groupTouched: Int32Array;
+	/** The group being scored, for papers it reaches by several readings: their best reading's contribution and credit. */
+	best: Float32Array;
+	bestCredit: Float32Array;
+	/** Which group `best` holds for the paper: a group needs no pass to clear it, only the next generation. */
+	stamp: Uint32Array;
+	generation: number;
 }
 
 /**
@@ -188,15 +191,24 @@ function scratchFor(segment: Segment): Scratch {
 		scratch = {
 			total: new Float32Array(n),
 			coverage: new Float32Array(n),
-			best: new Float32Array(n),
-			bestCredit: new Float32Array(n),
 			matched: new Uint8Array(n),
 			touched: new Int32Array(n),
-			groupTouched: new Int32Array(n),
+			best: new Float32Array(n),
+			bestCredit: new Float32Array(n),
+			stamp: new Uint32Array(n),
+			generation: 0,
 		};
 		scratches.set(segment, scratch);
 	}
 	return scratch;
+}
+
+function nextGeneration(scratch: Scratch): number {
+	if (scratch.generation === 0xffffffff) {
+		scratch.stamp.fill(0);
+		scratch.generation = 0;
+	}
+	return ++scratch.generation;
 }
 
 /**
@@ -243,9 +255,8 @@ function creditOf(term: ExpandedTerm, group: QueryGroup, typedIsKnown: boolean):
 
 function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfSum: number, limit: number, coordinate: boolean, floor: number): Candidate[] {
 	const scratch = scratchFor(segment);
-	const { total, coverage, best, bestCredit, matched, touched, groupTouched } = scratch;
+	const { total, coverage, matched, touched } = scratch;
 	let touchedCount = 0;
-	const scale = 1 / ImpactDefaults.scale;
 	const postingsOf = (group: QueryGroup) =>
 		group.terms.reduce((sum, { term }) => {
 			const id = segment.termId(term);
@@ -258,48 +269,9 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 	for (const { group, postings } of ordered) {
 		const onlyKnown = coordinate && touchedCount >= limit && postings > commonPostings;
 		const typedIsKnown = isTypedKnown(group);
-		if (group.terms.length === 1) {
-			touchedCount = addOnlyReading(segment, scratch, group, typedIsKnown, { onlyKnown, floor, touchedCount });
-			continue;
-		}
-		let groupCount = 0;
-		for (const expanded of group.terms) {
-			const { term, weight, idf: termIdf } = expanded;
-			const credit = creditOf(expanded, group, typedIsKnown);
-			const termId = segment.termId(term);
-			if (termId < 0) continue;
-			const factor = weight * termIdf * scale;
-			const end = segment.offsets[termId + 1] as number;
-			// The gap decoding of postings-codec.ts, inline: this loop is most of a search's time.
-			const postings = segment.postings;
-			let at = segment.postingStarts[termId] as number;
-			let doc = 0;
-			for (let i = segment.offsets[termId] as number; i < end; i++) {
-				let byte = postings[at++] as number;
-				let gap = byte & 0x7f;
-				for (let shift = 7; byte & 0x80; shift += 7) {
-					byte = postings[at++] as number;
-					gap |= (byte & 0x7f) << shift;
-				}
-				doc += gap;
-				if (onlyKnown && total[doc] === 0) continue;
-				const contribution = factor * (segment.impacts[i] as number);
-				if (contribution < floor) continue;
-				const previous = best[doc] as number;
-				if (previous === 0) groupTouched[groupCount++] = doc;
-				if (contribution > previous) best[doc] = contribution;
-				if (credit > (bestCredit[doc] as number)) bestCredit[doc] = credit;
-			}
-		}
-		for (let i = 0; i < groupCount; i++) {
-			const doc = groupTouched[i] as number;
-			if (total[doc] === 0) touched[touchedCount++] = doc;
-			total[doc] = (total[doc] as number) + (best[doc] as number);
-			coverage[doc] = (coverage[doc] as number) + group.idf * (bestCredit[doc] as number);
-			if ((matched[doc] as number) < 255) matched[doc] = (matched[doc] as number) + 1;
-			best[doc] = 0;
-			bestCredit[doc] = 0;
-		}
+		const pass = { onlyKnown, floor, touchedCount };
+		touchedCount =
+			group.terms.length === 1 ? addOnlyReading(segment, scratch, group, typedIsKnown, pass) : addReadings(segment, scratch, group, typedIsKnown, pass);
 	}
 	const finalScore = (doc: number) => {
 		if (segment.deleted[doc]) return -1;
@@ -333,7 +305,7 @@ function addOnlyReading(
 	{ total, coverage, matched, touched }: Scratch,
 	group: QueryGroup,
 	typedIsKnown: boolean,
-	{ onlyKnown, floor, touchedCount }: { onlyKnown: boolean; floor: number; touchedCount: number },
+	{ onlyKnown, floor, touchedCount }: ScoringPass,
 ): number {
 	const expanded = group.terms[0] as ExpandedTerm;
 	const termId = segment.termId(expanded.term);
@@ -362,6 +334,69 @@ function addOnlyReading(
 		total[doc] = before + Math.fround(contribution);
 		coverage[doc] = (coverage[doc] as number) + gain;
 		if ((matched[doc] as number) < 255) matched[doc] = (matched[doc] as number) + 1;
+	}
+	return count;
+}
+
+interface ScoringPass {
+	/** Only re-score papers an earlier group reached (see CandidateDefaults.commonShare). */
+	onlyKnown: boolean;
+	floor: number;
+	touchedCount: number;
+}
+
+/**
+ * A group of several readings (completions, typo neighbours): a paper counts its best one. The first reading to reach a
+ * paper adds to its totals at once; a better one later replaces that share. Returns the new touched count.
+ */
+function addReadings(segment: Segment, scratch: Scratch, group: QueryGroup, typedIsKnown: boolean, pass: ScoringPass): number {
+	const { total, coverage, matched, touched, best, bestCredit, stamp } = scratch;
+	const generation = nextGeneration(scratch);
+	const { postings, impacts } = segment;
+	const { onlyKnown, floor } = pass;
+	let count = pass.touchedCount;
+	for (const expanded of group.terms) {
+		const termId = segment.termId(expanded.term);
+		if (termId < 0) continue;
+		const credit = Math.fround(creditOf(expanded, group, typedIsKnown));
+		const factor = (expanded.weight * expanded.idf) / ImpactDefaults.scale;
+		const end = segment.offsets[termId + 1] as number;
+		let at = segment.postingStarts[termId] as number;
+		let doc = 0;
+		for (let i = segment.offsets[termId] as number; i < end; i++) {
+			// The gap decoding of postings-codec.ts, inline: this loop is most of a search's time.
+			let byte = postings[at++] as number;
+			let gap = byte & 0x7f;
+			for (let shift = 7; byte & 0x80; shift += 7) {
+				byte = postings[at++] as number;
+				gap |= (byte & 0x7f) << shift;
+			}
+			doc += gap;
+			const contribution = Math.fround(factor * (impacts[i] as number));
+			if (contribution < floor) continue;
+			const before = total[doc] as number;
+			if (onlyKnown && before === 0) continue;
+			if (stamp[doc] !== generation) {
+				stamp[doc] = generation;
+				best[doc] = contribution;
+				bestCredit[doc] = credit;
+				if (before === 0) touched[count++] = doc;
+				total[doc] = before + contribution;
+				coverage[doc] = (coverage[doc] as number) + group.idf * credit;
+				if ((matched[doc] as number) < 255) matched[doc] = (matched[doc] as number) + 1;
+				continue;
+			}
+			const previous = best[doc] as number;
+			if (contribution > previous) {
+				best[doc] = contribution;
+				total[doc] = before - previous + contribution;
+			}
+			const previousCredit = bestCredit[doc] as number;
+			if (credit > previousCredit) {
+				bestCredit[doc] = credit;
+				coverage[doc] = (coverage[doc] as number) + group.idf * (credit - previousCredit);
+			}
+		}
 	}
 	return count;
 }
