@@ -270,8 +270,7 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 		const onlyKnown = coordinate && touchedCount >= limit && postings > commonPostings;
 		const typedIsKnown = isTypedKnown(group);
 		const pass = { onlyKnown, floor, touchedCount };
-		touchedCount =
-			group.terms.length === 1 ? addOnlyReading(segment, scratch, group, typedIsKnown, pass) : addReadings(segment, scratch, group, typedIsKnown, pass);
+		touchedCount = addReadings(segment, scratch, group, typedIsKnown, pass);
 	}
 	const finalScore = (doc: number) => {
 		if (segment.deleted[doc]) return -1;
@@ -296,48 +295,6 @@ function scoreSegment(segment: Segment, groups: readonly QueryGroup[], groupIdfS
 	return candidates;
 }
 
-/**
- * A group of one reading (a passage's words, most words of a longer query): a paper's best reading is its only one,
- * so its contribution goes straight into the totals, with no per-group pass. Returns the new touched count.
- */
-function addOnlyReading(
-	segment: Segment,
-	{ total, coverage, matched, touched }: Scratch,
-	group: QueryGroup,
-	typedIsKnown: boolean,
-	{ onlyKnown, floor, touchedCount }: ScoringPass,
-): number {
-	const expanded = group.terms[0] as ExpandedTerm;
-	const termId = segment.termId(expanded.term);
-	if (termId < 0) return touchedCount;
-	// Rounded as the float32 arrays of a many-reading group would round them, so both paths score alike.
-	const gain = group.idf * Math.fround(creditOf(expanded, group, typedIsKnown));
-	const factor = (expanded.weight * expanded.idf) / ImpactDefaults.scale;
-	const { postings, impacts } = segment;
-	const end = segment.offsets[termId + 1] as number;
-	let at = segment.postingStarts[termId] as number;
-	let doc = 0;
-	let count = touchedCount;
-	for (let i = segment.offsets[termId] as number; i < end; i++) {
-		let byte = postings[at++] as number;
-		let gap = byte & 0x7f;
-		for (let shift = 7; byte & 0x80; shift += 7) {
-			byte = postings[at++] as number;
-			gap |= (byte & 0x7f) << shift;
-		}
-		doc += gap;
-		const before = total[doc] as number;
-		if (onlyKnown && before === 0) continue;
-		const contribution = factor * (impacts[i] as number);
-		if (contribution < floor) continue;
-		if (before === 0) touched[count++] = doc;
-		total[doc] = before + Math.fround(contribution);
-		coverage[doc] = (coverage[doc] as number) + gain;
-		if ((matched[doc] as number) < 255) matched[doc] = (matched[doc] as number) + 1;
-	}
-	return count;
-}
-
 interface ScoringPass {
 	/** Only re-score papers an earlier group reached (see CandidateDefaults.commonShare). */
 	onlyKnown: boolean;
@@ -346,14 +303,16 @@ interface ScoringPass {
 }
 
 /**
- * A group of several readings (completions, typo neighbours): a paper counts its best one. The first reading to reach a
- * paper adds to its totals at once; a better one later replaces that share. Returns the new touched count.
+ * Adds one group's postings to the totals; a paper counts its best reading. The first reading to reach a paper adds to
+ * its totals at once, and a better one later replaces that share. A group of one reading (a passage's words, most
+ * words of a longer query) reaches a paper once, so it keeps no best. Returns the new touched count.
  */
 function addReadings(segment: Segment, scratch: Scratch, group: QueryGroup, typedIsKnown: boolean, pass: ScoringPass): number {
 	const { total, coverage, matched, touched, best, bestCredit, stamp } = scratch;
 	const generation = nextGeneration(scratch);
 	const { postings, impacts } = segment;
 	const { onlyKnown, floor } = pass;
+	const single = group.terms.length === 1;
 	let count = pass.touchedCount;
 	for (const expanded of group.terms) {
 		const termId = segment.termId(expanded.term);
@@ -376,10 +335,12 @@ function addReadings(segment: Segment, scratch: Scratch, group: QueryGroup, type
 			if (contribution < floor) continue;
 			const before = total[doc] as number;
 			if (onlyKnown && before === 0) continue;
-			if (stamp[doc] !== generation) {
-				stamp[doc] = generation;
-				best[doc] = contribution;
-				bestCredit[doc] = credit;
+			if (single || stamp[doc] !== generation) {
+				if (!single) {
+					stamp[doc] = generation;
+					best[doc] = contribution;
+					bestCredit[doc] = credit;
+				}
 				if (before === 0) touched[count++] = doc;
 				total[doc] = before + contribution;
 				coverage[doc] = (coverage[doc] as number) + group.idf * credit;

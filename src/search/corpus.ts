@@ -83,25 +83,27 @@ function spoolWhenLarge(dir: string, minBytes: number, logger: Logger): { add: (
 	let failed = false;
 	let held: (readonly Paper[])[] = [];
 	let heldBytes = 0;
-	const give = (papers: readonly Paper[], why: string) => {
+	const shelve = (papers: readonly Paper[]) => {
+		const what = spool ? 'the rest' : 'them';
 		try {
 			spool ??= openSpoolIn(dir);
 			spool.shelve(papers);
 		} catch (error) {
 			failed = true;
-			held = [];
-			logger.warn(`cannot spool abstracts to disk during the build; keeping ${why} in memory`, { dir, error });
+			logger.warn(`cannot spool abstracts to disk during the build; keeping ${what} in memory`, { dir, error });
 		}
 	};
 	return {
 		add: (papers) => {
 			if (failed) return;
-			if (spool) return give(papers, 'the rest');
-			held.push(papers);
-			for (const paper of papers) heldBytes += paper.abstract.length;
-			if (heldBytes < minBytes) return;
-			for (const batch of held) if (!failed) give(batch, spool ? 'the rest' : 'them');
+			if (!spool) {
+				held.push(papers);
+				for (const paper of papers) heldBytes += paper.abstract.length;
+				if (heldBytes < minBytes) return;
+			}
+			const batches = spool ? [papers] : held;
 			held = [];
+			for (const batch of batches) if (!failed) shelve(batch);
 		},
 		finish: () => {
 			held = [];
