@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../src/discord/commands.js';
 import { createRest, deployCommands } from '../src/discord/deploy.js';
@@ -53,6 +54,31 @@ async function leaseHolder(): Promise<LeaseRecord | undefined> {
 		return await probe.collection.get(shardLeaseKey(0, 1));
 	} finally {
 		await probe.close();
+	}
+}
+
+/** Whether another connection holds the file's write lock: BEGIN IMMEDIATE with no busy timeout fails at once if so. */
+function writeLocked(): Promise<boolean> {
+	return new Promise((resolve, reject) => {
+		const db = new sqlite3.Database(file, (openError) => {
+			if (openError) return reject(openError);
+			db.exec('BEGIN IMMEDIATE; ROLLBACK;', (error) => {
+				db.close(() => (error && (error as NodeJS.ErrnoException).code !== 'SQLITE_BUSY' ? reject(error) : resolve(Boolean(error))));
+			});
+		});
+	});
+}
+
+/**
+ * SIGSTOPs a bot at a moment it holds no SQLite write lock. A frozen process keeps its file locks, so one stopped
+ * mid-renewal (likelier on a busy machine) would block every writer for the whole freeze: no takeover could happen.
+ */
+async function freezeHoldingNoLock(bot: BotProcess): Promise<void> {
+	for (;;) {
+		bot.signal('SIGSTOP');
+		if (!(await writeLocked())) return;
+		bot.signal('SIGCONT');
+		await delay(50);
 	}
 }
 
@@ -134,7 +160,7 @@ describe('startBot', () => {
 
 	it('stops a holder that finds its lease taken when it wakes from a freeze, exiting 1', { timeout: 90_000 }, async () => {
 		const thirdLease = third.logs().find(isMessage('database lease acquired')) as LogEntry;
-		third.signal('SIGSTOP');
+		await freezeHoldingNoLock(third);
 		const fourth = spawnBot('fourth');
 		const taken = await fourth.waitForLog(isMessage('database lease acquired'), TTL_MS + 30_000);
 		expect(taken.previousHolder).toMatchObject({ pid: thirdLease.pid });
