@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../src/papers/paper.js';
+import { shelfOf } from '../src/search/abstract-shelf.js';
 import { buildPaperIndex, type PaperIndex } from '../src/search/index.js';
 import { loadIndexSnapshot, readSnapshotHeader, SnapshotError, shelvesInUse, writeIndexSnapshot } from '../src/search/snapshot.js';
 import { HAS_REAL_CORPUS, loadRealPapers, loadSeedPapers, makePaper } from './search-helpers.js';
+import { hasFastProperties } from './support/v8-natives.js';
 
 let dir: string;
 beforeEach(() => {
@@ -71,6 +73,19 @@ describe('writeIndexSnapshot', () => {
 			expect(structuredClone(paper).abstract).toBe(original.abstract);
 			expect(Object.keys(paper).sort()).toEqual(Object.keys(original).sort());
 		}
+	});
+
+	it('puts fast-mode copies reading the file in the index, everywhere it lists them, leaving the papers given as they were', async () => {
+		const papers = corpus().slice(0, 200);
+		const index = buildPaperIndex(papers);
+		const listedBefore = index.all();
+		await writeIndexSnapshot(join(dir, 'index'), index, { fingerprint: null, takenAt: 0 });
+		const listed = index.all();
+		expect(listed).not.toBe(listedBefore);
+		expect(listed.every((paper) => shelfOf(paper) !== undefined && hasFastProperties(paper))).toBe(true);
+		expect(index.get(papers[3]?.id as string)).toBe(listed.find((paper) => paper.id === papers[3]?.id));
+		expect(papers.some((paper) => shelfOf(paper) !== undefined)).toBe(false);
+		expect(listed.map((paper) => paper.abstract)).toEqual(listedBefore.map((paper) => paper.abstract));
 	});
 
 	it('keeps papers readable from a newer snapshot after the one they were loaded from is replaced', async () => {

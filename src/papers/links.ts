@@ -20,7 +20,17 @@ export function findAbstractLinks(text: string): AbstractLinks {
 		else if (url.length > 'https://x.y'.length) links.projectUrl ??= url;
 		if (links.codeUrl && links.projectUrl) break;
 	}
+	if (links.codeUrl) links.codeUrl = detached(links.codeUrl);
+	if (links.projectUrl) links.projectUrl = detached(links.projectUrl);
 	return links;
+}
+
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. V8 makes a substring a view of its whole
+ * parent: a paper keeping a link as such a view kept its abstract on the heap after the abstract was moved to disk.
+ */
+function detached(text: string): string {
+	return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 function trimUrl(url: string): string {

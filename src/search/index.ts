@@ -74,6 +74,8 @@ export interface IndexState {
 	livePapers: readonly Paper[];
 	/** Counts the base segment's rebuilds: a snapshot of an older base is out of date. */
 	baseGeneration: number;
+	/** Puts an equal paper in a base paper's place (one reading its abstract from a snapshot file), everywhere the index keeps it. */
+	swapBasePaper(doc: number, paper: Paper): void;
 }
 
 /** The index's state, for src/search/snapshot.ts; undefined for an index this module did not build. */
@@ -126,7 +128,17 @@ class SegmentedIndex implements PaperIndex {
 	}
 
 	state(): IndexState {
-		return { base: this.base, livePapers: [...this.livePapers.values()], baseGeneration: this.baseGeneration };
+		const base = this.base;
+		return {
+			base,
+			livePapers: [...this.livePapers.values()],
+			baseGeneration: this.baseGeneration,
+			swapBasePaper: (doc, paper) => {
+				base.swapPaper(doc, paper);
+				// all()'s list holds the papers replaced: a caller keeping it would keep their text on the heap.
+				if (base === this.base) this.allCache = undefined;
+			},
+		};
 	}
 
 	/** Resolves once no merge runs in the background. */
@@ -277,7 +289,8 @@ class SegmentedIndex implements PaperIndex {
 	/** Rebuilds, in the background, either everything into a new base or the upsert segments into one. */
 	private startMerge(kind: 'base' | 'upserts'): void {
 		const segments = kind === 'base' ? [...this.upserted] : this.compactionChoice();
-		const papers = kind === 'base' ? this.all() : this.livePapersOf(segments);
+		// A list of its own (all() is frozen and shared): a snapshot write swaps papers in the base's list.
+		const papers = kind === 'base' ? [...this.all()] : this.livePapersOf(segments);
 		const liveAtStart = new Map(this.livePapers);
 		this.mergingSegments = new Set(segments);
 		this.merging = this.buildInBackground(papers)

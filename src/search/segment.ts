@@ -89,6 +89,11 @@ export class Segment {
 		this.deleted = new Uint8Array(papers.length);
 	}
 
+	/** Puts an equal paper in `doc`'s place: the same paper reading its abstract from a file instead of the heap. */
+	swapPaper(doc: number, paper: Paper): void {
+		(this.papers as Paper[])[doc] = paper;
+	}
+
 	get documentCount(): number {
 		return this.papers.length;
 	}

@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Paper } from '../papers/paper.js';
-import { AbstractShelf, shelfOf, shelveAbstract } from './abstract-shelf.js';
+import { AbstractShelf, shelfOf, shelveAbstract, shelvedPaper } from './abstract-shelf.js';
 import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
 import { ImpactDefaults, SEGMENT_ARRAYS, segmentFromParts, type SegmentParts } from './segment.js';
 import { yieldToInteractions } from '../interactive-priority.js';
@@ -158,7 +158,7 @@ export async function writeIndexSnapshot(
 	// In slices too: re-pointing a million papers at once would hold the loop for a second.
 	for (let from = 0; from < papers.length; from += PAPERS_PER_SLICE * 5) {
 		const to = Math.min(papers.length, from + PAPERS_PER_SLICE * 5);
-		for (let doc = from; doc < to; doc++) shelveAbstract(papers[doc] as Paper, shelf, doc);
+		for (let doc = from; doc < to; doc++) state.swapBasePaper(doc, shelvedPaper(papers[doc] as Paper, shelf, doc));
 		await yieldToInteractions();
 	}
 	return { bytes: position + TRAILER_BYTES, papers: papers.length, baseGeneration: state.baseGeneration, shelf };
