@@ -7,6 +7,7 @@ import type { Paper } from '../src/papers/paper.js';
 import { shelfOf, shelvedRange } from '../src/search/abstract-shelf.js';
 import { AbstractSpool } from '../src/search/abstract-spool.js';
 import { makePaper } from './search-helpers.js';
+import { hasFastProperties } from './support/v8-natives.js';
 
 let dir: string;
 beforeEach(() => {
@@ -37,19 +38,53 @@ describe('AbstractSpool', () => {
 		expect({ ...(second[2] as Paper) }.abstract).toBe(expected[4502]);
 	});
 
-	it('does close its file once the last of its shelves closes', () => {
+	it('does keep every paper it shelved on one shelf, whose closing closes the file', () => {
 		const spool = AbstractSpool.open(dir);
 		const a = papersOf(2, 'a');
 		const b = papersOf(2, 'b');
 		spool.shelve(a);
 		spool.shelve(b);
 		spool.finish();
+		expect(shelfOf(b[1] as Paper)).toBe(shelfOf(a[0] as Paper));
 		const fd = shelfOf(a[0] as Paper)?.location()?.fd as number;
-		shelfOf(a[0] as Paper)?.close();
 		expect(() => fstatSync(fd)).not.toThrow();
-		expect(b[1]?.abstract).toBe('Abstract b 1 — ünïcode x');
-		shelfOf(b[0] as Paper)?.close();
+		shelfOf(a[0] as Paper)?.close();
 		expect(() => fstatSync(fd)).toThrow(/EBADF/);
+	});
+
+	it('does shelve a part of a list, leaving the rest as it was', () => {
+		const spool = AbstractSpool.open(dir);
+		const papers = papersOf(6, 'p');
+		const before = [...papers];
+		spool.shelve(papers, 2, 4);
+		spool.shelve(papers, 5, 6);
+		spool.finish();
+		expect(papers.map((paper) => shelfOf(paper) !== undefined)).toEqual([false, false, true, true, false, true]);
+		expect(papers.map((paper) => paper.abstract)).toEqual(before.map((paper) => paper.abstract));
+		expect([0, 1, 4].every((at) => papers[at] === before[at])).toBe(true);
+	});
+
+	it('does put copies in the list that V8 keeps in fast mode, the papers given left untouched', () => {
+		const spool = AbstractSpool.open(dir);
+		const papers = papersOf(3, 'f').map((paper) => ({ ...paper, upvotes: 4, keywords: ['k'] }));
+		const before = [...papers];
+		spool.shelve(papers);
+		spool.finish();
+		for (const [at, paper] of papers.entries()) {
+			const original = before[at] as Paper;
+			expect(paper).not.toBe(original);
+			expect(hasFastProperties(paper)).toBe(true);
+			expect(Object.keys(paper).sort()).toEqual(Object.keys(original).sort());
+			expect(JSON.parse(JSON.stringify(paper))).toEqual(JSON.parse(JSON.stringify(original)));
+			expect(shelfOf(original)).toBeUndefined();
+		}
+		// A shelved paper shelved again is re-pointed, not copied.
+		const again = AbstractSpool.open(dir);
+		const list = [papers[0] as Paper];
+		again.shelve(list);
+		again.finish();
+		expect(list[0]).toBe(papers[0]);
+		expect(list[0]?.abstract).toBe(before[0]?.abstract);
 	});
 
 	it('does refuse papers after it is finished', () => {
@@ -62,9 +97,10 @@ describe('AbstractSpool', () => {
 describe('shelfOf', () => {
 	it('does not count a merged copy whose abstract came from the other record as shelved', () => {
 		const spool = AbstractSpool.open(dir);
-		const shelved = makePaper({ id: '2401.00001', arxivId: '2401.00001', title: 'Same', abstract: '', codeUrl: 'https://github.com/a/b', upvotes: 3 });
-		spool.shelve([shelved]);
+		const list = [makePaper({ id: '2401.00001', arxivId: '2401.00001', title: 'Same', abstract: '', codeUrl: 'https://github.com/a/b', upvotes: 3 })];
+		spool.shelve(list);
 		spool.finish();
+		const shelved = list[0] as Paper;
 		const merged = mergePair(shelved, makePaper({ id: '2401.00001', title: 'Same', abstract: 'The full abstract.' }));
 		expect(merged.abstract).toBe('The full abstract.');
 		expect(shelfOf(merged)).toBeUndefined();

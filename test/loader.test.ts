@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
+import { JsonLinesDefaults } from '../src/papers/json.js';
 import { formatLoadProblem, loadPaperFile, loadSeedsDir } from '../src/papers/loader.js';
+import type { Paper } from '../src/papers/paper.js';
 import { hfEntryLine } from './support/hf-entry.js';
 
 const seedsDir = fileURLToPath(new URL('../seeds', import.meta.url));
@@ -135,6 +137,34 @@ describe('loadSeedsDir', () => {
 			`${join(dir, 'd.csv')}: unsupported file type (".csv"); expected .txt, .json or .jsonl, optionally .gz; skipped`,
 			`${join(dir, 'nested')}: not a regular file (subfolders are not read); skipped`,
 		]);
+	});
+
+	it('shows the papers as they are read, a few hundred at a time, and keeps the ones put in their places, even later', async () => {
+		const lines = Array.from({ length: JsonLinesDefaults.papersPerRead * 2 + 7 }, (_, i) =>
+			entryLine(`2401.${String(i).padStart(5, '0')}`, `Paper number ${i}`),
+		);
+		await writeFile(join(dir, 'a.jsonl'), `${lines.join('\n')}\n`);
+		await copyFile(seedFile, join(dir, 'b-seed.txt'));
+		const seen: [from: number, to: number][] = [];
+		let first: Paper[] | undefined;
+		const report = await loadSeedsDir(dir, {
+			now,
+			onPapersRead: (papers, from, to) => {
+				seen.push([from, to]);
+				first ??= papers;
+				// A replacement made at a later call, as a spool holding papers back makes it.
+				if (papers !== first) for (let at = 0; at < first.length; at++) first[at] = { ...(first[at] as Paper), title: `${first[at]?.title} (kept)` };
+			},
+		});
+		const per = JsonLinesDefaults.papersPerRead;
+		expect(seen).toEqual([
+			[0, per],
+			[per, per * 2],
+			[per * 2, per * 2 + 7],
+			[0, 63],
+		]);
+		expect(report.papers).toHaveLength(per * 2 + 7 + 63);
+		expect(report.papers.filter((paper) => paper.title.endsWith(' (kept)'))).toHaveLength(per * 2 + 7);
 	});
 
 	it('throws a UserError naming a missing directory', async () => {

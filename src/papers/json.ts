@@ -68,8 +68,24 @@ export interface JsonLinesReader {
 	finish(): JsonResult;
 }
 
-export function createJsonLinesReader(file: string): JsonLinesReader {
+/**
+ * Papers `from` to `to` of a file's list, seen while the file is still being read: the receiver may put equal
+ * papers in their places (until the load returns). A file found to be binary further on is skipped whole even so.
+ */
+export type PapersRead = (papers: Paper[], from: number, to: number) => void;
+
+export const JsonLinesDefaults = Object.freeze({
+	/** Papers per PapersRead call: few enough that their abstracts, moved off the heap then, die young. */
+	papersPerRead: 500,
+});
+
+export function createJsonLinesReader(file: string, onRead?: PapersRead): JsonLinesReader {
 	const result: JsonResult = { papers: [], skipped: 0, problems: [] };
+	let handed = 0;
+	const hand = () => {
+		if (onRead && handed < result.papers.length) onRead(result.papers, handed, result.papers.length);
+		handed = result.papers.length;
+	};
 	const skip = (line: number, message: string) => {
 		result.skipped++;
 		result.problems.push({ file, line, message });
@@ -85,11 +101,14 @@ export function createJsonLinesReader(file: string): JsonLinesReader {
 				return;
 			}
 			const read = paperFromRecord(value);
-			if (read.ok) keepPaper(result, read.paper, { file, line });
-			else skip(line, read.reason);
+			if (read.ok) {
+				keepPaper(result, read.paper, { file, line });
+				if (result.papers.length - handed >= JsonLinesDefaults.papersPerRead) hand();
+			} else skip(line, read.reason);
 		},
 		badLine: (line) => skip(line, 'not valid UTF-8 text, line skipped'),
 		finish() {
+			hand();
 			if (result.papers.length === 0 && result.problems.length === 0) result.problems.push({ file, message: 'empty file, no papers' });
 			return result;
 		},

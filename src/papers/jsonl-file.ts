@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { createJsonLinesReader, type JsonResult } from './json.js';
+import { createJsonLinesReader, type JsonResult, type PapersRead } from './json.js';
 
 export type JsonLinesFileResult = { ok: true; parsed: JsonResult } | { ok: false; line?: number; reason: string };
 
@@ -15,8 +15,8 @@ const BOM = '\uFEFF';
  * the first start's peak. Streamed, only the papers stay. Same verdicts as reading it whole: a NUL byte
  * anywhere skips the file (binary), a line that is not UTF-8 is skipped alone, a damaged gzip skips the file.
  */
-export async function readJsonLinesFile(path: string, gzipped: boolean): Promise<JsonLinesFileResult> {
-	const reader = createJsonLinesReader(path);
+export async function readJsonLinesFile(path: string, gzipped: boolean, onRead?: PapersRead): Promise<JsonLinesFileResult> {
+	const reader = createJsonLinesReader(path, onRead);
 	let lineNumber = 0;
 	let binaryAt: number | undefined;
 	const takeLine = (line: Buffer) => {

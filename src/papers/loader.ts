@@ -5,7 +5,7 @@ import { gunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
 import { decodeText } from './decode.js';
 import { parseDailyDump } from './dump.js';
-import { parsePaperJson } from './json.js';
+import { parsePaperJson, type PapersRead } from './json.js';
 import { readJsonLinesFile } from './jsonl-file.js';
 import type { FileReport, LoadProblem, LoadReport } from './load-report.js';
 import { mergePapers } from './merge.js';
@@ -31,8 +31,11 @@ const KINDS: Record<string, FileKind> = { '.txt': 'dump', '.json': 'json', '.jso
 const gunzipAsync = promisify(gunzip);
 
 export interface SeedsLoadOptions extends LoadOptions {
-	/** Each file's papers as soon as it is read, before the merge (where the caller may move their abstracts off the heap). */
-	onFileLoaded?: (papers: readonly Paper[]) => void;
+	/**
+	 * The papers as they are read, a few hundred at a time, before the merge: the caller may move their abstracts off
+	 * the heap, putting equal papers in their places, then or at any later call (the lists are read once all are in).
+	 */
+	onPapersRead?: PapersRead;
 }
 
 export async function loadSeedsDir(dir: string, options: SeedsLoadOptions = {}): Promise<LoadReport> {
@@ -42,7 +45,7 @@ export async function loadSeedsDir(dir: string, options: SeedsLoadOptions = {}):
 		throw error;
 	});
 	const files: FileReport[] = [];
-	const all: Paper[] = [];
+	const fileLists: Paper[][] = [];
 	const strings = new StringPool();
 	// Dotfiles (.gitkeep, .DS_Store) are by convention not content.
 	const names = entries.filter((entry) => !entry.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -52,13 +55,16 @@ export async function loadSeedsDir(dir: string, options: SeedsLoadOptions = {}):
 			files.push(wholeFileSkip(path, 'not a regular file (subfolders are not read); skipped'));
 			continue;
 		}
-		const { papers, report } = await loadPaperFile(path, options);
-		// File by file, so the copies die young instead of piling up until the merge.
-		strings.shareAll(papers);
-		options.onFileLoaded?.(papers);
-		for (const paper of papers) all.push(paper);
+		const { papers, report } = await loadPaperFile(path, options, (list, from, to) => {
+			// As they are read, so the copies die young instead of piling up until the merge.
+			strings.shareAll(list, from, to);
+			options.onPapersRead?.(list, from, to);
+		});
+		fileLists.push(papers);
 		files.push(report);
 	}
+	const all = fileLists.flat();
+	fileLists.length = 0;
 	const { papers, merged } = mergePapers(all);
 	const problems = files.flatMap((file) => file.problems);
 	if (files.length === 0) problems.push({ file: dir, message: 'no corpus files in the seeds directory' });
@@ -72,8 +78,11 @@ export async function loadSeedsDir(dir: string, options: SeedsLoadOptions = {}):
 	};
 }
 
-/** Loads one `.txt` dump, `.json` array or `.jsonl` file, each optionally gzipped (`.jsonl.gz`). */
-export async function loadPaperFile(path: string, options: LoadOptions = {}): Promise<{ papers: Paper[]; report: FileReport }> {
+/**
+ * Loads one `.txt` dump, `.json` array or `.jsonl` file, each optionally gzipped (`.jsonl.gz`). `onRead` sees the
+ * papers before they are returned: a JSON Lines file's a few hundred at a time as they are read, any other's at once.
+ */
+export async function loadPaperFile(path: string, options: LoadOptions = {}, onRead?: PapersRead): Promise<{ papers: Paper[]; report: FileReport }> {
 	const name = basename(path).toLowerCase();
 	const gzipped = name.endsWith('.gz');
 	const extension = extname(gzipped ? name.slice(0, -3) : name);
@@ -84,7 +93,7 @@ export async function loadPaperFile(path: string, options: LoadOptions = {}): Pr
 	}
 
 	if (kind === 'jsonl') {
-		const read = await readJsonLinesFile(path, gzipped);
+		const read = await readJsonLinesFile(path, gzipped, onRead);
 		if (!read.ok) return { papers: [], report: wholeFileSkip(path, read.reason, read.line) };
 		const { papers, skipped, problems } = read.parsed;
 		return { papers, report: { file: path, loaded: papers.length, skipped, problems } };
@@ -103,6 +112,7 @@ export async function loadPaperFile(path: string, options: LoadOptions = {}): Pr
 	if (!decoded.ok) return { papers: [], report: wholeFileSkip(path, decoded.reason, decoded.line) };
 
 	const parsed = kind === 'dump' ? parseDailyDump(decoded.text, { file: path, ...options }) : parsePaperJson(decoded.text, path);
+	if (parsed.papers.length > 0) onRead?.(parsed.papers, 0, parsed.papers.length);
 	return {
 		papers: parsed.papers,
 		report: { file: path, loaded: parsed.papers.length, skipped: parsed.skipped, problems: parsed.problems },

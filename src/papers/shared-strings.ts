@@ -15,9 +15,10 @@ export class StringPool {
 		return text;
 	}
 
-	/** Makes the papers' repeated strings the pool's instances, in place. */
-	shareAll(papers: readonly Paper[]): void {
-		for (const paper of papers) {
+	/** Makes the repeated strings of papers `from` to `to` the pool's instances, in place. */
+	shareAll(papers: readonly Paper[], from = 0, to = papers.length): void {
+		for (let at = from; at < to; at++) {
+			const paper = papers[at] as Paper;
 			shareList(this, paper.authors);
 			if (paper.keywords) shareList(this, paper.keywords);
 			paper.listedOn = this.share(paper.listedOn);

@@ -1,14 +1,18 @@
 import { closeSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paper } from '../papers/paper.js';
-import { AbstractShelf, shelveAbstract } from './abstract-shelf.js';
+import { AbstractShelf, shelvedPaper } from './abstract-shelf.js';
+import { grow } from './grow.js';
 
 /**
  * A first start (no usable snapshot) reads every seed file before the index exists to shelve abstracts in: at a
  * million papers their text is 1.4 GB of heap until the first snapshot is written. The spool is a scratch file
- * they move to as each file loads; the build and the first snapshot read them back from it, and the snapshot
+ * they move to as the papers are read; the build and the first snapshot read them back from it, and the snapshot
  * keeper lets it go once the papers read from the snapshot instead. It is unlinked as soon as it is open, so a
- * crash leaves nothing behind; the disk space returns when its last shelf closes.
+ * crash leaves nothing behind; the disk space returns when its shelf closes.
+ *
+ * One shelf for the whole spool, growing: a shelf per batch of a few hundred papers would keep a cache of recent
+ * abstracts each, and the build reads every abstract once.
  */
 
 /** Papers per write: the bytes of one write are this many abstracts, not a whole seed file's. */
@@ -16,7 +20,9 @@ const PAPERS_PER_WRITE = 2000;
 
 export class AbstractSpool {
 	private position = 0;
-	private openShelves = 0;
+	private starts = new Float64Array(1024);
+	private count = 0;
+	private shelf: AbstractShelf | undefined;
 	private finished = false;
 	private closed = false;
 
@@ -38,32 +44,38 @@ export class AbstractSpool {
 		}
 	}
 
-	/** Writes the papers' abstracts to the spool and makes each paper read its abstract from there. */
-	shelve(papers: readonly Paper[]): void {
+	/**
+	 * Writes the abstracts of papers `from` to `to` to the spool and puts in the list, in each one's place, its paper
+	 * reading it from there.
+	 */
+	shelve(papers: Paper[], from = 0, to = papers.length): void {
 		if (this.finished) throw new Error('the abstract spool is finished');
-		const starts = new Float64Array(papers.length + 1);
-		for (let from = 0; from < papers.length; from += PAPERS_PER_WRITE) {
-			const to = Math.min(papers.length, from + PAPERS_PER_WRITE);
+		const first = this.count;
+		if (first + (to - from) + 1 > this.starts.length) this.starts = grow(this.starts, Math.max(this.starts.length * 2, first + (to - from) + 1));
+		this.starts[first] = this.position;
+		for (let start = from; start < to; start += PAPERS_PER_WRITE) {
+			const end = Math.min(to, start + PAPERS_PER_WRITE);
 			const chunk: Buffer[] = [];
 			let at = this.position;
-			for (let slot = from; slot < to; slot++) {
+			for (let slot = start; slot < end; slot++) {
 				const bytes = Buffer.from((papers[slot] as Paper).abstract, 'utf8');
-				starts[slot] = at;
+				this.starts[first + slot - from] = at;
 				at += bytes.length;
 				chunk.push(bytes);
 			}
 			this.write(Buffer.concat(chunk));
 		}
-		starts[papers.length] = this.position;
-		this.openShelves++;
-		const shelf = new AbstractShelf(this.fd, starts, () => this.release());
-		for (let slot = 0; slot < papers.length; slot++) shelveAbstract(papers[slot] as Paper, shelf, slot);
+		this.count = first + (to - from);
+		this.starts[this.count] = this.position;
+		this.shelf ??= new AbstractShelf(this.fd, this.starts, () => this.closeFile());
+		this.shelf.extend(this.starts, this.count);
+		for (let slot = from; slot < to; slot++) papers[slot] = shelvedPaper(papers[slot] as Paper, this.shelf, first + slot - from);
 	}
 
-	/** No more papers: the file closes once every shelf has (at once, when none was made). */
+	/** No more papers: the file closes once its shelf has (at once, when nothing was shelved). */
 	finish(): void {
 		this.finished = true;
-		this.closeWhenUnused();
+		if (!this.shelf) this.closeFile();
 	}
 
 	private write(bytes: Buffer): void {
@@ -72,16 +84,10 @@ export class AbstractSpool {
 		this.position += bytes.length;
 	}
 
-	private release(): void {
-		this.openShelves--;
-		this.closeWhenUnused();
-	}
-
-	private closeWhenUnused(): void {
-		if (this.finished && this.openShelves === 0 && !this.closed) {
-			this.closed = true;
-			closeSync(this.fd);
-			if (this.unlinkAtClose) rmSync(this.unlinkAtClose, { force: true });
-		}
+	private closeFile(): void {
+		if (this.closed) return;
+		this.closed = true;
+		closeSync(this.fd);
+		if (this.unlinkAtClose) rmSync(this.unlinkAtClose, { force: true });
 	}
 }

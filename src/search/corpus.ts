@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import type { PapersRead } from '../papers/json.js';
 import { formatLoadProblem, loadSeedsDir, stampSeedsDir, type LoadReport } from '../papers/loader.js';
 import { mergePapers } from '../papers/merge.js';
 import type { Paper } from '../papers/paper.js';
@@ -51,13 +52,14 @@ export async function loadCorpus(options: CorpusOptions & { storedPapers: readon
 		options.spoolDir === undefined
 			? undefined
 			: spoolWhenLarge(options.spoolDir, options.spoolMinAbstractBytes ?? SpoolDefaults.minAbstractBytes, options.logger);
-	const report = await loadSeedsDir(options.seedsDir, { papersYear: options.papersYear, now: options.now, onFileLoaded: spool?.add });
-	spool?.add(options.storedPapers);
+	const report = await loadSeedsDir(options.seedsDir, { papersYear: options.papersYear, now: options.now, onPapersRead: spool?.add });
+	// A copy: shelving puts papers reading their abstracts from the spool in the list, and this one is the caller's.
+	const storedPapers = [...options.storedPapers];
+	if (storedPapers.length > 0) spool?.add(storedPapers, 0, storedPapers.length);
 	spool?.finish();
 	for (const problem of report.problems) options.logger.warn('corpus problem', { problem: formatLoadProblem(problem) });
 	// The loader already merged the seeds among themselves; only stored papers can add duplicates now.
-	const { papers, merged } =
-		options.storedPapers.length === 0 ? { papers: report.papers, merged: 0 } : mergePapers([...report.papers, ...options.storedPapers]);
+	const { papers, merged } = storedPapers.length === 0 ? { papers: report.papers, merged: 0 } : mergePapers([...report.papers, ...storedPapers]);
 	const started = performance.now();
 	const index = buildPaperIndex(papers);
 	const buildMs = Math.round(performance.now() - started);
@@ -78,32 +80,32 @@ export async function loadCorpus(options: CorpusOptions & { storedPapers: readon
  * Papers are held back until their abstracts reach `minBytes`, then spooled with everything after. When the directory
  * is not writable or the disk fills, the papers keep their abstracts on the heap: that costs memory, never papers.
  */
-function spoolWhenLarge(dir: string, minBytes: number, logger: Logger): { add: (papers: readonly Paper[]) => void; finish: () => void } {
+function spoolWhenLarge(dir: string, minBytes: number, logger: Logger): { add: PapersRead; finish: () => void } {
 	let spool: AbstractSpool | undefined;
 	let failed = false;
-	let held: (readonly Paper[])[] = [];
+	let held: [papers: Paper[], from: number, to: number][] = [];
 	let heldBytes = 0;
-	const shelve = (papers: readonly Paper[]) => {
+	const shelve = (papers: Paper[], from: number, to: number) => {
 		const what = spool ? 'the rest' : 'them';
 		try {
 			spool ??= openSpoolIn(dir);
-			spool.shelve(papers);
+			spool.shelve(papers, from, to);
 		} catch (error) {
 			failed = true;
 			logger.warn(`cannot spool abstracts to disk during the build; keeping ${what} in memory`, { dir, error });
 		}
 	};
 	return {
-		add: (papers) => {
+		add: (papers, from, to) => {
 			if (failed) return;
 			if (!spool) {
-				held.push(papers);
-				for (const paper of papers) heldBytes += paper.abstract.length;
+				held.push([papers, from, to]);
+				for (let at = from; at < to; at++) heldBytes += (papers[at] as Paper).abstract.length;
 				if (heldBytes < minBytes) return;
 			}
-			const batches = spool ? [papers] : held;
+			const batches = spool ? [[papers, from, to] as const] : held;
 			held = [];
-			for (const batch of batches) if (!failed) shelve(batch);
+			for (const [list, start, end] of batches) if (!failed) shelve(list, start, end);
 		},
 		finish: () => {
 			held = [];

@@ -1,4 +1,4 @@
-type GrowableArray = Uint8Array | Uint16Array | Uint32Array;
+type GrowableArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
 /** A copy of `array` with room for `size` elements: the index builds into typed arrays of unknown final size. */
 export function grow<T extends GrowableArray>(array: T, size: number): T {
