@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSegment, ITEM_START, segmentFromParts, TERM_MASK, uniqueGramCodes, uniqueGrams } from '../src/search/segment.js';
+import { buildSegment, createSegmentBuilder, ITEM_START, segmentFromParts, TERM_MASK, uniqueGramCodes, uniqueGrams } from '../src/search/segment.js';
 import { decodePostingList } from '../src/search/postings-codec.js';
 import { makePaper } from './search-helpers.js';
 
@@ -113,5 +113,27 @@ describe('uniqueGramCodes', () => {
 		const repeated = { ...parts, idOrder: Uint32Array.from([0, 0, 1]) };
 		expect(() => segmentFromParts(segment.papers, repeated)).toThrow('the id order does not fit the papers');
 		expect(() => segmentFromParts(segment.papers, { ...parts, idOrder: parts.idOrder.subarray(1) })).toThrow('the id order does not fit the papers');
+	});
+});
+
+describe('createSegmentBuilder', () => {
+	it('builds, a paper at a time, the segment buildSegment makes, though the abstracts are gone by the end', () => {
+		const papers = ['a', 'b', 'c'].map((id) => makePaper({ id, title: `Paper ${id}`, abstract: `Quantized attention ${id} kernels` }));
+		const builder = createSegmentBuilder(papers.length);
+		const lean = papers.map((paper) => {
+			builder.addPaper(paper);
+			return { ...paper, abstract: '' };
+		});
+		const streamed = builder.finish(lean).parts();
+		const whole = buildSegment(papers).parts();
+		expect(streamed.terms).toEqual(whole.terms);
+		expect(Buffer.from(streamed.postings.buffer).equals(Buffer.from(whole.postings.buffer))).toBe(true);
+		expect(Buffer.from(streamed.impacts.buffer).equals(Buffer.from(whole.impacts.buffer))).toBe(true);
+	});
+
+	it('refuses a paper beyond the count it was sized for', () => {
+		const builder = createSegmentBuilder(1);
+		builder.addPaper(makePaper({ id: 'a', title: 'One' }));
+		expect(() => builder.addPaper(makePaper({ id: 'b', title: 'Two' }))).toThrow('a segment build sized for 1 papers was given more');
 	});
 });

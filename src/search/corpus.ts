@@ -6,6 +6,7 @@ import type { Paper } from '../papers/paper.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AbstractSpool } from './abstract-spool.js';
+import { collectGarbageNow } from './collect-garbage.js';
 import { buildPaperIndex, type PaperIndex } from './index.js';
 import { loadIndexSnapshot, readSnapshotHeader, SnapshotError, type LoadedSnapshot } from './snapshot.js';
 
@@ -62,6 +63,7 @@ export async function loadCorpus(options: CorpusOptions & { storedPapers: readon
 	const { papers, merged } = storedPapers.length === 0 ? { papers: report.papers, merged: 0 } : mergePapers([...report.papers, ...storedPapers]);
 	const started = performance.now();
 	const index = buildPaperIndex(papers);
+	collectGarbageNow();
 	const buildMs = Math.round(performance.now() - started);
 	const { papers: seedPapers, ...summary } = { ...report, merged: report.merged + merged };
 	options.logger.info('corpus loaded', {

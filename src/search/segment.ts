@@ -317,7 +317,7 @@ function allBelow(values: Uint32Array, limit: number): boolean {
 }
 
 export function buildSegment(papers: readonly Paper[]): Segment {
-	const builder = createPostingsBuilder(papers.length);
+	const builder = createSegmentBuilder(papers.length);
 	for (const paper of papers) builder.addPaper(paper);
 	return builder.finish(papers);
 }
@@ -362,7 +362,11 @@ export function uniqueGrams(token: string): string[] {
 
 const TERMS_PER_PAPER_GUESS = 200;
 
-function createPostingsBuilder(paperCount: number) {
+/**
+ * A build fed one paper at a time, for `paperCount` papers: the worker adds each as it arrives and keeps none of
+ * its abstract (the list given to finish may hold the papers with their abstracts emptied: only addPaper reads them).
+ */
+export function createSegmentBuilder(paperCount: number) {
 	// Distinct words grow slower than papers; a few hundred a paper is plenty for a small build, and the tables grow.
 	const expectedTerms = paperCount * TERMS_PER_PAPER_GUESS;
 	const vocabulary = new Vocabulary(expectedTerms);
@@ -419,6 +423,7 @@ function createPostingsBuilder(paperCount: number) {
 
 	return {
 		addPaper(paper: Paper): void {
+			if (doc === paperCount) throw new RangeError(`a segment build sized for ${paperCount} papers was given more`);
 			docPairStart[doc] = pairs.length;
 			fieldStarts[doc] = fieldWordCount;
 			abstractTokens = 0;
