@@ -51,8 +51,8 @@ export class AbstractSpool {
 	shelve(papers: Paper[], from = 0, to = papers.length): void {
 		if (this.finished) throw new Error('the abstract spool is finished');
 		const first = this.count;
-		if (first + (to - from) + 1 > this.starts.length) this.starts = grow(this.starts, Math.max(this.starts.length * 2, first + (to - from) + 1));
-		this.starts[first] = this.position;
+		const needed = first + (to - from) + 1;
+		if (needed > this.starts.length) this.starts = grow(this.starts, Math.max(this.starts.length * 2, needed));
 		for (let start = from; start < to; start += PAPERS_PER_WRITE) {
 			const end = Math.min(to, start + PAPERS_PER_WRITE);
 			const chunk: Buffer[] = [];

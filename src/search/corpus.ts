@@ -63,8 +63,8 @@ export async function loadCorpus(options: CorpusOptions & { storedPapers: readon
 	const { papers, merged } = storedPapers.length === 0 ? { papers: report.papers, merged: 0 } : mergePapers([...report.papers, ...storedPapers]);
 	const started = performance.now();
 	const index = buildPaperIndex(papers);
-	collectGarbageNow();
 	const buildMs = Math.round(performance.now() - started);
+	collectGarbageNow();
 	const { papers: seedPapers, ...summary } = { ...report, merged: report.merged + merged };
 	options.logger.info('corpus loaded', {
 		papers: index.size,

@@ -8,7 +8,7 @@ import { lowerThreadPriority } from './lower-priority.js';
 /**
  * The worker half of buildSegmentOffThread (background-build.ts): adds the papers to the build as their slices
  * arrive, then hands the segment's arrays back without copying them (transferred). Of each paper added only what
- * orders the segment stays (id, date, votes): the text of a million papers kept here would double the process's peak.
+ * orders the segment stays (id, date, votes): keeping the text would put a second copy of the corpus's text in the process.
  */
 lowerThreadPriority();
 let build: ReturnType<typeof createSegmentBuilder> | undefined;

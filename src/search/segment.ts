@@ -363,8 +363,8 @@ export function uniqueGrams(token: string): string[] {
 const TERMS_PER_PAPER_GUESS = 200;
 
 /**
- * A build fed one paper at a time, for `paperCount` papers: the worker adds each as it arrives and keeps none of
- * its abstract (the list given to finish may hold the papers with their abstracts emptied: only addPaper reads them).
+ * A build fed one paper at a time, for `paperCount` papers: the worker adds each as it arrives. Only addPaper reads
+ * a paper's text; finish reads the list for ids, dates and votes (the orders), so it may hold papers without text.
  */
 export function createSegmentBuilder(paperCount: number) {
 	// Distinct words grow slower than papers; a few hundred a paper is plenty for a small build, and the tables grow.
