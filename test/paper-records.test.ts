@@ -25,7 +25,10 @@ const papers: Paper[] = [
 const withoutAbstracts = (list: readonly Paper[]) => list.map(({ abstract: _, ...rest }) => rest);
 
 async function roundTrip(list: readonly Paper[]) {
-	const encoded = await encodePaperRecords(list);
+	const lines = encodePaperRecords(list);
+	const paperLines: Buffer[] = [];
+	for await (const line of lines.papers) paperLines.push(line);
+	const encoded = { papers: Buffer.concat(paperLines), strings: Buffer.concat([...lines.strings()]) };
 	return { encoded, decoded: decodePaperRecords(encoded.papers, encoded.strings, fail) };
 }
 
@@ -50,6 +53,20 @@ describe('encodePaperRecords', () => {
 		);
 		expect((await roundTrip(many)).decoded).toStrictEqual(withoutAbstracts(many));
 		expect((await roundTrip([])).decoded).toStrictEqual([]);
+	});
+
+	it('does make its lines as they are asked for, not every paper first', async () => {
+		const many = Array.from({ length: 1234 }, (_, i) => makePaper({ id: `2402.${String(i).padStart(5, '0')}`, title: `Paper ${i}` }));
+		const read = new Set<string>();
+		const watched = new Proxy(many, {
+			get(target, key, receiver) {
+				if (typeof key === 'string' && /^\d+$/.test(key)) read.add(key);
+				return Reflect.get(target, key, receiver);
+			},
+		});
+		const lines = encodePaperRecords(watched);
+		await lines.papers.next();
+		expect(read.size).toBe(500);
 	});
 });
 

@@ -100,6 +100,23 @@ describe('writeIndexSnapshot', () => {
 		expect(index.get((papers[3] as Paper).id)?.abstract).toBe((papers[3] as Paper).abstract);
 	});
 
+	it('copies the abstracts of papers read from a snapshot byte for byte into the next one', async () => {
+		const papers = [
+			...corpus().slice(0, 300),
+			makePaper({ id: '2601.00002', title: 'Unicode abstract', abstract: 'Ünïcode — 数学 and emoji 🦓, across bytes.' }),
+			makePaper({ id: '2601.00003', title: 'Empty abstract', abstract: '' }),
+		];
+		const path = join(dir, 'index');
+		await writeIndexSnapshot(path, buildPaperIndex(papers), { fingerprint: null, takenAt: 0 });
+		const first = loadIndexSnapshot(path);
+		const again = join(dir, 'again');
+		await writeIndexSnapshot(again, first.index, { fingerprint: null, takenAt: 1 });
+		first.shelf.close();
+		const second = loadIndexSnapshot(again);
+		expect(second.index.all().map((paper) => [paper.id, paper.abstract])).toEqual(papers.map((paper) => [paper.id, paper.abstract]));
+		second.shelf.close();
+	});
+
 	it('leaves no temporary file behind and replaces the snapshot whole', async () => {
 		const path = join(dir, 'index');
 		await writeIndexSnapshot(path, buildPaperIndex(loadSeedPapers()), { fingerprint: null, takenAt: 0 });

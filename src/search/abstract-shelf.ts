@@ -66,6 +66,15 @@ export class AbstractShelf {
 		return [this.starts[slot] as number, this.starts[slot + 1] as number];
 	}
 
+	/**
+	 * Copies abstract `slot`'s bytes into `target` at `offset`, without making a string of them; returns how many
+	 * (0 once closed, like read's empty abstract). A snapshot write copies every abstract this way.
+	 */
+	copyInto(slot: number, target: Uint8Array, offset: number): number {
+		const range = this.range(slot);
+		return range ? readInto(this.fd, range[0], range[1], target, offset) : 0;
+	}
+
 	read(slot: number): string {
 		const cached = this.cache.get(slot);
 		if (cached !== undefined) return cached;
@@ -140,6 +149,12 @@ export interface ShelfLocation {
 	inode: number;
 }
 
+/** A shelved paper's shelf and slot, for copying its abstract's bytes (AbstractShelf.copyInto) without reading them. */
+export function shelfSlotOf(paper: Paper): { shelf: AbstractShelf; slot: number } | undefined {
+	const shelf = shelfOf(paper);
+	return shelf ? { shelf, slot: (paper as ShelvedPaper)[SLOT] } : undefined;
+}
+
 /** Where a shelved paper's abstract lies in its shelf's file, without reading it. */
 export function shelvedRange(paper: Paper): { shelf: AbstractShelf; range: [start: number, end: number] } | undefined {
 	const shelf = shelfOf(paper);
@@ -152,13 +167,18 @@ export function readRange(fd: number, start: number, end: number): string {
 	const length = end - start;
 	if (length <= 0) return '';
 	const bytes = Buffer.allocUnsafe(length);
+	return bytes.toString('utf8', 0, readInto(fd, start, end, bytes, 0));
+}
+
+/** Copies the file bytes [start, end) into `target` at `offset`; returns how many there were (fewer at the end of the file). */
+function readInto(fd: number, start: number, end: number, target: Uint8Array, offset: number): number {
 	let read = 0;
-	while (read < length) {
-		const got = readSync(fd, bytes, read, length - read, start + read);
+	while (read < end - start) {
+		const got = readSync(fd, target, offset + read, end - start - read, start + read);
 		if (got === 0) break;
 		read += got;
 	}
-	return bytes.toString('utf8', 0, read);
+	return read;
 }
 
 /** Whether `fd` is still the file a location was taken from. */

@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Paper } from '../papers/paper.js';
-import { AbstractShelf, shelfOf, shelveAbstract, shelvedPaper } from './abstract-shelf.js';
+import { AbstractShelf, shelfOf, shelfSlotOf, shelveAbstract, shelvedPaper } from './abstract-shelf.js';
 import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
 import { ImpactDefaults, SEGMENT_ARRAYS, segmentFromParts, type SegmentParts } from './segment.js';
 import { yieldToInteractions } from '../interactive-priority.js';
@@ -91,33 +91,31 @@ export async function writeIndexSnapshot(
 	const pad = async () => {
 		if (position % ALIGN !== 0) await put(new Uint8Array(ALIGN - (position % ALIGN)));
 	};
-	const section = async (name: string, bytes: Uint8Array, checksum = true) => {
+	const streamedSection = async (name: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>) => {
 		await pad();
-		sections[name] = { offset: position, length: bytes.length, ...(checksum ? { crc: crc32(bytes) } : {}) };
-		await put(bytes);
+		const offset = position;
+		let crc = 0;
+		for await (const bytes of chunks) {
+			crc = crc32(bytes, crc);
+			await put(bytes);
+		}
+		sections[name] = { offset, length: position - offset, crc };
 	};
+	const section = (name: string, bytes: Uint8Array) => streamedSection(name, [bytes]);
 	const abstractStarts = new Float64Array(papers.length + 1);
 	try {
 		await pad();
 		const abstractsAt = position;
 		for (let from = 0; from < papers.length; from += PAPERS_PER_SLICE) {
 			const to = Math.min(papers.length, from + PAPERS_PER_SLICE);
-			const chunk: Buffer[] = [];
-			let at = position;
-			for (let doc = from; doc < to; doc++) {
-				const bytes = Buffer.from((papers[doc] as Paper).abstract, 'utf8');
-				abstractStarts[doc] = at;
-				at += bytes.length;
-				chunk.push(bytes);
-			}
-			await put(Buffer.concat(chunk));
+			await put(abstractBytes(papers, from, to, abstractStarts, position));
 		}
 		abstractStarts[papers.length] = position;
 		sections.abstracts = { offset: abstractsAt, length: position - abstractsAt };
 		await section('abstractStarts', bytesOf(abstractStarts));
-		const records = await encodePaperRecords(papers);
-		await section('papers', records.papers);
-		await section('strings', records.strings);
+		const records = encodePaperRecords(papers);
+		await streamedSection('papers', records.papers);
+		await streamedSection('strings', records.strings());
 		await section('livePapers', Buffer.from(JSON.stringify(state.livePapers), 'utf8'));
 		const parts = state.base.parts();
 		await section('terms', Buffer.from(parts.terms.join('\n'), 'utf8'));
@@ -162,6 +160,36 @@ export async function writeIndexSnapshot(
 		await yieldToInteractions();
 	}
 	return { bytes: position + TRAILER_BYTES, papers: papers.length, baseGeneration: state.baseGeneration, shelf };
+}
+
+/**
+ * The abstracts of papers [from, to) as one buffer, each one's file offset (from `at`) put in `starts`. A shelved
+ * abstract's bytes are copied from its file: decoded to strings, a million of them outlived the young generation
+ * and the first snapshot's heap grew by 1.6 GB of garbage before V8 collected it.
+ */
+function abstractBytes(papers: readonly Paper[], from: number, to: number, starts: Float64Array, at: number): Buffer {
+	const held: (Buffer | undefined)[] = [];
+	let total = 0;
+	for (let doc = from; doc < to; doc++) {
+		const paper = papers[doc] as Paper;
+		const shelved = shelfSlotOf(paper);
+		const range = shelved?.shelf.range(shelved.slot);
+		const bytes = range ? undefined : Buffer.from(paper.abstract, 'utf8');
+		held.push(bytes);
+		total += range ? range[1] - range[0] : (bytes as Buffer).length;
+	}
+	const chunk = Buffer.allocUnsafe(total);
+	let offset = 0;
+	for (let doc = from; doc < to; doc++) {
+		starts[doc] = at + offset;
+		const bytes = held[doc - from];
+		if (bytes) offset += bytes.copy(chunk, offset);
+		else {
+			const { shelf, slot } = shelfSlotOf(papers[doc] as Paper) as NonNullable<ReturnType<typeof shelfSlotOf>>;
+			offset += shelf.copyInto(slot, chunk, offset);
+		}
+	}
+	return chunk.subarray(0, offset);
 }
 
 export interface LoadedSnapshot {
