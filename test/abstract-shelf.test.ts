@@ -19,23 +19,24 @@ function shelfOf(abstracts: string[]): AbstractShelf {
 	return new AbstractShelf(openSync(path, 'r'), starts);
 }
 
-describe('copyInto', () => {
+describe('copyRange', () => {
 	it('does copy an abstract’s UTF-8 bytes where it is told, without reading it as text', () => {
 		const shelf = shelfOf(['first', 'zweite – ß', '']);
 		const target = Buffer.alloc(32, '.');
-		expect(shelf.copyInto(1, target, 3)).toBe(Buffer.byteLength('zweite – ß'));
+		expect(shelf.copyRange(shelf.range(1) as [number, number], target, 3)).toBe(Buffer.byteLength('zweite – ß'));
 		expect(target.subarray(3, 3 + Buffer.byteLength('zweite – ß')).toString('utf8')).toBe('zweite – ß');
 		expect(target.subarray(0, 3).toString()).toBe('...');
-		expect(shelf.copyInto(2, target, 0)).toBe(0);
+		expect(shelf.copyRange(shelf.range(2) as [number, number], target, 0)).toBe(0);
 		shelf.close();
 	});
 
-	it('does copy nothing from a closed shelf or a slot it does not have, as read gives an empty abstract', () => {
+	it('does copy nothing from a closed shelf, as read gives an empty abstract, and gives no range for a slot it does not have', () => {
 		const shelf = shelfOf(['first']);
 		const target = Buffer.alloc(8);
-		expect(shelf.copyInto(5, target, 0)).toBe(0);
+		const range = shelf.range(0) as [number, number];
+		expect(shelf.range(5)).toBeUndefined();
 		shelf.close();
-		expect(shelf.copyInto(0, target, 0)).toBe(0);
+		expect(shelf.copyRange(range, target, 0)).toBe(0);
 		expect(shelf.read(0)).toBe('');
 	});
 });

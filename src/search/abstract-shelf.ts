@@ -67,12 +67,12 @@ export class AbstractShelf {
 	}
 
 	/**
-	 * Copies abstract `slot`'s bytes into `target` at `offset`, without making a string of them; returns how many
-	 * (0 once closed, like read's empty abstract). A snapshot write copies every abstract this way.
+	 * Copies the bytes of `range` (one of this shelf's, from range or shelvedRange) into `target` at `offset`, without
+	 * making a string of them; returns how many (0 once closed, like read's empty abstract). A snapshot write copies
+	 * every abstract this way.
 	 */
-	copyInto(slot: number, target: Uint8Array, offset: number): number {
-		const range = this.range(slot);
-		return range ? readInto(this.fd, range[0], range[1], target, offset) : 0;
+	copyRange(range: readonly [start: number, end: number], target: Uint8Array, offset: number): number {
+		return this.closed ? 0 : readInto(this.fd, range[0], range[1], target, offset);
 	}
 
 	read(slot: number): string {
@@ -147,12 +147,6 @@ export function shelfOf(paper: Paper): AbstractShelf | undefined {
 export interface ShelfLocation {
 	fd: number;
 	inode: number;
-}
-
-/** A shelved paper's shelf and slot, for copying its abstract's bytes (AbstractShelf.copyInto) without reading them. */
-export function shelfSlotOf(paper: Paper): { shelf: AbstractShelf; slot: number } | undefined {
-	const shelf = shelfOf(paper);
-	return shelf ? { shelf, slot: (paper as ShelvedPaper)[SLOT] } : undefined;
 }
 
 /** Where a shelved paper's abstract lies in its shelf's file, without reading it. */

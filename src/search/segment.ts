@@ -511,7 +511,7 @@ export function createSegmentBuilder(paperCount: number) {
 				}
 			}
 
-			// In place when the room left is small: a copy was 180 MB more at the build's peak at a million papers.
+			// In place when the room left is small: the copy was 183 MB more at the build's peak at a million papers.
 			const words = fieldWordCount >= fieldWords.length * FIELD_WORDS_KEPT_FILL ? fieldWords.subarray(0, fieldWordCount) : fieldWords.slice(0, fieldWordCount);
 			for (let i = 0; i < fieldWordCount; i++) {
 				const word = words[i] as number;

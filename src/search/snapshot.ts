@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Paper } from '../papers/paper.js';
-import { AbstractShelf, shelfOf, shelfSlotOf, shelveAbstract, shelvedPaper } from './abstract-shelf.js';
+import { AbstractShelf, shelfOf, shelveAbstract, shelvedPaper, shelvedRange } from './abstract-shelf.js';
 import { indexState, restorePaperIndex, type PaperIndex } from './index.js';
 import { ImpactDefaults, SEGMENT_ARRAYS, segmentFromParts, type SegmentParts } from './segment.js';
 import { yieldToInteractions } from '../interactive-priority.js';
@@ -168,26 +168,20 @@ export async function writeIndexSnapshot(
  * and the first snapshot's heap grew by 1.6 GB of garbage before V8 collected it.
  */
 function abstractBytes(papers: readonly Paper[], from: number, to: number, starts: Float64Array, at: number): Buffer {
-	const held: (Buffer | undefined)[] = [];
+	const sources: (Buffer | NonNullable<ReturnType<typeof shelvedRange>>)[] = [];
 	let total = 0;
 	for (let doc = from; doc < to; doc++) {
 		const paper = papers[doc] as Paper;
-		const shelved = shelfSlotOf(paper);
-		const range = shelved?.shelf.range(shelved.slot);
-		const bytes = range ? undefined : Buffer.from(paper.abstract, 'utf8');
-		held.push(bytes);
-		total += range ? range[1] - range[0] : (bytes as Buffer).length;
+		const source = shelvedRange(paper) ?? Buffer.from(paper.abstract, 'utf8');
+		sources.push(source);
+		total += Buffer.isBuffer(source) ? source.length : source.range[1] - source.range[0];
 	}
 	const chunk = Buffer.allocUnsafe(total);
 	let offset = 0;
 	for (let doc = from; doc < to; doc++) {
 		starts[doc] = at + offset;
-		const bytes = held[doc - from];
-		if (bytes) offset += bytes.copy(chunk, offset);
-		else {
-			const { shelf, slot } = shelfSlotOf(papers[doc] as Paper) as NonNullable<ReturnType<typeof shelfSlotOf>>;
-			offset += shelf.copyInto(slot, chunk, offset);
-		}
+		const source = sources[doc - from] as (typeof sources)[number];
+		offset += Buffer.isBuffer(source) ? source.copy(chunk, offset) : source.shelf.copyRange(source.range, chunk, offset);
 	}
 	return chunk.subarray(0, offset);
 }
