@@ -116,7 +116,8 @@ export function createLiveIndex(index: Pick<PaperIndex, 'get' | 'all' | 'upsert'
 	}
 }
 
-const TITLES_PER_SLICE = 20_000;
+// Remembering id-less titles took 3-4 ms per thousand here (normalizeTitle): a slice of 20,000 held the loop 60-80 ms.
+const TITLES_PER_SLICE = 2_000;
 const PAPERS_PER_UPSERT = 25;
 
 function rememberTitle(titles: Map<string, string>, paper: Paper): void {
