@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { Paper } from '../src/papers/paper.js';
 import { decodePaperRecords, encodePaperRecords } from '../src/search/paper-records.js';
@@ -55,6 +56,16 @@ describe('encodePaperRecords', () => {
 		expect((await roundTrip([])).decoded).toStrictEqual([]);
 	});
 
+	it('does write the papers as plain ASCII, every other character escaped, and read them back the same', async () => {
+		const accented = [
+			makePaper({ id: '2403.00001', title: 'Über “quotes” — and 日本語 😀', authors: ['José Núñez'], listedOn: '2024-03-01' }),
+			makePaper({ id: '2403.00002', title: 'Plain', authors: ['A'], listedOn: '2024-03-01' }),
+		];
+		const { encoded, decoded } = await roundTrip(accented);
+		expect(isAscii(encoded.papers)).toBe(true);
+		expect(decoded).toStrictEqual(withoutAbstracts(accented));
+	});
+
 	it('does make its lines as they are asked for, not every paper first', async () => {
 		const many = Array.from({ length: 1234 }, (_, i) => makePaper({ id: `2402.${String(i).padStart(5, '0')}`, title: `Paper ${i}` }));
 		const read = new Set<string>();
@@ -75,6 +86,20 @@ describe('decodePaperRecords', () => {
 		const { encoded } = await roundTrip(papers);
 		const shortTable = Buffer.from(`${JSON.stringify(['Ada Lovelace'])}\n`);
 		expect(() => decodePaperRecords(encoded.papers, shortTable, fail)).toThrow('a paper names a string the table does not hold');
+	});
+
+	it('does read papers from chunks that cut lines anywhere, and lines of UTF-8 (as older snapshots wrote them)', async () => {
+		const many = Array.from({ length: 1234 }, (_, i) =>
+			makePaper({ id: `2402.${String(i).padStart(5, '0')}`, title: `Pâper ${i} — ü`, authors: [`Author ${i % 10}`] }),
+		);
+		const { encoded } = await roundTrip(many);
+		const utf8 = Buffer.from(JSON.stringify(JSON.parse(encoded.papers.toString('latin1').split('\n')[0] as string)), 'utf8');
+		for (const size of [3, 4096, 100_000]) {
+			const chunks = Array.from({ length: Math.ceil(encoded.papers.length / size) }, (_, i) => encoded.papers.subarray(i * size, (i + 1) * size));
+			expect(decodePaperRecords(chunks, encoded.strings, fail)).toStrictEqual(withoutAbstracts(many));
+		}
+		expect(isAscii(utf8)).toBe(false);
+		expect(decodePaperRecords(utf8, encoded.strings, fail)).toStrictEqual(withoutAbstracts(many.slice(0, 500)));
 	});
 
 	it('does refuse records that are not papers, tables that are not strings, and lines that are not JSON', () => {
