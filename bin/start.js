@@ -12,6 +12,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // packages resolve from where it lies.
 const cacheDir = process.env.PAPERBOY_BUNDLE_DIR || join(root, 'node_modules', '.cache', 'paperboy');
 const ENTRY_POINTS = { main: 'src/main.ts', 'segment-worker': 'src/search/segment-worker.ts' };
+/** The packages bundled, by name or scope: discord.js and its dependencies, which find no file of their own at run time. */
+const BUNDLED_PACKAGES = [
+	'discord.js',
+	'@discordjs/',
+	'discord-api-types',
+	'undici',
+	'ws',
+	'@sapphire/',
+	'@vladfrangu/',
+	'lodash',
+	'lodash.snakecase',
+	'magic-bytes.js',
+	'ts-mixer',
+	'tslib',
+	'fast-deep-equal',
+];
 /** Bundles of older sources kept for processes still running from them (a worker starts from its bundle). */
 const KEPT_BUNDLES = 3;
 
@@ -50,7 +66,12 @@ async function bundledMain() {
 		format: 'esm',
 		platform: 'node',
 		target: 'node20',
-		packages: 'external',
+		// discord.js and what it loads are bundled too: importing it took 0.45-0.6 s here, 0.2-0.3 s from one file
+		// (the bot's whole import 0.1-0.2 s less). Every other package stays Node's: some find files beside their own
+		// (sqlite3's binary, pino's transports, node-cron's daemon).
+		plugins: [externalPackagesExcept(BUNDLED_PACKAGES)],
+		// A bundled CommonJS package's require() of a built-in needs a real require in an ES module.
+		banner: { js: "import { createRequire as __paperboyCreateRequire } from 'node:module'; const require = __paperboyCreateRequire(import.meta.url);" },
 		sourcemap: 'linked',
 		outdir,
 		metafile: true,
@@ -63,6 +84,20 @@ async function bundledMain() {
 	renameSync(temporary, manifestFile);
 	pruneOldBundles(dir);
 	return join(outdir, 'main.js');
+}
+
+/** An esbuild plugin: every package import is left to Node except those of the named packages. */
+function externalPackagesExcept(bundled) {
+	const isBundled = (path) => bundled.some((name) => (name.endsWith('/') ? path.startsWith(name) : path === name || path.startsWith(`${name}/`)));
+	return {
+		name: 'external-packages-except',
+		setup(build) {
+			build.onResolve({ filter: /^[^./]/ }, (args) => {
+				if (args.path.startsWith('node:') || !isBundled(args.path)) return { path: args.path, external: true };
+				return undefined;
+			});
+		},
+	};
 }
 
 /** Whether every source the bundle was built from is unchanged (size and modification time). */
