@@ -14,7 +14,7 @@ import { summarize, timeIt } from './stats.js';
 import { warmUpIndex } from '../src/search/warm-up.js';
 
 /**
- * `npx tsx bench/startup.ts [--size 100000]`
+ * `npx tsx bench/startup.ts [--size 100000] [--restarts N] [--keep | --database FILE]`
  *
  * The production bot as users run it (`npm start`: bin/start.js in its own process, against the emulator) on a corpus of
  * `size` entries shaped like the real Daily Papers API answers — every field, recombined from ../shared — as

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the bot from a bundle of its TypeScript sources, built by esbuild when the sources changed.
 // Loading 200 modules through tsx's loader hooks took about 1.5 s of every start (a restart's downtime); one
-// bundle, with the packages loaded by Node itself, takes a fraction of that. Without esbuild, or when the build
-// fails, it starts from the sources through tsx, as the other scripts do.
+// bundle (discord.js in it, the other packages loaded by Node) takes a fraction of that. Without esbuild, or when
+// the build fails, it starts from the sources through tsx, as the other scripts do.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
